@@ -1,0 +1,72 @@
+/**
+ * The operator command line: `npm run --silent cli -- COMMAND [options]` (docs/bundle.md).
+ * Exit 0 on success; 1 with a one-line error on bad input, having changed nothing.
+ */
+import { CliError } from './args';
+import { openForCli, type Command } from './context';
+import { processIo, type Io } from './io';
+import { migrateCommand } from './commands/migrate';
+import { importCommand } from './commands/import';
+import { exportCommand } from './commands/export';
+import { userCommand } from './commands/user';
+import { auditCommand } from './commands/audit';
+
+export const COMMANDS: Command[] = [migrateCommand, importCommand, exportCommand, userCommand, auditCommand];
+
+function help(io: Io) {
+	io.out('评审工作台 命令行\n用法：npm run --silent cli -- [--db PATH] COMMAND [选项]\n');
+	for (const c of COMMANDS) io.out(`  ${c.usage.padEnd(40)}  ${c.summary}`);
+	io.out('\n数据库：--db PATH，否则环境变量 DATABASE_URL，否则 data/workbench.db');
+}
+
+/** Runs one command line; returns the exit code. Testable without a process. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+	const args = [...argv];
+	let dbPath: string | undefined;
+	const at = args.findIndex((a) => a === '--db' || a.startsWith('--db='));
+	if (at >= 0) {
+		if (args[at].startsWith('--db=')) {
+			dbPath = args[at].slice(5);
+			args.splice(at, 1);
+		} else {
+			dbPath = args[at + 1];
+			args.splice(at, 2);
+		}
+		if (!dbPath) {
+			io.err('错误：--db 需要一个路径');
+			return 1;
+		}
+	}
+	const [name, ...rest] = args;
+	if (!name || name === 'help' || name === '--help' || name === '-h') {
+		help(io);
+		return name ? 0 : 1;
+	}
+	const command = COMMANDS.find((c) => c.name === name);
+	if (!command) {
+		io.err(`错误：未知命令 "${name}"（可用：${COMMANDS.map((c) => c.name).join('、')}）`);
+		return 1;
+	}
+	let opened: ReturnType<typeof openForCli> | undefined;
+	try {
+		opened = openForCli(dbPath);
+		return await command.run(rest, { ...opened, io });
+	} catch (e) {
+		if (e instanceof CliError) {
+			io.err(`错误：${e.message}`);
+			return 1;
+		}
+		const msg = e instanceof Error ? e.message : String(e);
+		io.err(`错误：${msg.split('\n')[0]}`);
+		return 1;
+	} finally {
+		opened?.db.$client.close();
+	}
+}
+
+const invokedDirectly = process.argv[1] && /src[\\/]cli[\\/]index\.ts$/.test(process.argv[1]);
+if (invokedDirectly) {
+	main(process.argv.slice(2)).then((code) => {
+		process.exitCode = code;
+	});
+}

@@ -1,0 +1,471 @@
+/**
+ * Conflicts of interest (回避) of domain.md: one check per rule of the conflicts table, between one
+ * expert and one application. Every finding names its rule and the text that matched, so the
+ * office can see why. Names, units and phones are compared after normalization (see
+ * `normalizeText`, `unitsMatch`, `normalizePhone`); empty values never match anything.
+ */
+import type { Application, Declaration, Expert, Institution } from './bundle';
+import { maskPhone } from './identifiers';
+import { PERSON_ROLES, labelOf } from './vocabulary';
+
+export type ConflictCode =
+	| 'SAME_UNIT'
+	| 'LISTED_IN_APPLICATION'
+	| 'APPLICATION_CONTACT'
+	| 'DECLARED'
+	| 'SHARED_UNIT_WITH_STAFF';
+
+/** The rules in the table order of domain.md, with a short Chinese label for the interface. */
+export const CONFLICT_RULES: readonly { code: ConflictCode; hard: boolean; label: string }[] = [
+	{ code: 'SAME_UNIT', hard: true, label: '与申报单位为同一单位' },
+	{ code: 'LISTED_IN_APPLICATION', hard: true, label: '列入申报材料的师资或命题专家名单' },
+	{ code: 'APPLICATION_CONTACT', hard: true, label: '为申报单位法定代表人、申报负责人或联系人' },
+	{ code: 'DECLARED', hard: true, label: '专家本人声明回避' },
+	{ code: 'SHARED_UNIT_WITH_STAFF', hard: false, label: '与申报材料所列人员同一单位（由主持人决定）' }
+];
+
+export const CONFLICT_CODES: readonly ConflictCode[] = CONFLICT_RULES.map((r) => r.code);
+
+const ruleIndex = new Map<string, number>(CONFLICT_RULES.map((r, i) => [r.code, i]));
+
+export function isConflictCode(code: string): code is ConflictCode {
+	return ruleIndex.has(code);
+}
+
+export function conflictLabel(code: ConflictCode): string {
+	return CONFLICT_RULES[ruleIndex.get(code)!].label;
+}
+
+export function isHardConflict(code: ConflictCode): boolean {
+	return CONFLICT_RULES[ruleIndex.get(code)!].hard;
+}
+
+export type Conflict = {
+	expertId: string;
+	applicationId: string;
+	code: ConflictCode;
+	hard: boolean;
+	/** Chinese explanation naming the matched text. */
+	matched: string;
+};
+
+/** The key of an (application, expert) pair, as used in blocked sets. */
+export const pairKey = (applicationId: string, expertId: string) => `${applicationId}|${expertId}`;
+
+/** Minimum length (characters) of the shorter side for a containment match of two units. */
+export const MIN_CONTAINMENT_CHARS = 4;
+
+/* ---------- Normalization ---------- */
+
+const STRIP = /[\p{P}\p{S}\p{Z}\s\p{Cc}\p{Cf}]/gu;
+
+/**
+ * Unicode NFKC (full-width to half-width), （） and () unified, whitespace, punctuation and symbols
+ * dropped, Latin letters lower-cased. "ＡＢＣ科技（辽宁）有限公司 " → "abc科技辽宁有限公司".
+ */
+export function normalizeText(s: string | null | undefined): string {
+	if (!s) return '';
+	return s
+		.normalize('NFKC')
+		.replace(/[（]/g, '(')
+		.replace(/[）]/g, ')')
+		.replace(STRIP, '')
+		.toLowerCase();
+}
+
+/** Digits only; a leading 86 country code is dropped from a 13-digit number. */
+export function normalizePhone(p: string | null | undefined): string {
+	if (!p) return '';
+	const digits = p.normalize('NFKC').replace(/\D/g, '');
+	return digits.length === 13 && digits.startsWith('86') ? digits.slice(2) : digits;
+}
+
+/** Length in characters (code points), not UTF-16 units. */
+function charLength(s: string): number {
+	let n = 0;
+	for (const _ of s) n++;
+	return n;
+}
+
+const hasSurrogates = (s: string) => /[\uD800-\uDFFF]/.test(s);
+
+/** Two already normalized units match: equal, or one contains the other and the shorter has ≥ 4 characters. */
+export function normalizedUnitsMatch(a: string, b: string): boolean {
+	if (!a || !b) return false;
+	if (a === b) return true;
+	const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+	return charLength(short) >= MIN_CONTAINMENT_CHARS && long.includes(short);
+}
+
+/**
+ * Two work units (or a unit and an institution name) are the same unit: their normalized forms are
+ * equal and non-empty, or one contains the other with at least 4 characters on the shorter side
+ * ("东北大学计算机学院" is in "东北大学"; "沈阳市" is too short to count).
+ */
+export function unitsMatch(a: string | null | undefined, b: string | null | undefined): boolean {
+	return normalizedUnitsMatch(normalizeText(a), normalizeText(b));
+}
+
+/** Every substring of `s` of length (in characters) between `min` and `max`, each once. */
+function substrings(s: string, min: number, max: number): Set<string> {
+	const out = new Set<string>();
+	if (!hasSurrogates(s)) {
+		const n = s.length;
+		for (let len = min; len <= Math.min(max, n); len++) {
+			for (let i = 0; i + len <= n; i++) out.add(s.slice(i, i + len));
+		}
+		return out;
+	}
+	const cps = Array.from(s);
+	const n = cps.length;
+	for (let len = min; len <= Math.min(max, n); len++) {
+		for (let i = 0; i + len <= n; i++) out.add(cps.slice(i, i + len).join(''));
+	}
+	return out;
+}
+
+/**
+ * An index over a set of normalized units that answers "which of them match this text" without
+ * comparing against every unit: every substring of ≥ 4 characters is looked up both ways.
+ */
+export class UnitMatcher {
+	readonly units: string[];
+	private readonly exact = new Map<string, number>();
+	private readonly containing = new Map<string, number[]>();
+	private readonly maxLen: number;
+	private readonly cache = new Map<string, number[]>();
+
+	/** `units` are normalized already (see normalizeText); empty ones are ignored. */
+	constructor(units: Iterable<string>) {
+		this.units = [];
+		let maxLen = 0;
+		for (const u of units) {
+			if (!u || this.exact.has(u)) continue;
+			const index = this.units.length;
+			this.units.push(u);
+			this.exact.set(u, index);
+			const len = charLength(u);
+			if (len > maxLen) maxLen = len;
+			for (const sub of substrings(u, MIN_CONTAINMENT_CHARS, len)) {
+				const list = this.containing.get(sub);
+				if (list) list.push(index);
+				else this.containing.set(sub, [index]);
+			}
+		}
+		this.maxLen = maxLen;
+	}
+
+	/** Index of a normalized unit in `units`, or -1. */
+	indexOf(unit: string): number {
+		return this.exact.get(unit) ?? -1;
+	}
+
+	/** Indices (ascending) of the units that match the normalized text `norm`. */
+	matching(norm: string): number[] {
+		if (!norm) return [];
+		const cached = this.cache.get(norm);
+		if (cached) return cached;
+		const found = new Set<number>();
+		const same = this.exact.get(norm);
+		if (same !== undefined) found.add(same);
+		const len = charLength(norm);
+		if (len >= MIN_CONTAINMENT_CHARS) {
+			// Units contained in the text.
+			for (const sub of substrings(norm, MIN_CONTAINMENT_CHARS, Math.min(len, this.maxLen))) {
+				const i = this.exact.get(sub);
+				if (i !== undefined) found.add(i);
+			}
+			// Units containing the text.
+			for (const i of this.containing.get(norm) ?? []) found.add(i);
+		}
+		const result = [...found].sort((a, b) => a - b);
+		this.cache.set(norm, result);
+		return result;
+	}
+}
+
+/**
+ * Groups units that are the same unit, transitively (A matches B and B matches C: one group).
+ * Returns a group number per input, numbered from 0 in order of first appearance; an empty unit
+ * is a group of its own.
+ */
+export function groupUnits(units: readonly (string | null | undefined)[]): number[] {
+	const norms = units.map((u) => normalizeText(u));
+	const matcher = new UnitMatcher(norms);
+	const parent = matcher.units.map((_, i) => i);
+	const find = (x: number): number => {
+		while (parent[x] !== x) {
+			parent[x] = parent[parent[x]];
+			x = parent[x];
+		}
+		return x;
+	};
+	for (let i = 0; i < matcher.units.length; i++) {
+		for (const j of matcher.matching(matcher.units[i])) {
+			const a = find(i);
+			const b = find(j);
+			if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+		}
+	}
+	const numberOf = new Map<number, number>();
+	let next = 0;
+	return norms.map((n) => {
+		if (!n) return next++;
+		const root = find(matcher.indexOf(n));
+		let g = numberOf.get(root);
+		if (g === undefined) {
+			g = next++;
+			numberOf.set(root, g);
+		}
+		return g;
+	});
+}
+
+/* ---------- Pair detection ---------- */
+
+type PreparedExpert = { expert: Expert; name: string; unit: string; phone: string };
+type PreparedPerson = { row: Application['people'][number]; name: string; unit: string; phone: string };
+type PreparedApplication = {
+	application: Application;
+	institution: Institution | undefined;
+	institutionName: string;
+	people: PreparedPerson[];
+	lead: { name: string; phone: string };
+	contact: { name: string; phone: string };
+	legalRepName: string;
+};
+
+function prepareExpert(expert: Expert): PreparedExpert {
+	return {
+		expert,
+		name: normalizeText(expert.name),
+		unit: normalizeText(expert.workUnit),
+		phone: normalizePhone(expert.phone)
+	};
+}
+
+function prepareApplication(application: Application, institution: Institution | undefined): PreparedApplication {
+	return {
+		application,
+		institution,
+		institutionName: normalizeText(institution?.name),
+		people: (application.people ?? []).map((row) => ({
+			row,
+			name: normalizeText(row.name),
+			unit: normalizeText(row.workUnit),
+			phone: normalizePhone(row.phone)
+		})),
+		lead: { name: normalizeText(application.lead?.name), phone: normalizePhone(application.lead?.phone) },
+		contact: { name: normalizeText(application.contact?.name), phone: normalizePhone(application.contact?.phone) },
+		legalRepName: normalizeText(institution?.legalRep?.name)
+	};
+}
+
+const quote = (s: string | null | undefined) => `“${(s ?? '').trim()}”`;
+const roleLabel = (role: string) => labelOf(PERSON_ROLES, role);
+const unique = (list: string[]) => [...new Set(list)];
+
+function conflict(pe: PreparedExpert, pa: PreparedApplication, code: ConflictCode, matched: string): Conflict {
+	return {
+		expertId: pe.expert.id,
+		applicationId: pa.application.id,
+		code,
+		hard: isHardConflict(code),
+		matched
+	};
+}
+
+/** How the two normalized units relate, in words (they are known to match). */
+function sameUnitText(expertUnit: string | null, institutionName: string, ne: string, ni: string): string {
+	if (ne === ni) return `专家单位${quote(expertUnit)}与申报单位${quote(institutionName)}相同`;
+	if (ne.includes(ni)) return `专家单位${quote(expertUnit)}包含于申报单位${quote(institutionName)}`;
+	return `申报单位${quote(institutionName)}包含于专家单位${quote(expertUnit)}`;
+}
+
+/** Every rule for one prepared pair, in rule order. */
+function evaluatePair(pe: PreparedExpert, pa: PreparedApplication, declared: readonly string[]): Conflict[] {
+	const out: Conflict[] = [];
+	const expert = pe.expert;
+
+	// SAME_UNIT
+	if (pa.institution && normalizedUnitsMatch(pe.unit, pa.institutionName)) {
+		out.push(conflict(pe, pa, 'SAME_UNIT', sameUnitText(expert.workUnit, pa.institution.name, pe.unit, pa.institutionName)));
+	}
+
+	// LISTED_IN_APPLICATION: same name, plus the same unit or the same phone.
+	const self = new Set<number>();
+	const listed: string[] = [];
+	if (pe.name) {
+		pa.people.forEach((p, i) => {
+			if (p.name !== pe.name) return;
+			const unit = normalizedUnitsMatch(pe.unit, p.unit);
+			const phone = pe.phone !== '' && pe.phone === p.phone;
+			if (!unit && !phone) return;
+			self.add(i);
+			const why: string[] = [];
+			if (unit) why.push(`单位${quote(p.row.workUnit)}与专家单位${quote(expert.workUnit)}一致`);
+			if (phone) why.push(`电话 ${maskPhone(p.phone)} 与专家电话相同`);
+			listed.push(`${roleLabel(p.row.role)}${quote(p.row.name)}：${why.join('，')}`);
+		});
+	}
+	if (listed.length) out.push(conflict(pe, pa, 'LISTED_IN_APPLICATION', unique(listed).join('；')));
+
+	// APPLICATION_CONTACT: lead or contact by name and phone; the legal representative by name alone
+	// (the bundle holds no phone for the legal representative).
+	const contacts: string[] = [];
+	if (pe.name) {
+		if (pa.legalRepName === pe.name) {
+			contacts.push(`法定代表人${quote(pa.institution?.legalRep?.name)}（姓名相同；申报材料无法定代表人电话，仅按姓名匹配）`);
+		}
+		const roles = [
+			['申报负责人', pa.lead, pa.application.lead?.name],
+			['申报联系人', pa.contact, pa.application.contact?.name]
+		] as const;
+		for (const [label, who, name] of roles) {
+			if (who.name === pe.name && pe.phone !== '' && who.phone === pe.phone) {
+				contacts.push(`${label}${quote(name)}（姓名相同，电话 ${maskPhone(who.phone)} 相同）`);
+			}
+		}
+	}
+	if (contacts.length) out.push(conflict(pe, pa, 'APPLICATION_CONTACT', `专家为本申报的${contacts.join('、')}`));
+
+	// DECLARED
+	const reasons = unique(declared.map((r) => r.trim()).filter((r) => r !== ''));
+	if (declared.length) out.push(conflict(pe, pa, 'DECLARED', reasons.length ? reasons.join('；') : '专家声明回避'));
+
+	// SHARED_UNIT_WITH_STAFF: a listed person other than the expert works in the expert's unit.
+	const shared: string[] = [];
+	pa.people.forEach((p, i) => {
+		if (self.has(i) || !normalizedUnitsMatch(pe.unit, p.unit)) return;
+		shared.push(`${roleLabel(p.row.role)}${quote(p.row.name)}（${(p.row.workUnit ?? '').trim()}）`);
+	});
+	const staff = unique(shared);
+	if (staff.length) {
+		const shown = staff.slice(0, 3).join('、');
+		const more = staff.length > 3 ? `等 ${staff.length} 人` : '';
+		out.push(conflict(pe, pa, 'SHARED_UNIT_WITH_STAFF', `专家单位${quote(expert.workUnit)}与${shown}${more}的单位一致`));
+	}
+	return out;
+}
+
+/**
+ * All conflicts between one expert and one application, in rule order: at most one per rule.
+ * `institution` is the application's institution (SAME_UNIT and the legal representative need it);
+ * `declarations` may hold any declarations, only this pair's are used.
+ */
+export function detectPair(
+	expert: Expert,
+	application: Application,
+	institution: Institution | undefined,
+	declarations: Declaration[] = []
+): Conflict[] {
+	const reasons = declarations
+		.filter((d) => d.expertId === expert.id && d.applicationId === application.id)
+		.map((d) => d.reason);
+	return evaluatePair(prepareExpert(expert), prepareApplication(application, institution), reasons);
+}
+
+const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Sorts by applicationId, then expertId, then rule order. */
+export function sortConflicts(conflicts: Conflict[]): Conflict[] {
+	return [...conflicts].sort(
+		(a, b) =>
+			compareIds(a.applicationId, b.applicationId) ||
+			compareIds(a.expertId, b.expertId) ||
+			ruleIndex.get(a.code)! - ruleIndex.get(b.code)!
+	);
+}
+
+/**
+ * Every conflict between the experts and the applications (detected and declared), sorted by
+ * applicationId, expertId and rule order. The same result as `detectPair` over every pair, but
+ * only pairs that share a name, a unit or a declaration are looked at, so a whole country
+ * (3,000 experts × 12,000 applications) stays fast. `pairFilter` limits the pairs reported.
+ */
+export function detectConflicts(input: {
+	experts: Expert[];
+	applications: Application[];
+	institutions: Institution[];
+	declarations: Declaration[];
+	pairFilter?: (e: Expert, a: Application) => boolean;
+}): Conflict[] {
+	const experts = input.experts.map(prepareExpert);
+	const institutions = new Map(input.institutions.map((i) => [i.id, i]));
+	const expertIndex = new Map(experts.map((e, i) => [e.expert.id, i]));
+
+	// Experts by normalized name, and by normalized unit through a unit index.
+	const byName = new Map<string, number[]>();
+	experts.forEach((e, i) => {
+		if (!e.name) return;
+		const list = byName.get(e.name);
+		if (list) list.push(i);
+		else byName.set(e.name, [i]);
+	});
+	const matcher = new UnitMatcher(experts.map((e) => e.unit));
+	const byUnit: number[][] = matcher.units.map(() => []);
+	experts.forEach((e, i) => {
+		if (e.unit) byUnit[matcher.indexOf(e.unit)].push(i);
+	});
+	const expertsMatchingUnit = (norm: string): number[] => matcher.matching(norm).flatMap((u) => byUnit[u]);
+
+	// Declarations per pair.
+	const declaredByPair = new Map<string, string[]>();
+	for (const d of input.declarations) {
+		const key = pairKey(d.applicationId, d.expertId);
+		const list = declaredByPair.get(key);
+		if (list) list.push(d.reason);
+		else declaredByPair.set(key, [d.reason]);
+	}
+	const declaredExperts = new Map<string, number[]>();
+	for (const d of input.declarations) {
+		const e = expertIndex.get(d.expertId);
+		if (e === undefined) continue;
+		const list = declaredExperts.get(d.applicationId);
+		if (list) list.push(e);
+		else declaredExperts.set(d.applicationId, [e]);
+	}
+
+	const out: Conflict[] = [];
+	for (const application of input.applications) {
+		const pa = prepareApplication(application, institutions.get(application.institutionId));
+		// Candidate experts: anyone sharing a name or a unit with the application, or declaring.
+		const candidates = new Set<number>();
+		const addAll = (list: readonly number[] | undefined) => {
+			if (list) for (const e of list) candidates.add(e);
+		};
+		if (pa.institution) addAll(expertsMatchingUnit(pa.institutionName));
+		for (const p of pa.people) {
+			if (p.name) addAll(byName.get(p.name));
+			if (p.unit) addAll(expertsMatchingUnit(p.unit));
+		}
+		for (const n of [pa.lead.name, pa.contact.name, pa.legalRepName]) if (n) addAll(byName.get(n));
+		addAll(declaredExperts.get(application.id));
+
+		for (const e of candidates) {
+			const pe = experts[e];
+			if (input.pairFilter && !input.pairFilter(pe.expert, application)) continue;
+			const declared = declaredByPair.get(pairKey(application.id, pe.expert.id)) ?? [];
+			out.push(...evaluatePair(pe, pa, declared));
+		}
+	}
+	return sortConflicts(out);
+}
+
+/**
+ * The pairs (`pairKey(applicationId, expertId)`) an expert must never be assigned to: every hard
+ * conflict, plus soft conflicts the chair confirmed (`confirmedSoft`, pair keys). A pair in
+ * `dismissedSoft` stays assignable even when it is also listed as confirmed (dismissal is final).
+ */
+export function hardConflictKeys(
+	conflicts: Conflict[],
+	opts: { confirmedSoft?: Set<string>; dismissedSoft?: Set<string> } = {}
+): Set<string> {
+	const keys = new Set<string>();
+	for (const c of conflicts) {
+		const key = pairKey(c.applicationId, c.expertId);
+		if (c.hard) keys.add(key);
+		else if (opts.confirmedSoft?.has(key) && !opts.dismissedSoft?.has(key)) keys.add(key);
+	}
+	return keys;
+}

@@ -1,0 +1,94 @@
+/**
+ * The one place that opens the database. Nothing is opened at import time: SvelteKit imports
+ * server modules during `vite build`, and the command line chooses its own file.
+ */
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate as drizzleMigrate } from 'drizzle-orm/better-sqlite3/migrator';
+import fs from 'node:fs';
+import path from 'node:path';
+import * as schema from './schema';
+import { OCCUPATIONS } from '../../domain/occupations';
+import { REGIONS } from '../../domain/regions';
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+export { schema };
+
+export const DEFAULT_DATABASE_FILE = 'data/workbench.db';
+
+/** `DATABASE_URL` may be a plain path or a `file:` URL; `:memory:` opens an in-memory database. */
+export function databasePath(url = process.env.DATABASE_URL): string {
+	if (!url) return DEFAULT_DATABASE_FILE;
+	if (url.startsWith('file://')) return new URL(url).pathname;
+	if (url.startsWith('file:')) return url.slice(5);
+	return url;
+}
+
+export function migrationsFolder(): string {
+	const candidates = [
+		process.env.MIGRATIONS_DIR,
+		path.resolve(process.cwd(), 'drizzle'),
+		path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../../drizzle')
+	].filter(Boolean) as string[];
+	for (const c of candidates) if (fs.existsSync(path.join(c, 'meta', '_journal.json'))) return c;
+	throw new Error(`找不到数据库迁移目录 drizzle/（已查找：${candidates.join('，')}）`);
+}
+
+export function openDatabase(file: string = databasePath()): Db {
+	if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+	const client = new Database(file);
+	client.pragma('journal_mode = WAL');
+	client.pragma('foreign_keys = ON');
+	client.pragma('synchronous = NORMAL');
+	client.pragma('busy_timeout = 5000');
+	return drizzle(client, { schema }) as Db;
+}
+
+/** Creates or upgrades the schema and (re)writes the fixed vocabulary. Idempotent. */
+export function migrate(db: Db): void {
+	drizzleMigrate(db, { migrationsFolder: migrationsFolder() });
+	db.transaction((tx) => {
+		OCCUPATIONS.forEach((o, i) =>
+			tx
+				.insert(schema.occupations)
+				.values({ key: o.key, label: o.label, position: i })
+				.onConflictDoUpdate({ target: schema.occupations.key, set: { label: o.label, position: i } })
+				.run()
+		);
+		REGIONS.forEach((r, i) =>
+			tx
+				.insert(schema.regions)
+				.values({ key: r.key, label: r.label, unit: r.unit, position: i })
+				.onConflictDoUpdate({ target: schema.regions.key, set: { label: r.label, unit: r.unit, position: i } })
+				.run()
+		);
+	});
+}
+
+/** Number of applied migrations: the schema version reported by /healthz. */
+export function schemaVersion(db: Db): number {
+	const row = db.$client.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number };
+	return row.n;
+}
+
+let shared: Db | null = null;
+
+/** The server's database, opened and migrated on first use. */
+export function getDb(): Db {
+	if (!shared) {
+		shared = openDatabase();
+		migrate(shared);
+	}
+	return shared;
+}
+
+/** For tests: a migrated in-memory database. */
+export function memoryDb(): Db {
+	const db = openDatabase(':memory:');
+	migrate(db);
+	return db;
+}
+
+export function setDb(db: Db | null): void {
+	shared = db;
+}

@@ -1,0 +1,560 @@
+/**
+ * The whole domain in one drizzle schema. Migrations are generated into drizzle/ with
+ * `npm run db:generate` and committed. Child rows of a form keep their order in `position`.
+ */
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { AggregationSettings, Quotas } from '../../domain/bundle';
+
+const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`;
+
+/* ---------- vocabulary ---------- */
+
+export const occupations = sqliteTable('occupations', {
+	key: text('key').primaryKey(),
+	label: text('label').notNull(),
+	position: integer('position').notNull()
+});
+
+export const regions = sqliteTable('regions', {
+	key: text('key').primaryKey(),
+	label: text('label').notNull(),
+	unit: text('unit').notNull(),
+	position: integer('position').notNull()
+});
+
+/* ---------- batch ---------- */
+
+export type MeetingState = { applicationId: string | null; startedAt: string | null; chairUserId: string | null };
+export type MemoTexts = Record<string, string>;
+
+export const batches = sqliteTable('batches', {
+	id: text('id').primaryKey(),
+	name: text('name').notNull(),
+	deadline: text('deadline'),
+	foundedOnOrBefore: text('founded_on_or_before'),
+	minAnnualScale: integer('min_annual_scale'),
+	closedEvaluationOccupations: text('closed_evaluation_occupations', { mode: 'json' }).$type<string[]>().notNull(),
+	quotas: text('quotas', { mode: 'json' }).$type<Quotas>().notNull(),
+	aggregation: text('aggregation', { mode: 'json' }).$type<AggregationSettings>().notNull(),
+	/** Date by which experts should submit their sheets (shown on the expert home). */
+	scoringDeadline: text('scoring_deadline'),
+	/** Assignment options of the office's draw page. */
+	perApplication: integer('per_application').notNull().default(5),
+	maxLoad: integer('max_load'),
+	onePerUnit: integer('one_per_unit', { mode: 'boolean' }).notNull().default(false),
+	assignmentsPublishedAt: text('assignments_published_at'),
+	meeting: text('meeting', { mode: 'json' }).$type<MeetingState>(),
+	resultsLockedAt: text('results_locked_at'),
+	resultsHash: text('results_hash'),
+	memo: text('memo', { mode: 'json' }).$type<MemoTexts>(),
+	createdAt: text('created_at').notNull().default(now)
+});
+
+/* ---------- institutions and applications ---------- */
+
+export const institutions = sqliteTable(
+	'institutions',
+	{
+		id: text('id').primaryKey(),
+		name: text('name').notNull(),
+		uscc: text('uscc'),
+		legalRepName: text('legal_rep_name'),
+		legalRepIdNumber: text('legal_rep_id_number'),
+		hasLegalRep: integer('has_legal_rep', { mode: 'boolean' }).notNull().default(false),
+		address: text('address'),
+		unitType: text('unit_type'),
+		industry: text('industry'),
+		registeredCapital: real('registered_capital'),
+		employees: integer('employees'),
+		founded: text('founded'),
+		hasBases: integer('has_bases', { mode: 'boolean' }).notNull().default(false),
+		baseNationalCE: integer('base_national_ce', { mode: 'boolean' }),
+		baseIndustryCE: integer('base_industry_ce', { mode: 'boolean' }),
+		baseProvincialCE: integer('base_provincial_ce', { mode: 'boolean' }),
+		baseStandardDeveloper: integer('base_standard_developer', { mode: 'boolean' }),
+		updatedAt: text('updated_at').notNull().default(now)
+	},
+	(t) => [index('institutions_uscc').on(t.uscc)]
+);
+
+export const institutionTaxes = sqliteTable(
+	'institution_taxes',
+	{
+		institutionId: text('institution_id')
+			.notNull()
+			.references(() => institutions.id, { onDelete: 'cascade' }),
+		position: integer('position').notNull(),
+		year: integer('year').notNull(),
+		amount: real('amount'),
+		dishonest: integer('dishonest', { mode: 'boolean' })
+	},
+	(t) => [primaryKey({ columns: [t.institutionId, t.position] })]
+);
+
+export const APPLICATION_STATUSES = ['draft', 'submitted', 'returned', 'accepted'] as const;
+export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
+
+export const applications = sqliteTable(
+	'applications',
+	{
+		id: text('id').primaryKey(),
+		batchId: text('batch_id')
+			.notNull()
+			.references(() => batches.id),
+		institutionId: text('institution_id')
+			.notNull()
+			.references(() => institutions.id),
+		type: text('type', { enum: ['training', 'evaluation'] }).notNull(),
+		occupation: text('occupation')
+			.notNull()
+			.references(() => occupations.key),
+		region: text('region')
+			.notNull()
+			.references(() => regions.key),
+		levels: text('levels', { mode: 'json' }).$type<string[]>().notNull(),
+		hasLead: integer('has_lead', { mode: 'boolean' }).notNull().default(false),
+		leadName: text('lead_name'),
+		leadTitle: text('lead_title'),
+		leadPhone: text('lead_phone'),
+		leadEmail: text('lead_email'),
+		hasContact: integer('has_contact', { mode: 'boolean' }).notNull().default(false),
+		contactName: text('contact_name'),
+		contactTitle: text('contact_title'),
+		contactPhone: text('contact_phone'),
+		contactEmail: text('contact_email'),
+		overview: text('overview'),
+		platform: text('platform'),
+		pastWork: text('past_work'),
+		teamMechanism: text('team_mechanism'),
+		plan: text('plan'),
+		conductsEvaluation: integer('conducts_evaluation', { mode: 'boolean' }),
+		issuesCertificates: integer('issues_certificates', { mode: 'boolean' }),
+		certificateCategory: text('certificate_category'),
+		hasTeam: integer('has_team', { mode: 'boolean' }).notNull().default(false),
+		teamTotal: integer('team_total'),
+		teamFullTime: integer('team_full_time'),
+		teamPartTime: integer('team_part_time'),
+		teamAssessors: integer('team_assessors'),
+		teamSupervisors: integer('team_supervisors'),
+		hasPlanned: integer('has_planned', { mode: 'boolean' }).notNull().default(false),
+		plannedJunior: integer('planned_junior'),
+		plannedIntermediate: integer('planned_intermediate'),
+		plannedSenior: integer('planned_senior'),
+		hasFees: integer('has_fees', { mode: 'boolean' }).notNull().default(false),
+		feeJunior: real('fee_junior'),
+		feeIntermediate: real('fee_intermediate'),
+		feeSenior: real('fee_senior'),
+		hasAttachments: integer('has_attachments', { mode: 'boolean' }).notNull().default(false),
+		attRegistrationCertificate: integer('att_registration_certificate', { mode: 'boolean' }),
+		attCreditReport: integer('att_credit_report', { mode: 'boolean' }),
+		attIntegrityCommitment: integer('att_integrity_commitment', { mode: 'boolean' }),
+		hasRecommendation: integer('has_recommendation', { mode: 'boolean' }).notNull().default(false),
+		recommendationReason: text('recommendation_reason'),
+		recommendationUnit: text('recommendation_unit'),
+		recommendationDate: text('recommendation_date'),
+		/** draft (city editing) → submitted (recommended to the province) → accepted (for review); returned goes back to the city. */
+		status: text('status', { enum: APPLICATION_STATUSES }).notNull().default('submitted'),
+		statusReason: text('status_reason'),
+		submittedAt: text('submitted_at'),
+		version: integer('version').notNull().default(1),
+		createdAt: text('created_at').notNull().default(now),
+		updatedAt: text('updated_at').notNull().default(now)
+	},
+	(t) => [
+		index('applications_cell').on(t.region, t.occupation, t.type),
+		index('applications_institution').on(t.institutionId),
+		index('applications_occupation').on(t.occupation, t.type),
+		index('applications_batch').on(t.batchId)
+	]
+);
+
+const appChild = () =>
+	text('application_id')
+		.notNull()
+		.references(() => applications.id, { onDelete: 'cascade' });
+
+export const trainingYears = sqliteTable(
+	'application_training_years',
+	{
+		applicationId: appChild(),
+		position: integer('position').notNull(),
+		year: integer('year').notNull(),
+		total: integer('total'),
+		independent: integer('independent'),
+		cooperative: integer('cooperative')
+	},
+	(t) => [primaryKey({ columns: [t.applicationId, t.position] })]
+);
+
+export const evaluationYears = sqliteTable(
+	'application_evaluation_years',
+	{
+		applicationId: appChild(),
+		position: integer('position').notNull(),
+		year: integer('year').notNull(),
+		certificate: text('certificate'),
+		own: integer('own', { mode: 'boolean' }),
+		issued: integer('issued')
+	},
+	(t) => [primaryKey({ columns: [t.applicationId, t.position] })]
+);
+
+export const venues = sqliteTable(
+	'application_venues',
+	{
+		applicationId: appChild(),
+		position: integer('position').notNull(),
+		address: text('address'),
+		area: real('area'),
+		capacity: integer('capacity'),
+		equipmentSets: integer('equipment_sets'),
+		equipmentValue: real('equipment_value')
+	},
+	(t) => [primaryKey({ columns: [t.applicationId, t.position] })]
+);
+
+export const people = sqliteTable(
+	'application_people',
+	{
+		applicationId: appChild(),
+		position: integer('position').notNull(),
+		role: text('role', { enum: ['teacher', 'question-setter'] }).notNull(),
+		name: text('name').notNull(),
+		workUnit: text('work_unit'),
+		title: text('title'),
+		specialty: text('specialty'),
+		fullTime: integer('full_time', { mode: 'boolean' }),
+		phone: text('phone')
+	},
+	(t) => [primaryKey({ columns: [t.applicationId, t.position] }), index('people_name').on(t.name)]
+);
+
+export const ATTACHMENT_KINDS = [
+	'registration-certificate',
+	'credit-report',
+	'integrity-commitment',
+	'recommendation-letter',
+	'extra'
+] as const;
+export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
+
+export const attachments = sqliteTable(
+	'attachments',
+	{
+		id: text('id').primaryKey(),
+		applicationId: appChild(),
+		kind: text('kind', { enum: ATTACHMENT_KINDS }).notNull(),
+		filename: text('filename').notNull(),
+		mime: text('mime').notNull(),
+		size: integer('size').notNull(),
+		sha256: text('sha256').notNull(),
+		uploadedBy: text('uploaded_by').references(() => users.id),
+		uploadedAt: text('uploaded_at').notNull().default(now)
+	},
+	(t) => [index('attachments_application').on(t.applicationId)]
+);
+
+export const findingOverrides = sqliteTable(
+	'finding_overrides',
+	{
+		applicationId: appChild(),
+		code: text('code').notNull(),
+		reason: text('reason').notNull(),
+		userId: text('user_id').references(() => users.id),
+		at: text('at').notNull().default(now)
+	},
+	(t) => [primaryKey({ columns: [t.applicationId, t.code] })]
+);
+
+/* ---------- people of the review ---------- */
+
+export const experts = sqliteTable('experts', {
+	id: text('id').primaryKey(),
+	name: text('name').notNull(),
+	workUnit: text('work_unit'),
+	title: text('title'),
+	occupations: text('occupations', { mode: 'json' }).$type<string[]>().notNull(),
+	region: text('region').references(() => regions.key),
+	phone: text('phone'),
+	email: text('email'),
+	active: integer('active', { mode: 'boolean' }).notNull().default(true),
+	updatedAt: text('updated_at').notNull().default(now)
+});
+
+export const ROLES = ['office', 'city', 'expert', 'observer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const users = sqliteTable(
+	'users',
+	{
+		id: text('id').primaryKey(),
+		username: text('username').notNull(),
+		displayName: text('display_name').notNull(),
+		role: text('role', { enum: ROLES }).notNull(),
+		region: text('region').references(() => regions.key),
+		expertId: text('expert_id').references(() => experts.id),
+		passwordHash: text('password_hash').notNull(),
+		active: integer('active', { mode: 'boolean' }).notNull().default(true),
+		mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
+		failedLogins: integer('failed_logins').notNull().default(0),
+		lockedUntil: integer('locked_until', { mode: 'timestamp_ms' }),
+		createdAt: text('created_at').notNull().default(now),
+		lastLoginAt: text('last_login_at')
+	},
+	(t) => [uniqueIndex('users_username').on(t.username), index('users_expert').on(t.expertId)]
+);
+
+export const sessions = sqliteTable(
+	'sessions',
+	{
+		/** SHA-256 of the session token, hex: the token itself is never stored. */
+		id: text('id').primaryKey(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+		createdAt: text('created_at').notNull().default(now)
+	},
+	(t) => [index('sessions_user').on(t.userId)]
+);
+
+/* ---------- rubrics ---------- */
+
+export const rubrics = sqliteTable(
+	'rubrics',
+	{
+		id: text('id').primaryKey(),
+		batchId: text('batch_id')
+			.notNull()
+			.references(() => batches.id),
+		type: text('type', { enum: ['training', 'evaluation'] }).notNull(),
+		version: integer('version').notNull().default(1),
+		frozenAt: text('frozen_at'),
+		createdAt: text('created_at').notNull().default(now)
+	},
+	(t) => [index('rubrics_type').on(t.batchId, t.type)]
+);
+
+export const criteria = sqliteTable(
+	'rubric_criteria',
+	{
+		rubricId: text('rubric_id')
+			.notNull()
+			.references(() => rubrics.id, { onDelete: 'cascade' }),
+		id: text('id').notNull(),
+		position: integer('position').notNull(),
+		name: text('name').notNull(),
+		maxPoints: real('max_points').notNull(),
+		guidance: text('guidance')
+	},
+	(t) => [primaryKey({ columns: [t.rubricId, t.id] })]
+);
+
+/* ---------- assignment and conflicts ---------- */
+
+export const draws = sqliteTable('draws', {
+	id: integer('id').primaryKey({ autoIncrement: true }),
+	batchId: text('batch_id')
+		.notNull()
+		.references(() => batches.id),
+	seed: text('seed').notNull(),
+	scope: text('scope').notNull(),
+	perApplication: integer('per_application').notNull(),
+	maxLoad: integer('max_load'),
+	onePerUnit: integer('one_per_unit', { mode: 'boolean' }).notNull().default(false),
+	made: integer('made').notNull(),
+	summary: text('summary', { mode: 'json' }).$type<Record<string, unknown>>(),
+	userId: text('user_id').references(() => users.id),
+	at: text('at').notNull().default(now)
+});
+
+export const assignments = sqliteTable(
+	'assignments',
+	{
+		applicationId: appChild(),
+		expertId: text('expert_id')
+			.notNull()
+			.references(() => experts.id),
+		source: text('source', { enum: ['import', 'draw', 'manual', 'replacement'] }).notNull().default('import'),
+		drawId: integer('draw_id').references(() => draws.id),
+		reason: text('reason'),
+		createdAt: text('created_at').notNull().default(now)
+	},
+	(t) => [primaryKey({ columns: [t.applicationId, t.expertId] }), index('assignments_expert').on(t.expertId)]
+);
+
+export const alternates = sqliteTable(
+	'alternates',
+	{
+		applicationId: appChild(),
+		expertId: text('expert_id')
+			.notNull()
+			.references(() => experts.id),
+		rank: integer('rank').notNull(),
+		drawId: integer('draw_id').references(() => draws.id)
+	},
+	(t) => [primaryKey({ columns: [t.applicationId, t.expertId] })]
+);
+
+export const DECLARATION_GROUNDS = ['employment', 'shareholding', 'kinship', 'cooperation', 'other'] as const;
+
+export const declarations = sqliteTable(
+	'declarations',
+	{
+		applicationId: appChild(),
+		expertId: text('expert_id')
+			.notNull()
+			.references(() => experts.id),
+		ground: text('ground', { enum: DECLARATION_GROUNDS }).notNull().default('other'),
+		reason: text('reason').notNull(),
+		at: text('at').notNull().default(now)
+	},
+	(t) => [primaryKey({ columns: [t.applicationId, t.expertId] }), index('declarations_expert').on(t.expertId)]
+);
+
+/** The office's decision on a detected soft conflict: confirmed (treated as hard) or dismissed. */
+export const conflictReviews = sqliteTable(
+	'conflict_reviews',
+	{
+		applicationId: appChild(),
+		expertId: text('expert_id')
+			.notNull()
+			.references(() => experts.id),
+		code: text('code').notNull(),
+		decision: text('decision', { enum: ['confirmed', 'dismissed'] }).notNull(),
+		reason: text('reason').notNull(),
+		userId: text('user_id').references(() => users.id),
+		at: text('at').notNull().default(now)
+	},
+	(t) => [primaryKey({ columns: [t.applicationId, t.expertId, t.code] })]
+);
+
+export const commitments = sqliteTable(
+	'commitments',
+	{
+		expertId: text('expert_id')
+			.notNull()
+			.references(() => experts.id),
+		batchId: text('batch_id')
+			.notNull()
+			.references(() => batches.id),
+		acceptedAt: text('accepted_at').notNull().default(now),
+		textHash: text('text_hash').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.expertId, t.batchId] })]
+);
+
+/* ---------- scores ---------- */
+
+export const sheets = sqliteTable(
+	'score_sheets',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		applicationId: appChild(),
+		expertId: text('expert_id')
+			.notNull()
+			.references(() => experts.id),
+		rubricId: text('rubric_id')
+			.notNull()
+			.references(() => rubrics.id),
+		status: text('status', { enum: ['draft', 'submitted'] }).notNull().default('draft'),
+		comment: text('comment'),
+		explanation: text('explanation'),
+		returnedReason: text('returned_reason'),
+		version: integer('version').notNull().default(1),
+		submittedAt: text('submitted_at'),
+		updatedAt: text('updated_at').notNull().default(now)
+	},
+	(t) => [
+		uniqueIndex('sheets_pair').on(t.applicationId, t.expertId),
+		index('sheets_expert').on(t.expertId),
+		index('sheets_status').on(t.status)
+	]
+);
+
+export const sheetPoints = sqliteTable(
+	'sheet_points',
+	{
+		sheetId: integer('sheet_id')
+			.notNull()
+			.references(() => sheets.id, { onDelete: 'cascade' }),
+		criterionId: text('criterion_id').notNull(),
+		position: integer('position').notNull(),
+		points: real('points').notNull(),
+		comment: text('comment')
+	},
+	(t) => [primaryKey({ columns: [t.sheetId, t.criterionId] })]
+);
+
+/** Earlier submitted versions of a sheet (a sheet returned for re-scoring keeps its first scores here). */
+export const sheetHistory = sqliteTable(
+	'sheet_history',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		sheetId: integer('sheet_id')
+			.notNull()
+			.references(() => sheets.id, { onDelete: 'cascade' }),
+		round: integer('round').notNull(),
+		total: real('total').notNull(),
+		points: text('points', { mode: 'json' }).$type<Record<string, number>>().notNull(),
+		comment: text('comment'),
+		returnedReason: text('returned_reason'),
+		at: text('at').notNull().default(now)
+	},
+	(t) => [index('sheet_history_sheet').on(t.sheetId)]
+);
+
+/* ---------- meeting and results ---------- */
+
+export const decisions = sqliteTable('decisions', {
+	applicationId: text('application_id')
+		.primaryKey()
+		.references(() => applications.id, { onDelete: 'cascade' }),
+	decision: text('decision', { enum: ['proposed', 'not-proposed', 'site-visit', 'pending'] }).notNull(),
+	reason: text('reason'),
+	userId: text('user_id').references(() => users.id),
+	at: text('at').notNull().default(now)
+});
+
+export const siteVisits = sqliteTable(
+	'site_visits',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		applicationId: appChild(),
+		date: text('date').notNull(),
+		members: text('members').notNull(),
+		findings: text('findings').notNull(),
+		userId: text('user_id').references(() => users.id),
+		at: text('at').notNull().default(now)
+	},
+	(t) => [index('site_visits_application').on(t.applicationId)]
+);
+
+/* ---------- audit ---------- */
+
+/** Append-only; each entry carries the SHA-256 of the previous entry's hash and its own content. */
+export const auditLog = sqliteTable(
+	'audit_log',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		at: text('at').notNull(),
+		userId: text('user_id'),
+		actor: text('actor').notNull(),
+		action: text('action').notNull(),
+		entity: text('entity'),
+		entityId: text('entity_id'),
+		detail: text('detail'),
+		prevHash: text('prev_hash').notNull(),
+		hash: text('hash').notNull()
+	},
+	(t) => [index('audit_entity').on(t.entity, t.entityId), index('audit_action').on(t.action)]
+);
+
+export type UserRow = typeof users.$inferSelect;
+export type SessionRow = typeof sessions.$inferSelect;
+export type ExpertRow = typeof experts.$inferSelect;
+export type ApplicationRow = typeof applications.$inferSelect;
+export type InstitutionRow = typeof institutions.$inferSelect;
+export type BatchRow = typeof batches.$inferSelect;
+export type SheetRow = typeof sheets.$inferSelect;

@@ -1,0 +1,58 @@
+/**
+ * Loads the demo batch into an empty database: the generated bundle, one account per role
+ * (every city and every expert), published assignments. Returns the logins to print.
+ */
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db';
+import * as s from '../db/schema';
+import { generateDemoBundle } from './generate';
+import { importBundle } from '../services/bundle-import';
+import { createUser } from '../services/users';
+import { audit, SYSTEM_ACTOR } from '../audit';
+import { REGIONS } from '../../domain/regions';
+
+export const DEMO_PASSWORDS = {
+	office: 'Office2023demo',
+	city: 'City2023demo',
+	expert: 'Expert2023demo',
+	observer: 'Observer2023demo'
+} as const;
+
+export type DemoLogin = { role: string; username: string; password: string; who: string };
+
+export function isEmpty(db: Db): boolean {
+	const n = db.select({ n: sql<number>`count(*)` }).from(s.applications).get()?.n ?? 0;
+	const b = db.select({ n: sql<number>`count(*)` }).from(s.batches).get()?.n ?? 0;
+	return n === 0 && b === 0;
+}
+
+export async function seedDemo(db: Db): Promise<DemoLogin[]> {
+	const bundle = generateDemoBundle();
+	importBundle(db, bundle, SYSTEM_ACTOR);
+	const logins: DemoLogin[] = [];
+	const add = async (role: 'office' | 'city' | 'expert' | 'observer', username: string, displayName: string, extra: { region?: string; expertId?: string } = {}) => {
+		await createUser(
+			db,
+			{ username, displayName, role, region: extra.region ?? null, expertId: extra.expertId ?? null, password: DEMO_PASSWORDS[role] },
+			SYSTEM_ACTOR
+		);
+		logins.push({ role, username, password: DEMO_PASSWORDS[role], who: displayName });
+	};
+	await add('office', 'office', '刘超群（人才开发处）');
+	await add('office', 'chair', '杨帅（人才开发处，会议主持）');
+	await add('observer', 'observer', '厅机关纪委 监督员');
+	for (const r of REGIONS) await add('city', `city-${r.key}`, r.unit, { region: r.key });
+	for (const e of bundle.experts) await add('expert', e.id, e.name, { expertId: e.id });
+	db.transaction((tx) => {
+		tx.update(s.batches)
+			.set({ assignmentsPublishedAt: new Date().toISOString(), scoringDeadline: '2023-07-10' })
+			.run();
+		// Experts who already scored have signed the commitment; the others sign it on first sign-in.
+		const scored = new Set(bundle.scores.map((x) => x.expertId));
+		for (const id of scored) {
+			tx.insert(s.commitments).values({ expertId: id, batchId: bundle.batch.id, textHash: 'demo' }).onConflictDoNothing().run();
+		}
+		audit(tx, SYSTEM_ACTOR, 'demo.seed', 'batch', bundle.batch.id, { applications: bundle.applications.length, experts: bundle.experts.length });
+	});
+	return logins;
+}

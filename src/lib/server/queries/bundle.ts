@@ -1,0 +1,262 @@
+/**
+ * Reads the database as a review bundle (docs/bundle.md). The same loader feeds export and every
+ * computation over the whole batch (formal check, conflicts, draw, results).
+ */
+import { asc, sql } from 'drizzle-orm';
+import type { Db } from '../db';
+import * as s from '../db/schema';
+import {
+	BUNDLE_FORMAT,
+	BUNDLE_VERSION,
+	type Application,
+	type Batch,
+	type Expert,
+	type FullBundle,
+	type Institution,
+	type Rubric,
+	type Score
+} from '../../domain/bundle';
+
+type Q = Pick<Db, 'select'>;
+
+function groupBy<T, K>(rows: T[], key: (r: T) => K): Map<K, T[]> {
+	const m = new Map<K, T[]>();
+	for (const r of rows) {
+		const k = key(r);
+		const list = m.get(k);
+		if (list) list.push(r);
+		else m.set(k, [r]);
+	}
+	return m;
+}
+
+const byPosition = <T extends { position: number }>(a: T, b: T) => a.position - b.position;
+const rowid = sql`rowid`;
+
+export function batchFromRow(b: s.BatchRow): Batch {
+	return {
+		id: b.id,
+		name: b.name,
+		deadline: b.deadline,
+		foundedOnOrBefore: b.foundedOnOrBefore,
+		minAnnualScale: b.minAnnualScale,
+		closedEvaluationOccupations: b.closedEvaluationOccupations,
+		quotas: b.quotas,
+		aggregation: b.aggregation
+	};
+}
+
+export function loadBatchRow(db: Q): s.BatchRow | undefined {
+	return db.select().from(s.batches).orderBy(asc(rowid)).limit(1).all()[0];
+}
+
+export function loadBatch(db: Q): Batch | null {
+	const row = loadBatchRow(db);
+	return row ? batchFromRow(row) : null;
+}
+
+export function loadInstitutions(db: Q, ids?: Set<string>): Institution[] {
+	let rows = db.select().from(s.institutions).orderBy(asc(rowid)).all();
+	if (ids) rows = rows.filter((r) => ids.has(r.id));
+	const taxes = groupBy(db.select().from(s.institutionTaxes).all(), (t) => t.institutionId);
+	return rows.map((r) => ({
+		id: r.id,
+		name: r.name,
+		uscc: r.uscc,
+		legalRep: r.hasLegalRep ? { name: r.legalRepName, idNumber: r.legalRepIdNumber } : null,
+		address: r.address,
+		unitType: r.unitType,
+		industry: r.industry,
+		registeredCapital: r.registeredCapital,
+		employees: r.employees,
+		founded: r.founded,
+		taxes: (taxes.get(r.id) ?? []).sort(byPosition).map((t) => ({ year: t.year, amount: t.amount, dishonest: t.dishonest })),
+		bases: r.hasBases
+			? {
+					nationalCE: r.baseNationalCE,
+					industryCE: r.baseIndustryCE,
+					provincialCE: r.baseProvincialCE,
+					standardDeveloper: r.baseStandardDeveloper
+				}
+			: null
+	}));
+}
+
+export function applicationFromRows(
+	r: s.ApplicationRow,
+	children: {
+		trainingYears: (typeof s.trainingYears.$inferSelect)[];
+		evaluationYears: (typeof s.evaluationYears.$inferSelect)[];
+		venues: (typeof s.venues.$inferSelect)[];
+		people: (typeof s.people.$inferSelect)[];
+	}
+): Application {
+	return {
+		id: r.id,
+		institutionId: r.institutionId,
+		type: r.type,
+		occupation: r.occupation,
+		levels: r.levels,
+		region: r.region,
+		lead: r.hasLead ? { name: r.leadName, title: r.leadTitle, phone: r.leadPhone, email: r.leadEmail } : null,
+		contact: r.hasContact
+			? { name: r.contactName, title: r.contactTitle, phone: r.contactPhone, email: r.contactEmail }
+			: null,
+		overview: r.overview,
+		platform: r.platform,
+		pastWork: r.pastWork,
+		teamMechanism: r.teamMechanism,
+		plan: r.plan,
+		trainingYears: [...children.trainingYears]
+			.sort(byPosition)
+			.map((y) => ({ year: y.year, total: y.total, independent: y.independent, cooperative: y.cooperative })),
+		evaluationYears: [...children.evaluationYears]
+			.sort(byPosition)
+			.map((y) => ({ year: y.year, certificate: y.certificate, own: y.own, issued: y.issued })),
+		conductsEvaluation: r.conductsEvaluation,
+		issuesCertificates: r.issuesCertificates,
+		certificateCategory: r.certificateCategory,
+		venues: [...children.venues].sort(byPosition).map((v) => ({
+			address: v.address,
+			area: v.area,
+			capacity: v.capacity,
+			equipmentSets: v.equipmentSets,
+			equipmentValue: v.equipmentValue
+		})),
+		team: r.hasTeam
+			? {
+					total: r.teamTotal,
+					fullTime: r.teamFullTime,
+					partTime: r.teamPartTime,
+					assessors: r.teamAssessors,
+					supervisors: r.teamSupervisors
+				}
+			: null,
+		people: [...children.people].sort(byPosition).map((p) => ({
+			role: p.role,
+			name: p.name,
+			workUnit: p.workUnit,
+			title: p.title,
+			specialty: p.specialty,
+			fullTime: p.fullTime,
+			phone: p.phone
+		})),
+		planned: r.hasPlanned
+			? { junior: r.plannedJunior, intermediate: r.plannedIntermediate, senior: r.plannedSenior }
+			: null,
+		fees: r.hasFees ? { junior: r.feeJunior, intermediate: r.feeIntermediate, senior: r.feeSenior } : null,
+		attachments: r.hasAttachments
+			? {
+					registrationCertificate: r.attRegistrationCertificate,
+					creditReport: r.attCreditReport,
+					integrityCommitment: r.attIntegrityCommitment
+				}
+			: null,
+		recommendation: r.hasRecommendation
+			? { reason: r.recommendationReason, unit: r.recommendationUnit, date: r.recommendationDate }
+			: null
+	};
+}
+
+/** Applications with all their rows; `filter` narrows the application rows first. */
+export function loadApplications(db: Q, filter?: (r: s.ApplicationRow) => boolean): { row: s.ApplicationRow; app: Application }[] {
+	let rows = db.select().from(s.applications).orderBy(asc(rowid)).all();
+	if (filter) rows = rows.filter(filter);
+	const all = rows.length > 50 || !filter;
+	const wanted = new Set(rows.map((r) => r.id));
+	const pick = <T extends { applicationId: string }>(list: T[]) =>
+		groupBy(all ? list : list.filter((x) => wanted.has(x.applicationId)), (x) => x.applicationId);
+	const ty = pick(db.select().from(s.trainingYears).all());
+	const ey = pick(db.select().from(s.evaluationYears).all());
+	const ve = pick(db.select().from(s.venues).all());
+	const pe = pick(db.select().from(s.people).all());
+	return rows.map((row) => ({
+		row,
+		app: applicationFromRows(row, {
+			trainingYears: ty.get(row.id) ?? [],
+			evaluationYears: ey.get(row.id) ?? [],
+			venues: ve.get(row.id) ?? [],
+			people: pe.get(row.id) ?? []
+		})
+	}));
+}
+
+export function expertFromRow(e: s.ExpertRow): Expert {
+	return {
+		id: e.id,
+		name: e.name,
+		workUnit: e.workUnit,
+		title: e.title,
+		occupations: e.occupations,
+		region: e.region,
+		phone: e.phone,
+		email: e.email
+	};
+}
+
+export function loadExperts(db: Q): Expert[] {
+	return db.select().from(s.experts).orderBy(asc(rowid)).all().map(expertFromRow);
+}
+
+export function loadRubrics(db: Q): Rubric[] {
+	const rows = db.select().from(s.rubrics).orderBy(asc(rowid)).all();
+	const crit = groupBy(db.select().from(s.criteria).all(), (c) => c.rubricId);
+	return rows.map((r) => ({
+		id: r.id,
+		type: r.type,
+		criteria: (crit.get(r.id) ?? [])
+			.sort(byPosition)
+			.map((c) => ({ id: c.id, name: c.name, maxPoints: c.maxPoints, guidance: c.guidance }))
+	}));
+}
+
+export function loadScores(db: Q): Score[] {
+	const rows = db.select().from(s.sheets).orderBy(asc(s.sheets.id)).all();
+	const pts = groupBy(db.select().from(s.sheetPoints).all(), (p) => p.sheetId);
+	return rows.map((r) => ({
+		applicationId: r.applicationId,
+		expertId: r.expertId,
+		rubricId: r.rubricId,
+		status: r.status,
+		points: Object.fromEntries((pts.get(r.id) ?? []).sort(byPosition).map((p) => [p.criterionId, p.points])),
+		comment: r.comment,
+		explanation: r.explanation
+	}));
+}
+
+/** The whole database as a bundle, every key present, in a stable order (insertion order). */
+export function exportBundle(db: Db): FullBundle {
+	return db.transaction((tx) => {
+		const batch = loadBatch(tx);
+		const out: Partial<FullBundle> & Omit<FullBundle, 'batch'> = {
+			format: BUNDLE_FORMAT,
+			version: BUNDLE_VERSION,
+			...(batch ? { batch } : {}),
+			institutions: loadInstitutions(tx),
+			applications: loadApplications(tx).map((a) => a.app),
+			experts: loadExperts(tx),
+			rubrics: loadRubrics(tx),
+			assignments: tx
+				.select({ applicationId: s.assignments.applicationId, expertId: s.assignments.expertId })
+				.from(s.assignments)
+				.orderBy(asc(rowid))
+				.all(),
+			declarations: tx
+				.select({
+					applicationId: s.declarations.applicationId,
+					expertId: s.declarations.expertId,
+					reason: s.declarations.reason
+				})
+				.from(s.declarations)
+				.orderBy(asc(rowid))
+				.all(),
+			scores: loadScores(tx),
+			decisions: tx
+				.select({ applicationId: s.decisions.applicationId, decision: s.decisions.decision, reason: s.decisions.reason })
+				.from(s.decisions)
+				.orderBy(asc(rowid))
+				.all()
+		};
+		return out;
+	}) as FullBundle;
+}

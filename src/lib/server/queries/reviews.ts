@@ -1,0 +1,122 @@
+/** The expert's side: their assignments, the relation to one application, the commitment. */
+import { createHash } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../db';
+import * as s from '../db/schema';
+import { loadApplications, loadBatchRow, loadInstitutions, expertFromRow } from './bundle';
+import { detectPair } from '../../domain/conflicts';
+import { commitmentText } from '../../domain/commitment';
+import type { ExpertRelation } from '../../domain/permissions';
+import { audit, type Actor } from '../audit';
+
+export function commitmentHash(): string {
+	return createHash('sha256').update(commitmentText()).digest('hex');
+}
+
+export function hasCommitted(db: Db, expertId: string): boolean {
+	const batch = loadBatchRow(db);
+	if (!batch) return false;
+	return !!db
+		.select()
+		.from(s.commitments)
+		.where(and(eq(s.commitments.expertId, expertId), eq(s.commitments.batchId, batch.id)))
+		.get();
+}
+
+export function acceptCommitment(db: Db, expertId: string, actor: Actor): void {
+	const batch = loadBatchRow(db);
+	if (!batch) throw new Error('尚未建立评审批次');
+	db.transaction((tx) => {
+		tx.insert(s.commitments).values({ expertId, batchId: batch.id, textHash: commitmentHash() }).onConflictDoNothing().run();
+		audit(tx, actor, 'expert.commitment', 'expert', expertId, { batchId: batch.id });
+	});
+}
+
+/** Hard conflicts between one expert and one application: detected, declared, or confirmed by the office. */
+export function hardConflictCodes(db: Db, expertId: string, applicationId: string): string[] {
+	const expertRow = db.select().from(s.experts).where(eq(s.experts.id, expertId)).get();
+	const found = loadApplications(db, (r) => r.id === applicationId)[0];
+	if (!expertRow || !found) return [];
+	const institution = loadInstitutions(db, new Set([found.app.institutionId]))[0];
+	const declarations = db
+		.select()
+		.from(s.declarations)
+		.where(and(eq(s.declarations.expertId, expertId), eq(s.declarations.applicationId, applicationId)))
+		.all();
+	const reviews = db
+		.select()
+		.from(s.conflictReviews)
+		.where(and(eq(s.conflictReviews.expertId, expertId), eq(s.conflictReviews.applicationId, applicationId)))
+		.all();
+	const confirmed = new Set(reviews.filter((r) => r.decision === 'confirmed').map((r) => r.code));
+	return detectPair(expertFromRow(expertRow), found.app, institution, declarations)
+		.filter((c) => c.hard || confirmed.has(c.code))
+		.map((c) => c.code);
+}
+
+export function expertRelation(db: Db, expertId: string, applicationId: string): ExpertRelation {
+	const batch = loadBatchRow(db);
+	const assigned = !!db
+		.select()
+		.from(s.assignments)
+		.where(and(eq(s.assignments.expertId, expertId), eq(s.assignments.applicationId, applicationId)))
+		.get();
+	return {
+		assigned,
+		hardConflict: assigned ? hardConflictCodes(db, expertId, applicationId).length > 0 : false,
+		published: !!batch?.assignmentsPublishedAt,
+		committed: hasCommitted(db, expertId)
+	};
+}
+
+export type ExpertTask = {
+	applicationId: string;
+	institutionName: string;
+	type: 'training' | 'evaluation';
+	occupation: string;
+	region: string;
+	sheetStatus: 'not-started' | 'draft' | 'submitted' | 'returned';
+	total: number | null;
+	conflict: string[];
+};
+
+/** The expert's published assignments, with the state of each sheet; conflicted ones are left out. */
+export function expertTasks(db: Db, expertId: string): { tasks: ExpertTask[]; recused: number } {
+	const batch = loadBatchRow(db);
+	if (!batch?.assignmentsPublishedAt) return { tasks: [], recused: 0 };
+	const rows = db
+		.select({ applicationId: s.assignments.applicationId, institutionName: s.institutions.name, app: s.applications })
+		.from(s.assignments)
+		.innerJoin(s.applications, eq(s.assignments.applicationId, s.applications.id))
+		.innerJoin(s.institutions, eq(s.applications.institutionId, s.institutions.id))
+		.where(eq(s.assignments.expertId, expertId))
+		.all();
+	const sheetRows = db.select().from(s.sheets).where(eq(s.sheets.expertId, expertId)).all();
+	const points = new Map<number, number>();
+	for (const sh of sheetRows) {
+		const pts = db.select().from(s.sheetPoints).where(eq(s.sheetPoints.sheetId, sh.id)).all();
+		points.set(sh.id, pts.reduce((a, p) => a + p.points, 0));
+	}
+	const tasks: ExpertTask[] = [];
+	let recused = 0;
+	for (const r of rows) {
+		const conflict = hardConflictCodes(db, expertId, r.applicationId);
+		if (conflict.length) {
+			recused++;
+			continue;
+		}
+		const sheet = sheetRows.find((x) => x.applicationId === r.applicationId);
+		tasks.push({
+			applicationId: r.applicationId,
+			institutionName: r.institutionName,
+			type: r.app.type,
+			occupation: r.app.occupation,
+			region: r.app.region,
+			sheetStatus: !sheet ? 'not-started' : sheet.status === 'submitted' ? 'submitted' : sheet.returnedReason ? 'returned' : 'draft',
+			total: sheet ? (points.get(sheet.id) ?? 0) : null,
+			conflict
+		});
+	}
+	tasks.sort((a, b) => a.occupation.localeCompare(b.occupation) || a.institutionName.localeCompare(b.institutionName, 'zh'));
+	return { tasks, recused };
+}

@@ -1,0 +1,31 @@
+/** Loads one application for a signed-in user, after checking the user may see it; masks personal data. */
+import { error } from '@sveltejs/kit';
+import type { Db } from '../db';
+import type { SessionUser } from '../auth';
+import { getApplication, type ApplicationDetail } from '../queries/applications';
+import { expertRelation } from '../queries/reviews';
+import { canViewApplication, seesPersonalData } from '../../domain/permissions';
+import { maskIdNumber } from '../../domain/identifiers';
+
+export type VisibleApplication = ApplicationDetail & { idNumber: string };
+
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+
+/** 404 for ids that do not exist *or* that the user may not see, so ids cannot be probed. */
+export function visibleApplication(db: Db, user: SessionUser, id: string): VisibleApplication {
+	if (!ID_PATTERN.test(id)) error(404, { message: '申报编号格式不正确' });
+	const detail = getApplication(db, id);
+	if (!detail) error(404, { message: '没有找到该申报' });
+	const rel = user.role === 'expert' && user.expertId ? expertRelation(db, user.expertId, id) : undefined;
+	const principal = { id: user.id, role: user.role, region: user.region, expertId: user.expertId };
+	if (!canViewApplication(principal, { id, region: detail.app.region, status: detail.row.status }, rel)) {
+		error(404, { message: '没有找到该申报，或您无权查看' });
+	}
+	const raw = detail.institution.legalRep?.idNumber ?? '';
+	const idNumber = seesPersonalData(principal) ? raw : maskIdNumber(raw);
+	// Never send the unmasked number to the page of a role that may not see it.
+	const institution = seesPersonalData(principal)
+		? detail.institution
+		: { ...detail.institution, legalRep: detail.institution.legalRep ? { ...detail.institution.legalRep, idNumber: maskIdNumber(raw) } : null };
+	return { ...detail, institution, idNumber };
+}

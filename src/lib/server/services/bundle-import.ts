@@ -1,0 +1,441 @@
+/**
+ * Imports a review bundle: upsert by id in one transaction. Every error names its JSON path;
+ * when there is any error nothing is written.
+ */
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../db';
+import * as s from '../db/schema';
+import {
+	DEFAULT_BATCH,
+	bundleSchema,
+	resolveBatch,
+	zodErrors,
+	type Bundle,
+	type BundleError,
+	type RubricInput
+} from '../../domain/bundle';
+import { pointsProblems, rubricProblems } from '../../domain/rubric';
+import { audit, type Actor } from '../audit';
+import { batchFromRow, loadBatchRow } from '../queries/bundle';
+
+export class BundleImportError extends Error {
+	constructor(public errors: BundleError[]) {
+		super(errors.map((e) => `${e.path}: ${e.message}`).join('\n'));
+	}
+	/** One line for the command line: the first error, and how many more. */
+	get firstLine(): string {
+		const e = this.errors[0];
+		const more = this.errors.length > 1 ? `（另有 ${this.errors.length - 1} 处错误）` : '';
+		return `${e.path}: ${e.message}${more}`;
+	}
+}
+
+export type ImportCounts = {
+	batch: number;
+	institutions: number;
+	applications: number;
+	experts: number;
+	rubrics: number;
+	assignments: number;
+	declarations: number;
+	scores: number;
+	decisions: number;
+};
+
+/** Parses JSON text; a syntax error becomes a BundleImportError naming the position. */
+export function parseBundleText(text: string): unknown {
+	try {
+		return JSON.parse(text.replace(/^\uFEFF/, ''));
+	} catch (e) {
+		const msg = e instanceof Error ? e.message : String(e);
+		throw new BundleImportError([{ path: '(根)', message: `不是有效的 JSON：${msg}` }]);
+	}
+}
+
+type Rub = { id: string; type: 'training' | 'evaluation'; criteria: { id: string; name: string; maxPoints: number; guidance: string | null }[] };
+
+function validateReferences(db: Db, b: Bundle): BundleError[] {
+	const errors: BundleError[] = [];
+	const err = (path: string, message: string) => errors.push({ path, message });
+
+	const existingBatch = loadBatchRow(db);
+	if (b.batch && existingBatch && existingBatch.id !== b.batch.id) {
+		err('batch.id', `数据库中已有批次 "${existingBatch.id}"，不能导入另一批次 "${b.batch.id}"`);
+	}
+
+	const dupes = <T>(list: T[] | undefined, section: string, key: (x: T) => string, what: string) => {
+		const seen = new Map<string, number>();
+		list?.forEach((x, i) => {
+			const k = key(x);
+			if (seen.has(k)) err(`${section}[${i}]`, `${what} "${k}" 与 ${section}[${seen.get(k)}] 重复`);
+			else seen.set(k, i);
+		});
+	};
+	dupes(b.institutions, 'institutions', (x) => x.id, 'id');
+	dupes(b.applications, 'applications', (x) => x.id, 'id');
+	dupes(b.experts, 'experts', (x) => x.id, 'id');
+	dupes(b.rubrics, 'rubrics', (x) => x.id, 'id');
+	dupes(b.assignments, 'assignments', (x) => `${x.applicationId}/${x.expertId}`, '分配');
+	dupes(b.declarations, 'declarations', (x) => `${x.applicationId}/${x.expertId}`, '回避申报');
+	dupes(b.scores, 'scores', (x) => `${x.applicationId}/${x.expertId}`, '评分表');
+	dupes(b.decisions, 'decisions', (x) => x.applicationId, 'applicationId');
+
+	const ids = (table: typeof s.institutions | typeof s.experts | typeof s.rubrics, col: typeof s.institutions.id) =>
+		new Set(db.select({ id: col }).from(table).all().map((r) => r.id));
+	const institutionIds = ids(s.institutions, s.institutions.id);
+	b.institutions?.forEach((x) => institutionIds.add(x.id));
+	const expertIds = ids(s.experts, s.experts.id);
+	b.experts?.forEach((x) => expertIds.add(x.id));
+
+	const appTypes = new Map(
+		db.select({ id: s.applications.id, type: s.applications.type }).from(s.applications).all().map((r) => [r.id, r.type])
+	);
+	b.applications?.forEach((a, i) => {
+		if (!institutionIds.has(a.institutionId)) err(`applications[${i}].institutionId`, `引用的机构 "${a.institutionId}" 不存在`);
+		const old = appTypes.get(a.id);
+		if (old && old !== a.type && db.select().from(s.sheets).where(eq(s.sheets.applicationId, a.id)).get()) {
+			err(`applications[${i}].type`, `申报 "${a.id}" 已有评分，不能改变申报类型`);
+		}
+		appTypes.set(a.id, a.type);
+	});
+
+	const rubrics = new Map<string, Rub>();
+	for (const r of db.select().from(s.rubrics).all()) {
+		const crit = db.select().from(s.criteria).where(eq(s.criteria.rubricId, r.id)).all().sort((a, b) => a.position - b.position);
+		rubrics.set(r.id, { id: r.id, type: r.type, criteria: crit });
+	}
+	const frozen = new Set(
+		db.select({ id: s.rubrics.id }).from(s.rubrics).all().filter((r) =>
+			db.select({ id: s.sheets.id }).from(s.sheets).where(and(eq(s.sheets.rubricId, r.id), eq(s.sheets.status, 'submitted'))).get()
+		).map((r) => r.id)
+	);
+	b.rubrics?.forEach((r: RubricInput, i) => {
+		const rub: Rub = { id: r.id, type: r.type, criteria: r.criteria.map((c) => ({ ...c, guidance: c.guidance ?? null })) };
+		for (const p of rubricProblems(rub)) err(`rubrics[${i}].criteria`, p);
+		const old = rubrics.get(r.id);
+		if (old && frozen.has(r.id)) {
+			const same =
+				old.type === rub.type &&
+				old.criteria.length === rub.criteria.length &&
+				old.criteria.every((c, k) => {
+					const n = rub.criteria[k];
+					return c.id === n.id && c.name === n.name && c.maxPoints === n.maxPoints && (c.guidance ?? null) === n.guidance;
+				});
+			if (!same) err(`rubrics[${i}]`, `评分细则 "${r.id}" 已有提交的评分表，已冻结，不能修改（请新建一个版本）`);
+		}
+		rubrics.set(r.id, rub);
+	});
+	const latestRubricOfType = (type: string) => [...rubrics.values()].filter((r) => r.type === type).at(-1);
+
+	const checkPair = (section: string, i: number, applicationId: string, expertId: string) => {
+		if (!appTypes.has(applicationId)) err(`${section}[${i}].applicationId`, `引用的申报 "${applicationId}" 不存在`);
+		if (!expertIds.has(expertId)) err(`${section}[${i}].expertId`, `引用的专家 "${expertId}" 不存在`);
+	};
+	b.assignments?.forEach((a, i) => checkPair('assignments', i, a.applicationId, a.expertId));
+	b.declarations?.forEach((a, i) => checkPair('declarations', i, a.applicationId, a.expertId));
+	b.decisions?.forEach((d, i) => {
+		if (!appTypes.has(d.applicationId)) err(`decisions[${i}].applicationId`, `引用的申报 "${d.applicationId}" 不存在`);
+	});
+	b.scores?.forEach((sc, i) => {
+		checkPair('scores', i, sc.applicationId, sc.expertId);
+		const type = appTypes.get(sc.applicationId);
+		const rub = sc.rubricId ? rubrics.get(sc.rubricId) : type ? latestRubricOfType(type) : undefined;
+		if (sc.rubricId && !rub) {
+			err(`scores[${i}].rubricId`, `引用的评分细则 "${sc.rubricId}" 不存在`);
+			return;
+		}
+		if (!rub) {
+			if (type) err(`scores[${i}].rubricId`, `没有适用于该申报类型的评分细则，请给出 rubricId`);
+			return;
+		}
+		if (type && rub.type !== type) err(`scores[${i}].rubricId`, `评分细则 "${rub.id}" 的类型（${rub.type}）与申报类型（${type}）不符`);
+		for (const p of pointsProblems(rub, sc.points ?? {}, { complete: sc.status === 'submitted' })) {
+			err(`scores[${i}].points${p.criterionId ? '.' + p.criterionId : ''}`, p.message);
+		}
+	});
+	return errors;
+}
+
+/** Validates and writes a bundle. Throws BundleImportError (nothing written) on any problem. */
+export function importBundle(db: Db, input: unknown, actor: Actor): ImportCounts {
+	const parsed = bundleSchema.safeParse(input);
+	if (!parsed.success) throw new BundleImportError(zodErrors(parsed.error));
+	const b = parsed.data;
+
+	return db.transaction((tx) => {
+		const errors = validateReferences(tx as unknown as Db, b);
+		if (errors.length) throw new BundleImportError(errors);
+		const counts = writeBundle(tx as unknown as Db, b);
+		audit(tx, actor, 'bundle.import', 'batch', b.batch?.id ?? null, counts);
+		return counts;
+	});
+}
+
+function writeBundle(tx: Db, b: Bundle): ImportCounts {
+	const counts: ImportCounts = {
+		batch: 0,
+		institutions: 0,
+		applications: 0,
+		experts: 0,
+		rubrics: 0,
+		assignments: 0,
+		declarations: 0,
+		scores: 0,
+		decisions: 0
+	};
+
+	/* batch: absent keys keep the stored (or default) values */
+	let batchRow = loadBatchRow(tx);
+	if (b.batch) {
+		const batch = resolveBatch(b.batch, batchRow ? batchFromRow(batchRow) : DEFAULT_BATCH);
+		const values = {
+			name: batch.name,
+			deadline: batch.deadline,
+			foundedOnOrBefore: batch.foundedOnOrBefore,
+			minAnnualScale: batch.minAnnualScale,
+			closedEvaluationOccupations: batch.closedEvaluationOccupations,
+			quotas: batch.quotas,
+			aggregation: batch.aggregation
+		};
+		tx.insert(s.batches).values({ id: batch.id, ...values }).onConflictDoUpdate({ target: s.batches.id, set: values }).run();
+		counts.batch = 1;
+	} else if (!batchRow && (b.applications?.length || b.rubrics?.length)) {
+		const d = DEFAULT_BATCH;
+		tx.insert(s.batches)
+			.values({
+				id: d.id,
+				name: d.name,
+				deadline: d.deadline,
+				foundedOnOrBefore: d.foundedOnOrBefore,
+				minAnnualScale: d.minAnnualScale,
+				closedEvaluationOccupations: d.closedEvaluationOccupations,
+				quotas: d.quotas,
+				aggregation: d.aggregation
+			})
+			.run();
+	}
+	batchRow = loadBatchRow(tx);
+	const batchId = batchRow?.id ?? DEFAULT_BATCH.id;
+	const stamp = new Date().toISOString();
+
+	for (const inst of b.institutions ?? []) {
+		const values = {
+			name: inst.name,
+			uscc: inst.uscc ?? null,
+			hasLegalRep: inst.legalRep != null,
+			legalRepName: inst.legalRep?.name ?? null,
+			legalRepIdNumber: inst.legalRep?.idNumber ?? null,
+			address: inst.address ?? null,
+			unitType: inst.unitType ?? null,
+			industry: inst.industry ?? null,
+			registeredCapital: inst.registeredCapital ?? null,
+			employees: inst.employees ?? null,
+			founded: inst.founded ?? null,
+			hasBases: inst.bases != null,
+			baseNationalCE: inst.bases?.nationalCE ?? null,
+			baseIndustryCE: inst.bases?.industryCE ?? null,
+			baseProvincialCE: inst.bases?.provincialCE ?? null,
+			baseStandardDeveloper: inst.bases?.standardDeveloper ?? null,
+			updatedAt: stamp
+		};
+		tx.insert(s.institutions).values({ id: inst.id, ...values }).onConflictDoUpdate({ target: s.institutions.id, set: values }).run();
+		tx.delete(s.institutionTaxes).where(eq(s.institutionTaxes.institutionId, inst.id)).run();
+		(inst.taxes ?? []).forEach((t, position) =>
+			tx.insert(s.institutionTaxes)
+				.values({ institutionId: inst.id, position, year: t.year, amount: t.amount ?? null, dishonest: t.dishonest ?? null })
+				.run()
+		);
+		counts.institutions++;
+	}
+
+	for (const a of b.applications ?? []) {
+		const values = {
+			batchId,
+			institutionId: a.institutionId,
+			type: a.type,
+			occupation: a.occupation,
+			region: a.region,
+			levels: a.levels ?? [],
+			hasLead: a.lead != null,
+			leadName: a.lead?.name ?? null,
+			leadTitle: a.lead?.title ?? null,
+			leadPhone: a.lead?.phone ?? null,
+			leadEmail: a.lead?.email ?? null,
+			hasContact: a.contact != null,
+			contactName: a.contact?.name ?? null,
+			contactTitle: a.contact?.title ?? null,
+			contactPhone: a.contact?.phone ?? null,
+			contactEmail: a.contact?.email ?? null,
+			overview: a.overview ?? null,
+			platform: a.platform ?? null,
+			pastWork: a.pastWork ?? null,
+			teamMechanism: a.teamMechanism ?? null,
+			plan: a.plan ?? null,
+			conductsEvaluation: a.conductsEvaluation ?? null,
+			issuesCertificates: a.issuesCertificates ?? null,
+			certificateCategory: a.certificateCategory ?? null,
+			hasTeam: a.team != null,
+			teamTotal: a.team?.total ?? null,
+			teamFullTime: a.team?.fullTime ?? null,
+			teamPartTime: a.team?.partTime ?? null,
+			teamAssessors: a.team?.assessors ?? null,
+			teamSupervisors: a.team?.supervisors ?? null,
+			hasPlanned: a.planned != null,
+			plannedJunior: a.planned?.junior ?? null,
+			plannedIntermediate: a.planned?.intermediate ?? null,
+			plannedSenior: a.planned?.senior ?? null,
+			hasFees: a.fees != null,
+			feeJunior: a.fees?.junior ?? null,
+			feeIntermediate: a.fees?.intermediate ?? null,
+			feeSenior: a.fees?.senior ?? null,
+			hasAttachments: a.attachments != null,
+			attRegistrationCertificate: a.attachments?.registrationCertificate ?? null,
+			attCreditReport: a.attachments?.creditReport ?? null,
+			attIntegrityCommitment: a.attachments?.integrityCommitment ?? null,
+			hasRecommendation: a.recommendation != null,
+			recommendationReason: a.recommendation?.reason ?? null,
+			recommendationUnit: a.recommendation?.unit ?? null,
+			recommendationDate: a.recommendation?.date ?? null,
+			updatedAt: stamp
+		};
+		tx.insert(s.applications)
+			.values({ id: a.id, ...values, status: 'submitted', submittedAt: stamp })
+			.onConflictDoUpdate({
+				target: s.applications.id,
+				set: { ...values, version: sqlIncrement() }
+			})
+			.run();
+		for (const t of [s.trainingYears, s.evaluationYears, s.venues, s.people]) {
+			tx.delete(t).where(eq(t.applicationId, a.id)).run();
+		}
+		(a.trainingYears ?? []).forEach((y, position) =>
+			tx.insert(s.trainingYears)
+				.values({ applicationId: a.id, position, year: y.year, total: y.total ?? null, independent: y.independent ?? null, cooperative: y.cooperative ?? null })
+				.run()
+		);
+		(a.evaluationYears ?? []).forEach((y, position) =>
+			tx.insert(s.evaluationYears)
+				.values({ applicationId: a.id, position, year: y.year, certificate: y.certificate ?? null, own: y.own ?? null, issued: y.issued ?? null })
+				.run()
+		);
+		(a.venues ?? []).forEach((v, position) =>
+			tx.insert(s.venues)
+				.values({
+					applicationId: a.id,
+					position,
+					address: v.address ?? null,
+					area: v.area ?? null,
+					capacity: v.capacity ?? null,
+					equipmentSets: v.equipmentSets ?? null,
+					equipmentValue: v.equipmentValue ?? null
+				})
+				.run()
+		);
+		(a.people ?? []).forEach((p, position) =>
+			tx.insert(s.people)
+				.values({
+					applicationId: a.id,
+					position,
+					role: p.role,
+					name: p.name,
+					workUnit: p.workUnit ?? null,
+					title: p.title ?? null,
+					specialty: p.specialty ?? null,
+					fullTime: p.fullTime ?? null,
+					phone: p.phone ?? null
+				})
+				.run()
+		);
+		counts.applications++;
+	}
+
+	for (const e of b.experts ?? []) {
+		const values = {
+			name: e.name,
+			workUnit: e.workUnit ?? null,
+			title: e.title ?? null,
+			occupations: e.occupations ?? [],
+			region: e.region ?? null,
+			phone: e.phone ?? null,
+			email: e.email ?? null,
+			updatedAt: stamp
+		};
+		tx.insert(s.experts).values({ id: e.id, ...values }).onConflictDoUpdate({ target: s.experts.id, set: values }).run();
+		counts.experts++;
+	}
+
+	for (const r of b.rubrics ?? []) {
+		const existing = tx.select().from(s.rubrics).where(eq(s.rubrics.id, r.id)).get();
+		if (!existing) tx.insert(s.rubrics).values({ id: r.id, batchId, type: r.type }).run();
+		else tx.update(s.rubrics).set({ type: r.type }).where(eq(s.rubrics.id, r.id)).run();
+		tx.delete(s.criteria).where(eq(s.criteria.rubricId, r.id)).run();
+		r.criteria.forEach((c, position) =>
+			tx.insert(s.criteria)
+				.values({ rubricId: r.id, id: c.id, position, name: c.name, maxPoints: c.maxPoints, guidance: c.guidance ?? null })
+				.run()
+		);
+		counts.rubrics++;
+	}
+
+	for (const a of b.assignments ?? []) {
+		tx.insert(s.assignments).values({ applicationId: a.applicationId, expertId: a.expertId, source: 'import' }).onConflictDoNothing().run();
+		counts.assignments++;
+	}
+
+	for (const d of b.declarations ?? []) {
+		tx.insert(s.declarations)
+			.values({ applicationId: d.applicationId, expertId: d.expertId, reason: d.reason })
+			.onConflictDoUpdate({ target: [s.declarations.applicationId, s.declarations.expertId], set: { reason: d.reason } })
+			.run();
+		counts.declarations++;
+	}
+
+	if (b.scores?.length) {
+		const rubricIds = tx.select({ id: s.rubrics.id, type: s.rubrics.type }).from(s.rubrics).all();
+		const appType = new Map(
+			tx.select({ id: s.applications.id, type: s.applications.type }).from(s.applications)
+				.where(inArray(s.applications.id, [...new Set(b.scores.map((x) => x.applicationId))]))
+				.all()
+				.map((r) => [r.id, r.type])
+		);
+		for (const sc of b.scores) {
+			const rubricId = sc.rubricId ?? rubricIds.filter((r) => r.type === appType.get(sc.applicationId)).at(-1)!.id;
+			const values = {
+				rubricId,
+				status: sc.status,
+				comment: sc.comment ?? null,
+				explanation: sc.explanation ?? null,
+				submittedAt: sc.status === 'submitted' ? stamp : null,
+				updatedAt: stamp
+			};
+			const existing = tx.select().from(s.sheets)
+				.where(and(eq(s.sheets.applicationId, sc.applicationId), eq(s.sheets.expertId, sc.expertId)))
+				.get();
+			let sheetId: number;
+			if (existing) {
+				tx.update(s.sheets).set({ ...values, version: existing.version + 1 }).where(eq(s.sheets.id, existing.id)).run();
+				sheetId = existing.id;
+				tx.delete(s.sheetPoints).where(eq(s.sheetPoints.sheetId, sheetId)).run();
+			} else {
+				sheetId = tx.insert(s.sheets).values({ applicationId: sc.applicationId, expertId: sc.expertId, ...values }).returning({ id: s.sheets.id }).get().id;
+			}
+			Object.entries(sc.points ?? {}).forEach(([criterionId, points], position) =>
+				tx.insert(s.sheetPoints).values({ sheetId, criterionId, position, points }).run()
+			);
+			counts.scores++;
+		}
+	}
+
+	for (const d of b.decisions ?? []) {
+		tx.insert(s.decisions)
+			.values({ applicationId: d.applicationId, decision: d.decision, reason: d.reason ?? null })
+			.onConflictDoUpdate({ target: s.decisions.applicationId, set: { decision: d.decision, reason: d.reason ?? null, at: stamp } })
+			.run();
+		counts.decisions++;
+	}
+	return counts;
+}
+
+function sqlIncrement() {
+	return sql`${s.applications.version} + 1`;
+}

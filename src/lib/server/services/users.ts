@@ -1,0 +1,159 @@
+/** Accounts: create, reset password, deactivate, list. Used by the office's pages and the command line. */
+import { asc, eq } from 'drizzle-orm';
+import * as z from 'zod';
+import type { Db } from '../db';
+import { experts, users, ROLES, type Role } from '../db/schema';
+import { generatePassword, hashPassword, invalidateUserSessions, passwordProblem } from '../auth';
+import { audit, type Actor } from '../audit';
+import { REGION_KEYS, regionLabel } from '../../domain/regions';
+
+export class UserError extends Error {
+	constructor(
+		public field: string,
+		message: string
+	) {
+		super(message);
+	}
+}
+
+export const usernameSchema = z
+	.string()
+	.trim()
+	.min(2, { message: '用户名至少2个字符' })
+	.max(40, { message: '用户名不能超过40个字符' })
+	.regex(/^[a-z0-9][a-z0-9._-]*$/, { message: '用户名只能使用小写字母、数字和 . _ -' });
+
+export const newUserSchema = z.object({
+	username: usernameSchema,
+	displayName: z.string().trim().min(1, { message: '请填写姓名或单位名称' }).max(60, { message: '姓名不能超过60个字符' }),
+	role: z.enum(ROLES, { message: '请选择角色' }),
+	region: z.enum(REGION_KEYS, { message: '请选择地区' }).nullable(),
+	expertId: z.string().trim().min(1).max(100).nullable(),
+	password: z.string().nullable()
+});
+export type NewUser = z.input<typeof newUserSchema>;
+
+const ROLE_NAMES: Record<Role, string> = { office: '省厅', city: '市局', expert: '专家', observer: '监督' };
+
+/** Creates an account; returns it with the initial password (generated when none is given). */
+export async function createUser(db: Db, input: NewUser, actor: Actor): Promise<{ id: string; username: string; password: string }> {
+	const parsed = newUserSchema.safeParse(input);
+	if (!parsed.success) {
+		const i = parsed.error.issues[0];
+		throw new UserError(String(i.path[0] ?? 'username'), i.message);
+	}
+	const u = parsed.data;
+	if (u.role === 'city' && !u.region) throw new UserError('region', '市局账号必须绑定一个地区');
+	if (u.role !== 'city' && u.region) throw new UserError('region', '只有市局账号绑定地区');
+	if (u.role === 'expert' && !u.expertId) throw new UserError('expertId', '专家账号必须绑定一位专家');
+	if (u.role !== 'expert' && u.expertId) throw new UserError('expertId', '只有专家账号绑定专家');
+	if (u.expertId && !db.select().from(experts).where(eq(experts.id, u.expertId)).get()) {
+		throw new UserError('expertId', `专家 "${u.expertId}" 不存在`);
+	}
+	if (u.expertId && db.select().from(users).where(eq(users.expertId, u.expertId)).get()) {
+		throw new UserError('expertId', `专家 "${u.expertId}" 已有账号`);
+	}
+	if (db.select().from(users).where(eq(users.username, u.username)).get()) {
+		throw new UserError('username', `用户名 "${u.username}" 已被使用`);
+	}
+	const password = u.password ?? generatePassword();
+	const problem = passwordProblem(password);
+	if (problem) throw new UserError('password', problem);
+	const passwordHash = await hashPassword(password);
+	const id = crypto.randomUUID();
+	db.transaction((tx) => {
+		tx.insert(users)
+			.values({
+				id,
+				username: u.username,
+				displayName: u.displayName,
+				role: u.role,
+				region: u.region,
+				expertId: u.expertId,
+				passwordHash,
+				mustChangePassword: u.password == null
+			})
+			.run();
+		audit(tx, actor, 'user.create', 'user', id, { username: u.username, role: u.role, region: u.region, expertId: u.expertId });
+	});
+	return { id, username: u.username, password };
+}
+
+export function findUser(db: Db, username: string) {
+	return db.select().from(users).where(eq(users.username, username)).get();
+}
+
+/** Sets a new password (generated when none is given), unlocks the account and ends its sessions. */
+export async function resetPassword(db: Db, username: string, password: string | null, actor: Actor): Promise<string> {
+	const user = findUser(db, username);
+	if (!user) throw new UserError('username', `用户 "${username}" 不存在`);
+	const pw = password ?? generatePassword();
+	const problem = passwordProblem(pw);
+	if (problem) throw new UserError('password', problem);
+	const passwordHash = await hashPassword(pw);
+	db.transaction((tx) => {
+		tx.update(users)
+			.set({ passwordHash, mustChangePassword: password == null, failedLogins: 0, lockedUntil: null })
+			.where(eq(users.id, user.id))
+			.run();
+		invalidateUserSessions(tx as unknown as Db, user.id);
+		audit(tx, actor, 'user.reset-password', 'user', user.id, { username });
+	});
+	return pw;
+}
+
+export function setUserActive(db: Db, username: string, active: boolean, actor: Actor): void {
+	const user = findUser(db, username);
+	if (!user) throw new UserError('username', `用户 "${username}" 不存在`);
+	if (!active && actor.userId === user.id) throw new UserError('username', '不能停用自己的账号');
+	db.transaction((tx) => {
+		tx.update(users).set({ active }).where(eq(users.id, user.id)).run();
+		if (!active) invalidateUserSessions(tx as unknown as Db, user.id);
+		audit(tx, actor, active ? 'user.activate' : 'user.deactivate', 'user', user.id, { username });
+	});
+}
+
+export type UserListing = {
+	id: string;
+	username: string;
+	displayName: string;
+	role: Role;
+	roleName: string;
+	region: string | null;
+	regionName: string | null;
+	expertId: string | null;
+	active: boolean;
+	lastLoginAt: string | null;
+};
+
+export function listUsers(db: Db): UserListing[] {
+	return db
+		.select()
+		.from(users)
+		.orderBy(asc(users.role), asc(users.username))
+		.all()
+		.map((u) => ({
+			id: u.id,
+			username: u.username,
+			displayName: u.displayName,
+			role: u.role,
+			roleName: ROLE_NAMES[u.role],
+			region: u.region,
+			regionName: u.region ? regionLabel(u.region) : null,
+			expertId: u.expertId,
+			active: u.active,
+			lastLoginAt: u.lastLoginAt
+		}));
+}
+
+/** Changes one's own password after checking the current one; ends every other session. */
+export async function changeOwnPassword(db: Db, userId: string, newPassword: string, actor: Actor): Promise<void> {
+	const problem = passwordProblem(newPassword);
+	if (problem) throw new UserError('password', problem);
+	const passwordHash = await hashPassword(newPassword);
+	db.transaction((tx) => {
+		tx.update(users).set({ passwordHash, mustChangePassword: false }).where(eq(users.id, userId)).run();
+		invalidateUserSessions(tx as unknown as Db, userId);
+		audit(tx, actor, 'user.change-password', 'user', userId, null);
+	});
+}
