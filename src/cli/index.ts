@@ -10,8 +10,20 @@ import { importCommand } from './commands/import';
 import { exportCommand } from './commands/export';
 import { userCommand } from './commands/user';
 import { auditCommand } from './commands/audit';
+import { checkCommand } from './commands/check';
+import { coiCommand } from './commands/coi';
+import { resultsCommand } from './commands/results';
 
-export const COMMANDS: Command[] = [migrateCommand, importCommand, exportCommand, userCommand, auditCommand];
+export const COMMANDS: Command[] = [
+	migrateCommand,
+	importCommand,
+	exportCommand,
+	checkCommand,
+	coiCommand,
+	resultsCommand,
+	userCommand,
+	auditCommand
+];
 
 function help(io: Io) {
 	io.out('评审工作台 命令行\n用法：npm run --silent cli -- [--db PATH] COMMAND [选项]\n');

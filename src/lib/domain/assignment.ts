@@ -356,7 +356,7 @@ export function assignExperts(input: AssignInput): AssignResult {
 	});
 
 	// Candidates per application (CSR): occupation, no conflict, not already on it, its unit not
-	// already on it, room under the cap. `eligibleCount` is the report's number (occupation, no conflict).
+	// already on it, room under the cap (kept for full applications too: their alternates). `eligibleCount` is the report's number (occupation, no conflict).
 	const demand = new Int32Array(na);
 	const eligibleCount = new Int32Array(na);
 	const candStart = new Int32Array(na + 1);
@@ -372,7 +372,7 @@ export function assignExperts(input: AssignInput): AssignResult {
 		for (const e of occExperts) {
 			if (blocked.has(e)) continue;
 			eligible++;
-			if (demand[a] === 0 || existing.has(e) || capacity[e] === 0) continue;
+			if (existing.has(e) || capacity[e] === 0) continue;
 			if (onePerUnit && groupStamp[group[e]] === a) continue;
 			cand.push(e);
 		}
@@ -428,9 +428,10 @@ export function assignExperts(input: AssignInput): AssignResult {
 	const pickedCount = new Int32Array(na);
 	for (let a = 0; a < na; a++) {
 		for (let i = candStart[a]; i < candStart[a + 1]; i++) pickedCount[a] += picked[i];
-		if (candStart[a + 1] > candStart[a]) edge(SOURCE, appNode(a), demand[a], pickedCount[a]);
+		if (demand[a] > 0 && candStart[a + 1] > candStart[a]) edge(SOURCE, appNode(a), demand[a], pickedCount[a]);
 	}
 	for (let a = 0; a < na; a++) {
+		if (demand[a] === 0) continue;
 		const start = candStart[a];
 		const end = candStart[a + 1];
 		if (!onePerUnit) {

@@ -90,26 +90,37 @@ export function cutStability(input: StabilityInput): CutStability {
 		const count = apps.length;
 		const experts = new Map<string, number>();
 		const rows: ScoringRow[] = apps.map((a) => {
-			const totals: number[] = [];
-			const raters: number[] = [];
-			for (const s of a.sheets) {
-				if (!s.valid) continue;
+			const valid = a.sheets.filter((s) => s.valid);
+			const totals = new Float64Array(valid.length);
+			const raters = new Int32Array(valid.length);
+			valid.forEach((s, j) => {
 				let e = experts.get(s.expertId);
 				if (e === undefined) experts.set(s.expertId, (e = experts.size));
-				totals.push(s.total);
-				raters.push(e);
-			}
+				totals[j] = s.total;
+				raters[j] = e;
+			});
 			return { totals, raters };
 		});
+		const raterCount = experts.size;
 		const blocked = apps.map((a) => input.blocking.has(a.id));
 		const status0 = apps.map((a) => a.defaultProposed);
+		const scores0 = scoreRows(rows, method, settings.minReviews, raterCount);
 
-		/** Default status of every application of the group on a replicate. */
-		const statusOf = (replicate: ScoringRow[]): boolean[] => {
-			const scores = scoreRows(replicate, method, settings.minReviews, experts.size);
+		/**
+		 * Default status of every application on a replicate. `changed`: the only row that differs
+		 * from the data (its score alone is recomputed, except under zscore where every score moves).
+		 */
+		const statusOf = (replicate: ScoringRow[], changed: number | null): Uint8Array => {
+			let scores: Float64Array;
+			if (changed === null || method === 'zscore') {
+				scores = scoreRows(replicate, method, settings.minReviews, raterCount);
+			} else {
+				scores = scores0.slice();
+				scores[changed] = scoreRows([replicate[changed]], method, settings.minReviews, raterCount)[0];
+			}
 			const ranks = settings.maxPerGroup == null ? null : competitionRanks(scores);
-			const out = new Array<boolean>(count);
-			for (let i = 0; i < count; i++) out[i] = isDefaultProposed(scores[i], ranks ? ranks[i] : 1, blocked[i], settings);
+			const out = new Uint8Array(count);
+			for (let i = 0; i < count; i++) out[i] = isDefaultProposed(scores[i], ranks ? ranks[i] : 1, blocked[i], settings) ? 1 : 0;
 			return out;
 		};
 
@@ -117,40 +128,49 @@ export function cutStability(input: StabilityInput): CutStability {
 		const looAbove = new Int32Array(count);
 		const looChanges = new Array<boolean>(count).fill(false);
 		let looCount = 0;
+		const replicate = rows.slice();
 		for (let i = 0; i < count; i++) {
 			const { totals, raters } = rows[i];
-			for (let j = 0; j < totals.length; j++) {
-				const replicate = rows.slice();
-				replicate[i] = {
-					totals: totals.filter((_, k) => k !== j),
-					raters: raters.filter((_, k) => k !== j)
-				};
-				const st = statusOf(replicate);
+			const n = totals.length;
+			for (let j = 0; j < n; j++) {
+				const t = new Float64Array(n - 1);
+				const r = new Int32Array(n - 1);
+				for (let k = 0, p = 0; k < n; k++) {
+					if (k === j) continue;
+					t[p] = totals[k];
+					r[p++] = raters[k];
+				}
+				replicate[i] = { totals: t, raters: r };
+				const st = statusOf(replicate, i);
 				for (let a = 0; a < count; a++) {
-					if (st[a]) looAbove[a]++;
-					if (st[a] !== status0[a]) looChanges[a] = true;
+					looAbove[a] += st[a];
+					if (st[a] !== (status0[a] ? 1 : 0)) looChanges[a] = true;
 				}
 				looCount++;
 			}
+			replicate[i] = rows[i];
 		}
 
-		// bootstrap: each application's valid sheets resampled with replacement
+		// bootstrap: each application's valid sheets resampled with replacement (buffers reused)
 		const random = mulberry32(hashString(`${seed}|${g.occupation}|${g.type}`));
 		const bootAbove = new Int32Array(count);
+		const sample: { totals: Float64Array; raters: Int32Array }[] = rows.map((r) => ({
+			totals: new Float64Array(r.totals.length),
+			raters: new Int32Array(r.totals.length)
+		}));
 		for (let b = 0; b < replicates; b++) {
-			const replicate: ScoringRow[] = rows.map(({ totals, raters }) => {
+			for (let i = 0; i < count; i++) {
+				const { totals, raters } = rows[i];
 				const n = totals.length;
-				const t = new Array<number>(n);
-				const r = new Array<number>(n);
+				const out = sample[i];
 				for (let k = 0; k < n; k++) {
 					const pick = Math.floor(random() * n);
-					t[k] = totals[pick];
-					r[k] = raters[pick];
+					out.totals[k] = totals[pick];
+					out.raters[k] = raters[pick];
 				}
-				return { totals: t, raters: r };
-			});
-			const st = statusOf(replicate);
-			for (let a = 0; a < count; a++) if (st[a]) bootAbove[a]++;
+			}
+			const st = statusOf(sample, null);
+			for (let a = 0; a < count; a++) bootAbove[a] += st[a];
 		}
 
 		return {

@@ -1,0 +1,116 @@
+/**
+ * The whole batch computed from the database: formal-check findings, conflicts of interest and
+ * aggregated results. The pages and the command line both read the batch through here.
+ */
+import type { Db } from '../db';
+import * as s from '../db/schema';
+import { loadApplications, loadBatch, loadExperts, loadInstitutions, loadRubrics, loadScores } from '../queries/bundle';
+import { DEFAULT_BATCH, type Application, type Batch, type Institution } from '../../domain/bundle';
+import { checkAll, hasUnresolvedBlocking, type Finding, type FindingCode } from '../../domain/formal-check';
+import { CONFLICT_CODES, detectConflicts, pairKey, type Conflict } from '../../domain/conflicts';
+import { aggregate, type Method, type Results } from '../../domain/aggregation';
+
+/** Applications a city has put forward count toward its quota; drafts and returned ones do not. */
+export const RECOMMENDED_STATUSES: readonly s.ApplicationStatus[] = ['submitted', 'accepted'];
+
+export type FindingsState = {
+	batch: Batch;
+	applications: { row: s.ApplicationRow; app: Application }[];
+	institutions: Institution[];
+	findings: Map<string, Finding[]>;
+	overrides: Map<string, Map<string, { reason: string; at: string }>>;
+};
+
+export function computeFindings(db: Db, today?: string): FindingsState {
+	const batch = loadBatch(db) ?? DEFAULT_BATCH;
+	const applications = loadApplications(db);
+	const institutions = loadInstitutions(db);
+	const status = new Map(applications.map((a) => [a.app.id, a.row.status]));
+	const findings = checkAll(
+		batch,
+		institutions,
+		applications.map((a) => a.app),
+		{ today, counted: (app) => RECOMMENDED_STATUSES.includes(status.get(app.id)!) }
+	);
+	const overrides = new Map<string, Map<string, { reason: string; at: string }>>();
+	for (const o of db.select().from(s.findingOverrides).all()) {
+		const m = overrides.get(o.applicationId) ?? new Map();
+		m.set(o.code, { reason: o.reason, at: o.at });
+		overrides.set(o.applicationId, m);
+	}
+	return { batch, applications, institutions, findings, overrides };
+}
+
+/** Application ids with a blocking finding the office has not overridden. */
+export function blockingApplications(state: FindingsState): Set<string> {
+	const out = new Set<string>();
+	for (const [id, list] of state.findings) {
+		const overridden = [...(state.overrides.get(id)?.keys() ?? [])] as FindingCode[];
+		if (hasUnresolvedBlocking(list, overridden)) out.add(id);
+	}
+	return out;
+}
+
+export type ConflictState = {
+	/** Every detected and declared conflict, soft ones with the office's review attached. */
+	conflicts: (Conflict & { review: 'confirmed' | 'dismissed' | null; reviewReason: string | null })[];
+	/** pairKey → the first hard code (confirmed soft conflicts count as hard). */
+	hard: Map<string, string>;
+};
+
+export function computeConflicts(db: Db, base?: Pick<FindingsState, 'applications' | 'institutions'>): ConflictState {
+	const applications = base?.applications ?? loadApplications(db);
+	const institutions = base?.institutions ?? loadInstitutions(db);
+	const experts = loadExperts(db);
+	const declarations = db
+		.select({ applicationId: s.declarations.applicationId, expertId: s.declarations.expertId, reason: s.declarations.reason })
+		.from(s.declarations)
+		.all();
+	const reviews = new Map(
+		db.select().from(s.conflictReviews).all().map((r) => [`${pairKey(r.applicationId, r.expertId)}|${r.code}`, r])
+	);
+	const conflicts = detectConflicts({ experts, applications: applications.map((a) => a.app), institutions, declarations }).map((c) => {
+		const r = c.hard ? undefined : reviews.get(`${pairKey(c.applicationId, c.expertId)}|${c.code}`);
+		return { ...c, review: r?.decision ?? null, reviewReason: r?.reason ?? null };
+	});
+	const hard = new Map<string, string>();
+	const order = (code: string) => CONFLICT_CODES.indexOf(code as (typeof CONFLICT_CODES)[number]);
+	for (const c of conflicts) {
+		if (!(c.hard || c.review === 'confirmed')) continue;
+		const key = pairKey(c.applicationId, c.expertId);
+		const prev = hard.get(key);
+		if (prev === undefined || order(c.code) < order(prev)) hard.set(key, c.code);
+	}
+	return { conflicts, hard };
+}
+
+/** The `coi --json` rows: detected and declared conflicts; a soft one the office confirmed counts as hard, a dismissed one is left out. */
+export function conflictRows(state: ConflictState) {
+	return state.conflicts
+		.filter((c) => c.review !== 'dismissed')
+		.map((c) => ({ expertId: c.expertId, applicationId: c.applicationId, code: c.code, hard: c.hard || c.review === 'confirmed' }));
+}
+
+export function computeResults(db: Db, method?: Method): { results: Results; findings: FindingsState; conflicts: ConflictState } {
+	const findings = computeFindings(db);
+	const conflicts = computeConflicts(db, findings);
+	const assigned = new Set(
+		db.select({ a: s.assignments.applicationId, e: s.assignments.expertId }).from(s.assignments).all().map((r) => pairKey(r.a, r.e))
+	);
+	const decisions = db
+		.select({ applicationId: s.decisions.applicationId, decision: s.decisions.decision, reason: s.decisions.reason })
+		.from(s.decisions)
+		.all();
+	const results = aggregate({
+		settings: findings.batch.aggregation,
+		method,
+		applications: findings.applications.map((a) => ({ id: a.app.id, occupation: a.app.occupation, type: a.app.type })),
+		sheets: loadScores(db),
+		rubrics: loadRubrics(db),
+		assigned,
+		hardConflicts: conflicts.hard,
+		blocking: blockingApplications(findings),
+		decisions
+	});
+	return { results, findings, conflicts };
+}

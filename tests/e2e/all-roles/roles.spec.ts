@@ -1,0 +1,130 @@
+import { expect, test } from '@playwright/test';
+import { PASSWORDS, login, logout, query } from '../support';
+
+test('anonymous visitors are sent to the login page', async ({ page }) => {
+	for (const path of ['/office', '/city', '/expert', '/observer', '/office/users']) {
+		await page.goto(path);
+		await expect(page).toHaveURL(/\/login\?redirectTo=/);
+	}
+	await expect(page.getByRole('heading', { name: '评审工作台' })).toBeVisible();
+});
+
+test('a wrong password is refused with a Chinese message', async ({ page }) => {
+	await page.goto('/login');
+	await page.getByLabel('用户名').fill('office');
+	await page.getByLabel('密码').fill('not-the-password1');
+	await page.getByRole('button', { name: '登录' }).click();
+	await expect(page.getByRole('alert')).toHaveText('用户名或密码不正确');
+});
+
+test('office lands on its overview and can open every office page', async ({ page }) => {
+	await login(page, 'office', PASSWORDS.office);
+	await expect(page).toHaveURL(/\/office$/);
+	await expect(page.getByRole('heading', { name: '工作概览' })).toBeVisible();
+	await expect(page.getByTestId('stat-applications')).not.toHaveText('0');
+	for (const [path, heading] of [
+		['/office/applications', '申报受理'],
+		['/office/experts', '专家库'],
+		['/office/users', '账号管理'],
+		['/office/audit', '审计日志']
+	]) {
+		await page.goto(path);
+		await expect(page.getByRole('heading', { name: heading, exact: true })).toBeVisible();
+	}
+	// The office sees the full ID number of a legal representative.
+	const [app] = query<{ id: string; idn: string }>(
+		`SELECT a.id, i.legal_rep_id_number AS idn FROM applications a JOIN institutions i ON i.id = a.institution_id WHERE i.legal_rep_id_number IS NOT NULL LIMIT 1`
+	);
+	await page.goto(`/office/applications/${app.id}`);
+	await expect(page.getByText(app.idn, { exact: true })).toBeVisible();
+	await logout(page);
+});
+
+test('office creates a city account, which can sign in to its own region only', async ({ page }) => {
+	await login(page, 'office', PASSWORDS.office);
+	await page.goto('/office/users');
+	await page.getByLabel('角色').selectOption('city');
+	await page.getByLabel('用户名').fill('city-anshan-2');
+	await page.getByLabel('姓名 / 单位名称').fill('鞍山市人社局 专技科');
+	await page.getByLabel('所属地区').selectOption('anshan');
+	await page.getByLabel('初始密码（可留空自动生成）').fill('Anshan2023pass');
+	await page.getByRole('button', { name: '创建账号' }).click();
+	await expect(page.getByRole('status')).toContainText('已创建账号 city-anshan-2');
+	await logout(page);
+	await login(page, 'city-anshan-2', 'Anshan2023pass');
+	await expect(page).toHaveURL(/\/city$/);
+	await expect(page.getByRole('heading', { name: /鞍山 · 本地区申报/ })).toBeVisible();
+});
+
+test('a city sees only its own region and is refused elsewhere', async ({ page }) => {
+	await login(page, 'city-anshan', PASSWORDS.city);
+	await expect(page).toHaveURL(/\/city$/);
+	await expect(page.getByRole('heading', { name: /鞍山/ })).toBeVisible();
+	const [other] = query<{ id: string }>(`SELECT id FROM applications WHERE region <> 'anshan' LIMIT 1`);
+	const res = await page.goto(`/city/applications/${other.id}`);
+	expect(res?.status()).toBe(404);
+	const [own] = query<{ id: string; idn: string }>(
+		`SELECT a.id, i.legal_rep_id_number AS idn FROM applications a JOIN institutions i ON i.id = a.institution_id WHERE a.region = 'anshan' AND i.legal_rep_id_number IS NOT NULL LIMIT 1`
+	);
+	await page.goto(`/city/applications/${own.id}`);
+	await expect(page.getByText('二、申报单位基本情况')).toBeVisible();
+	// Masked for the city.
+	await expect(page.getByText(own.idn, { exact: true })).toHaveCount(0);
+	await expect(page.getByText(own.idn.slice(0, 6) + '********' + own.idn.slice(-4))).toBeVisible();
+	for (const path of ['/office', '/office/users', '/expert', '/observer']) {
+		const r = await page.goto(path);
+		expect(r?.status(), path).toBe(403);
+		await expect(page.getByTestId('error-title')).toContainText('无权访问');
+	}
+});
+
+test('an expert signs the commitment, sees only own assignments, and cannot open other pages or data', async ({ page }) => {
+	// An expert who has not signed yet.
+	const [fresh] = query<{ id: string }>(
+		`SELECT e.id FROM experts e WHERE e.id NOT IN (SELECT expert_id FROM commitments) AND e.id IN (SELECT expert_id FROM assignments) ORDER BY e.id LIMIT 1`
+	);
+	await login(page, fresh.id, PASSWORDS.expert);
+	await expect(page).toHaveURL(/\/expert\/commitment/);
+	await page.getByRole('button', { name: '签署承诺并进入评审' }).click();
+	await expect(page.getByRole('alert')).toContainText('请勾选');
+	await page.getByLabel('本人已阅读并承诺遵守上述要求').check();
+	await page.getByRole('button', { name: '签署承诺并进入评审' }).click();
+	await expect(page).toHaveURL(/\/expert$/);
+	await expect(page.getByRole('heading', { name: '我的评审任务' })).toBeVisible();
+
+	const mine = query<{ application_id: string }>(`SELECT application_id FROM assignments WHERE expert_id = ?`, fresh.id);
+	const links = page.locator('a[href^="/expert/applications/"]');
+	expect(await links.count()).toBeGreaterThan(0);
+	for (const href of await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')))) {
+		expect(mine.map((m) => `/expert/applications/${m.application_id}`)).toContain(href);
+	}
+	const [notMine] = query<{ id: string }>(
+		`SELECT id FROM applications WHERE id NOT IN (SELECT application_id FROM assignments WHERE expert_id = ?) LIMIT 1`,
+		fresh.id
+	);
+	expect((await page.goto(`/expert/applications/${notMine.id}`))?.status()).toBe(404);
+	await page.goto(`/expert/applications/${mine[0].application_id}`);
+	await expect(page.getByText('二、申报单位基本情况')).toBeVisible();
+	for (const path of ['/office', '/office/applications', `/office/applications/${mine[0].application_id}`, '/city', '/observer', '/observer/audit']) {
+		const r = await page.goto(path);
+		expect(r?.status(), path).toBe(403);
+	}
+});
+
+test('observer sees progress and the audit log, not personal ID numbers or office pages', async ({ page }) => {
+	await login(page, 'observer', PASSWORDS.observer);
+	await expect(page).toHaveURL(/\/observer$/);
+	await expect(page.getByRole('heading', { name: '评审进度' })).toBeVisible();
+	await page.goto('/observer/audit');
+	await expect(page.getByText('哈希链校验通过')).toBeVisible();
+	expect((await page.goto('/office/users'))?.status()).toBe(403);
+	expect((await page.goto('/city'))?.status()).toBe(403);
+});
+
+test('health check answers with the schema version', async ({ request }) => {
+	const res = await request.get('/healthz');
+	expect(res.status()).toBe(200);
+	const body = await res.json();
+	expect(body.ok).toBe(true);
+	expect(body.schemaVersion).toBeGreaterThanOrEqual(1);
+});

@@ -1,0 +1,27 @@
+import { expect, type Page } from '@playwright/test';
+import Database from 'better-sqlite3';
+
+export const PASSWORDS = { office: 'Office2023demo', city: 'City2023demo', expert: 'Expert2023demo', observer: 'Observer2023demo' };
+
+export async function login(page: Page, username: string, password: string) {
+	await page.goto('/login');
+	await page.getByLabel('用户名').fill(username);
+	await page.getByLabel('密码').fill(password);
+	await page.getByRole('button', { name: '登录' }).click();
+	await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+}
+
+export async function logout(page: Page) {
+	await page.getByRole('button', { name: '退出' }).click();
+	await expect(page).toHaveURL(/\/login/);
+}
+
+/** Read-only look into the e2e database, to pick ids for a test. */
+export function query<T>(sql: string, ...params: unknown[]): T[] {
+	const db = new Database('data/e2e.db', { readonly: true, fileMustExist: true });
+	try {
+		return db.prepare(sql).all(...params) as T[];
+	} finally {
+		db.close();
+	}
+}
