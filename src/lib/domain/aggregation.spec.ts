@@ -78,6 +78,8 @@ describe('methods on valid totals', () => {
 	it('trimmed: n = 5 drops one highest and one lowest; n = 4 is the plain mean', () => {
 		expect(trimmedMeanOf([60, 70, 80, 90, 100])).toBe(80);
 		expect(trimmedMeanOf([70, 80, 90, 100])).toBe(85);
+		// n = 4 is not trimmed: (60 + 80 + 90 + 100) / 4 = 82.5, not (80 + 90) / 2 = 85
+		expect(trimmedMeanOf([60, 80, 90, 100])).toBe(82.5);
 		// asymmetric: (70 + 80 + 90) / 3 = 80 while the mean is 390 / 5 = 78
 		expect(trimmedMeanOf([100, 50, 80, 70, 90])).toBe(80);
 		expect(meanOf([100, 50, 80, 70, 90])).toBe(78);
@@ -287,9 +289,11 @@ describe('aggregate: valid and excluded sheets', () => {
 	});
 
 	it('excluding a sheet can take n from 5 to 4 (trimmed becomes the mean)', () => {
-		const r = aggregate(scenario({ A: [60, 70, 80, 90, 100] }, { conflicts: [['A', 'e1', 'LISTED_IN_APPLICATION']] }));
+		const totals = [50, 70, 80, 90, 100];
+		expect(app(aggregate(scenario({ A: totals })), 'A').score).toBe(80); // (70 + 80 + 90) / 3
+		const r = aggregate(scenario({ A: totals }, { conflicts: [['A', 'e5', 'LISTED_IN_APPLICATION']] }));
 		expect(app(r, 'A').n).toBe(4);
-		expect(app(r, 'A').score).toBe(85);
+		expect(app(r, 'A').score).toBe(72.5); // (50 + 70 + 80 + 90) / 4, not (70 + 80) / 2
 	});
 
 	it('a later sheet of the same expert replaces the earlier one', () => {

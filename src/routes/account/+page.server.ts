@@ -1,4 +1,0 @@
-import { redirect } from '@sveltejs/kit';
-import type { PageServerLoad } from './$types';
-
-export const load = (() => redirect(303, '/account/password')) satisfies PageServerLoad;
