@@ -93,8 +93,11 @@ const hasSurrogates = (s: string) => /[\uD800-\uDFFF]/.test(s);
 export function normalizedUnitsMatch(a: string, b: string): boolean {
 	if (!a || !b) return false;
 	if (a === b) return true;
-	const [short, long] = a.length <= b.length ? [a, b] : [b, a];
-	return charLength(short) >= MIN_CONTAINMENT_CHARS && long.includes(short);
+	const short = a.length <= b.length ? a : b;
+	const long = short === a ? b : a;
+	// A character takes one or two UTF-16 units: check the cheap bounds before counting.
+	if (short.length < MIN_CONTAINMENT_CHARS || !long.includes(short)) return false;
+	return short.length >= 2 * MIN_CONTAINMENT_CHARS || charLength(short) >= MIN_CONTAINMENT_CHARS;
 }
 
 /**
