@@ -13,6 +13,7 @@ import { auditCommand } from './commands/audit';
 import { checkCommand } from './commands/check';
 import { coiCommand } from './commands/coi';
 import { resultsCommand } from './commands/results';
+import { assignCommand } from './commands/assign';
 
 export const COMMANDS: Command[] = [
 	migrateCommand,
@@ -20,6 +21,7 @@ export const COMMANDS: Command[] = [
 	exportCommand,
 	checkCommand,
 	coiCommand,
+	assignCommand,
 	resultsCommand,
 	userCommand,
 	auditCommand

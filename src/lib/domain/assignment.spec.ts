@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { assignExperts, seededRandom, DEFAULT_ALTERNATES, type AssignInput, type AssignResult } from './assignment';
-import { groupUnits, pairKey } from './conflicts';
+import { detectConflicts, groupUnits, hardConflictKeys, pairKey } from './conflicts';
 
 type Ex = AssignInput['experts'][number];
 
@@ -484,5 +484,154 @@ describe('assignExperts: exact against a brute-force optimum', () => {
 				expect(sumSq(r.loads)).toBe(best.minSumSq);
 			}
 		});
+	});
+});
+
+describe('assignExperts: larger cases', () => {
+	/** `apps` applications over `occs` occupations, `n` experts with 1–3 of them, a few conflicts. */
+	function generated(seed: string, apps: number, n: number, occs: number): AssignInput {
+		const rnd = seededRandom(seed);
+		const int = (k: number) => Math.floor(rnd() * k);
+		const occupations = Array.from({ length: occs }, (_, i) => `o${i}`);
+		const applications = Array.from({ length: apps }, (_, i) => ({ id: `a${i}`, occupation: occupations[int(occs)] }));
+		const experts: Ex[] = Array.from({ length: n }, (_, i) => ({
+			id: `e${i}`,
+			occupations: Array.from({ length: 1 + int(3) }, () => occupations[int(occs)]),
+			workUnit: `第${int(Math.ceil(n / 4))}大学${rnd() < 0.5 ? '计算机学院' : ''}`
+		}));
+		const blocked = new Set<string>();
+		for (let i = 0; i < apps; i++) blocked.add(pairKey(applications[int(apps)].id, experts[int(n)].id));
+		return input({ applications, experts, blocked, perApplication: 5, seed });
+	}
+
+	/** The largest load is the least possible: one less as a cap fills fewer seats. */
+	function expectMinimalLargestLoad(inp: AssignInput, r: AssignResult) {
+		const capped = assignExperts({ ...inp, maxLoad: r.maxLoad - 1 });
+		expect(capped.assignments.length).toBeLessThan(r.assignments.length);
+	}
+
+	it('a province (600 applications, 150 experts): valid, fully filled where possible, least largest load', () => {
+		const inp = generated('province', 600, 150, 10);
+		const r = assignExperts(inp);
+		expectValid(inp, r);
+		expect(r.assignments.length + r.unfilled.reduce((s, u) => s + u.missing, 0)).toBe(3000);
+		expectMinimalLargestLoad(inp, r);
+		// Balanced: no expert could hand one application to another expert with a load two lower.
+		const loads = r.loads;
+		const blockedOrOn = (a: string, e: string) => inp.blocked.has(pairKey(a, e)) || assignedTo(r, a).includes(e);
+		const appsById = new Map(inp.applications.map((a) => [a.id, a]));
+		for (const x of r.assignments) {
+			for (const e of inp.experts) {
+				if (!e.occupations.includes(appsById.get(x.applicationId)!.occupation) || blockedOrOn(x.applicationId, e.id)) continue;
+				expect(loads[e.id]).toBeGreaterThanOrEqual(loads[x.expertId] - 1);
+			}
+		}
+	});
+
+	it('with one expert per unit and a cap: valid, and the largest load is the least possible', () => {
+		const inp = { ...generated('units', 120, 40, 4), onePerUnit: true, perApplication: 3 };
+		const r = assignExperts(inp);
+		expectValid(inp, r);
+		expectMinimalLargestLoad(inp, r);
+		const capped = { ...inp, maxLoad: r.maxLoad - 2 };
+		const rc = assignExperts(capped);
+		expectValid(capped, rc);
+		expect(rc.unfilled.length).toBeGreaterThan(0);
+		for (const u of rc.unfilled) expect(u.reason).toMatch(/上限|单位|仅/);
+	});
+});
+
+describe('assignExperts with detected conflicts', () => {
+	it('never assigns a teacher, contact or declaring expert of the application; a soft conflict only when not confirmed', () => {
+		const expert = (id: string, name: string, workUnit: string, phone: string) => ({
+			id,
+			name,
+			workUnit,
+			title: null,
+			occupations: ['ai'],
+			region: null,
+			phone,
+			email: null
+		});
+		const experts = [
+			expert('teacher', '李四', '沈阳工业大学', '13900000001'),
+			expert('contact', '赵六', '辽宁大学', '13700000001'),
+			expert('declared', '孙八', '大连理工大学', '13900000003'),
+			expert('soft', '周九', '东北大学软件学院', '13900000004'),
+			expert('same-unit', '吴十', 'ＡＢＣ科技（辽宁）有限公司', '13900000005'),
+			expert('free', '郑一', '锦州医科大学', '13900000006')
+		];
+		const institution = {
+			id: 'inst-1',
+			name: 'ABC科技(辽宁)有限公司',
+			uscc: null,
+			legalRep: { name: '张三', idNumber: null },
+			address: null,
+			unitType: null,
+			industry: null,
+			registeredCapital: null,
+			employees: null,
+			founded: null,
+			taxes: [],
+			bases: null
+		};
+		const person = (name: string, workUnit: string) => ({
+			role: 'teacher' as const,
+			name,
+			workUnit,
+			title: null,
+			specialty: null,
+			fullTime: false,
+			phone: null
+		});
+		const application = {
+			id: 'app-1',
+			institutionId: 'inst-1',
+			type: 'training' as const,
+			occupation: 'ai',
+			levels: ['junior'],
+			region: 'shenyang',
+			lead: null,
+			contact: { name: '赵六', title: null, phone: '137-0000-0001', email: null },
+			overview: null,
+			platform: null,
+			pastWork: null,
+			teamMechanism: null,
+			plan: null,
+			trainingYears: [],
+			evaluationYears: [],
+			conductsEvaluation: null,
+			issuesCertificates: null,
+			certificateCategory: null,
+			venues: [],
+			team: null,
+			people: [person('李四', '沈阳工业大学'), person('王五', '东北大学')],
+			planned: null,
+			fees: null,
+			attachments: null,
+			recommendation: null
+		};
+		const conflicts = detectConflicts({
+			experts,
+			applications: [application],
+			institutions: [institution],
+			declarations: [{ applicationId: 'app-1', expertId: 'declared', reason: '曾在该单位兼职' }]
+		});
+		expect(conflicts.map((c) => `${c.expertId}:${c.code}`)).toEqual([
+			'contact:APPLICATION_CONTACT',
+			'declared:DECLARED',
+			'same-unit:SAME_UNIT',
+			'soft:SHARED_UNIT_WITH_STAFF',
+			'teacher:LISTED_IN_APPLICATION'
+		]);
+		const run = (blocked: Set<string>) =>
+			assignExperts({ applications: [application], experts, existing: [], blocked, perApplication: 3, seed: 'x' });
+		const open = run(hardConflictKeys(conflicts));
+		expect(assignedTo(open, 'app-1')).toEqual(['free', 'soft']);
+		expect(open.unfilled).toEqual([
+			{ applicationId: 'app-1', missing: 1, eligible: 2, reason: '该职业无冲突的可选专家仅 2 人，需 3 人' }
+		]);
+		const confirmed = run(hardConflictKeys(conflicts, { confirmedSoft: new Set([pairKey('app-1', 'soft')]) }));
+		expect(assignedTo(confirmed, 'app-1')).toEqual(['free']);
 	});
 });

@@ -285,8 +285,16 @@ function sameUnitText(expertUnit: string | null, institutionName: string, ne: st
 	return `申报单位${quote(institutionName)}包含于专家单位${quote(expertUnit)}`;
 }
 
-/** Every rule for one prepared pair, in rule order. */
-function evaluatePair(pe: PreparedExpert, pa: PreparedApplication, declared: readonly string[]): Conflict[] {
+/**
+ * Every rule for one prepared pair, in rule order. `unitRows` are the indices (ascending) of the
+ * listed people whose unit matches the expert's.
+ */
+function evaluatePair(
+	pe: PreparedExpert,
+	pa: PreparedApplication,
+	declared: readonly string[],
+	unitRows: readonly number[]
+): Conflict[] {
 	const out: Conflict[] = [];
 	const expert = pe.expert;
 
@@ -301,7 +309,7 @@ function evaluatePair(pe: PreparedExpert, pa: PreparedApplication, declared: rea
 	if (pe.name) {
 		pa.people.forEach((p, i) => {
 			if (p.name !== pe.name) return;
-			const unit = normalizedUnitsMatch(pe.unit, p.unit);
+			const unit = unitRows.includes(i);
 			const phone = pe.phone !== '' && pe.phone === p.phone;
 			if (!unit && !phone) return;
 			self.add(i);
@@ -338,10 +346,11 @@ function evaluatePair(pe: PreparedExpert, pa: PreparedApplication, declared: rea
 
 	// SHARED_UNIT_WITH_STAFF: a listed person other than the expert works in the expert's unit.
 	const shared: string[] = [];
-	pa.people.forEach((p, i) => {
-		if (self.has(i) || !normalizedUnitsMatch(pe.unit, p.unit)) return;
+	for (const i of unitRows) {
+		if (self.has(i)) continue;
+		const p = pa.people[i];
 		shared.push(`${roleLabel(p.row.role)}${quote(p.row.name)}（${(p.row.workUnit ?? '').trim()}）`);
-	});
+	}
 	const staff = unique(shared);
 	if (staff.length) {
 		const shown = staff.slice(0, 3).join('、');
@@ -365,7 +374,13 @@ export function detectPair(
 	const reasons = declarations
 		.filter((d) => d.expertId === expert.id && d.applicationId === application.id)
 		.map((d) => d.reason);
-	return evaluatePair(prepareExpert(expert), prepareApplication(application, institution), reasons);
+	const pe = prepareExpert(expert);
+	const pa = prepareApplication(application, institution);
+	const unitRows: number[] = [];
+	pa.people.forEach((p, i) => {
+		if (normalizedUnitsMatch(pe.unit, p.unit)) unitRows.push(i);
+	});
+	return evaluatePair(pe, pa, reasons, unitRows);
 }
 
 const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -406,42 +421,48 @@ export function detectConflicts(input: {
 		else byName.set(e.name, [i]);
 	});
 	const matcher = new UnitMatcher(experts.map((e) => e.unit));
+	const expertUnit = experts.map((e) => (e.unit ? matcher.indexOf(e.unit) : -1));
 	const byUnit: number[][] = matcher.units.map(() => []);
-	experts.forEach((e, i) => {
-		if (e.unit) byUnit[matcher.indexOf(e.unit)].push(i);
+	expertUnit.forEach((u, i) => {
+		if (u >= 0) byUnit[u].push(i);
 	});
-	const expertsMatchingUnit = (norm: string): number[] => matcher.matching(norm).flatMap((u) => byUnit[u]);
 
-	// Declarations per pair.
+	// Declarations per pair, and the declaring experts per application.
 	const declaredByPair = new Map<string, string[]>();
+	const declaredExperts = new Map<string, number[]>();
 	for (const d of input.declarations) {
 		const key = pairKey(d.applicationId, d.expertId);
 		const list = declaredByPair.get(key);
 		if (list) list.push(d.reason);
 		else declaredByPair.set(key, [d.reason]);
-	}
-	const declaredExperts = new Map<string, number[]>();
-	for (const d of input.declarations) {
 		const e = expertIndex.get(d.expertId);
 		if (e === undefined) continue;
-		const list = declaredExperts.get(d.applicationId);
-		if (list) list.push(e);
+		const declaring = declaredExperts.get(d.applicationId);
+		if (declaring) declaring.push(e);
 		else declaredExperts.set(d.applicationId, [e]);
 	}
 
 	const out: Conflict[] = [];
+	const candidates = new Set<number>();
+	const addAll = (list: readonly number[] | undefined) => {
+		if (list) for (const e of list) candidates.add(e);
+	};
 	for (const application of input.applications) {
 		const pa = prepareApplication(application, institutions.get(application.institutionId));
 		// Candidate experts: anyone sharing a name or a unit with the application, or declaring.
-		const candidates = new Set<number>();
-		const addAll = (list: readonly number[] | undefined) => {
-			if (list) for (const e of list) candidates.add(e);
-		};
-		if (pa.institution) addAll(expertsMatchingUnit(pa.institutionName));
-		for (const p of pa.people) {
+		candidates.clear();
+		if (pa.institution) for (const u of matcher.matching(pa.institutionName)) addAll(byUnit[u]);
+		// Rows of the people list per matching expert unit (rows ascending).
+		const rowsByUnit = new Map<number, number[]>();
+		pa.people.forEach((p, i) => {
 			if (p.name) addAll(byName.get(p.name));
-			if (p.unit) addAll(expertsMatchingUnit(p.unit));
-		}
+			for (const u of matcher.matching(p.unit)) {
+				addAll(byUnit[u]);
+				const rows = rowsByUnit.get(u);
+				if (rows) rows.push(i);
+				else rowsByUnit.set(u, [i]);
+			}
+		});
 		for (const n of [pa.lead.name, pa.contact.name, pa.legalRepName]) if (n) addAll(byName.get(n));
 		addAll(declaredExperts.get(application.id));
 
@@ -449,7 +470,8 @@ export function detectConflicts(input: {
 			const pe = experts[e];
 			if (input.pairFilter && !input.pairFilter(pe.expert, application)) continue;
 			const declared = declaredByPair.get(pairKey(application.id, pe.expert.id)) ?? [];
-			out.push(...evaluatePair(pe, pa, declared));
+			const unitRows = expertUnit[e] >= 0 ? (rowsByUnit.get(expertUnit[e]) ?? []) : [];
+			for (const c of evaluatePair(pe, pa, declared, unitRows)) out.push(c);
 		}
 	}
 	return sortConflicts(out);

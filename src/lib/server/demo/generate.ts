@@ -816,7 +816,15 @@ function overviewText(f: Facts, rng: Rng): string {
 	const occ = occupationShort(f.occ);
 	const tw = TYPE_WORD[f.type];
 	const kind = kindOf(f.info.unit, rng);
-	const biz = rng.sample(['软件开发', '系统集成', '技术咨询', '人才培训', '职业能力评价', '技术服务', '数字化解决方案'], 3).join('、');
+	const company = f.info.unit === 'private' || f.info.unit === 'enterprise';
+	const biz = rng
+		.sample(
+			company
+				? ['软件开发', '系统集成', '技术咨询', '人才培训', '职业能力评价', '技术服务', '数字化解决方案']
+				: ['行业服务', '人才培训', '职业能力评价', '技术交流', '标准研制', '咨询服务'],
+			3
+		)
+		.join('、');
 	const [ind1, ind2] = rng.sample(OCC[f.occ].industries, 2);
 	const [t1, t2, t3] = f.topics;
 	const intro = rng.pick([
@@ -832,7 +840,9 @@ function overviewText(f: Facts, rng: Rng): string {
 			? `单位先后承担了${city}专业技术人员知识更新工程、数字技能提升行动等多个培训项目，在${occ}领域积累了较为丰富的项目实施经验。`
 			: `单位先后承担了${city}职业技能等级认定、专业能力评价等多个考核评价项目，在${occ}领域积累了较为丰富的考务组织经验。`,
 		`单位设有${rng.sample(['培训部', '教学部', '考务部', '课程研发中心', '技术研发中心', '综合办公室', '市场部'], 3).join('、')}等部门，建立了从需求调研、方案设计、组织实施到效果评估的全流程工作机制。`,
-		`单位拥有软件著作权${rng.int(6, 48)}项、发明专利${rng.int(1, 9)}项，多项技术成果已在${ind1}企业落地应用，为${tw}工作提供了真实项目案例。`,
+		company
+			? `单位拥有软件著作权${rng.int(6, 48)}项、发明专利${rng.int(1, 9)}项，多项技术成果已在${ind1}企业落地应用，为${tw}工作提供了真实项目案例。`
+			: `单位每年组织${occ}领域技术交流和人才供需对接活动${rng.int(4, 20)}场，联系会员及合作企业${rng.int(8, 40) * 10}余家。`,
 		`单位与${rng.pick(UNIVERSITIES)}等高校开展校企合作，共建${occ}联合实验室，推动产教融合、校企协同育人。`
 	]);
 	const bases = inst.bases!;
@@ -849,7 +859,7 @@ function overviewText(f: Facts, rng: Rng): string {
 		rng.pick([
 			`单位先后获得${city}优秀职业培训机构、辽宁省中小企业公共服务示范平台等荣誉称号，在本地区${occ}领域具有较高的认可度。`,
 			`单位是${city}${occ}产业联盟成员单位，多次承办市级${occ}职业技能竞赛和技术交流活动。`,
-			`单位${tw}结果得到用人单位普遍认可，学员所在企业回访满意度保持在${rng.int(90, 98)}%以上。`
+			`单位${tw}结果得到用人单位普遍认可，${f.type === 'training' ? '学员' : '考生'}所在企业回访满意度保持在${rng.int(90, 98)}%以上。`
 		])
 	);
 	const advantages = rng.shuffle([
@@ -937,7 +947,7 @@ function pastWorkText(f: Facts, rng: Rng): string {
 		);
 	}
 	return compose(
-		`${since}，单位累计开展${occ}相关考核评价${f.sum5}人次，其中自有证书${f.own5}本，2022年颁证${f.latest}本。`,
+		`${since}，单位累计开展${occ}相关考核评价${f.sum5}人次，${f.own5 === f.sum5 ? '颁发的均为自有证书' : `其中自有证书${f.own5}本`}，2022年颁证${f.latest}本。`,
 		rng.shuffle([
 			'考核采取理论知识考试与专业能力实操考核相结合的方式，理论考试实行机考，实操考核由考评员现场评分、督导员全程督导。',
 			'单位制定了《考务管理办法》《试题保密管理制度》《考评人员回避制度》《证书管理办法》等规章制度，试卷实行专人保管、双人交接，考试全程录像。',
@@ -1144,15 +1154,24 @@ function buildApplication(c: Ctx, index: number, row: PlanRow, info: InstInfo, l
 
 	const planned: Record<string, number | null> = { junior: null, intermediate: null, senior: null };
 	const fees: Record<string, number | null> = { junior: null, intermediate: null, senior: null };
+	// Fees rise with the level: 元/学时 for training, 元/次 for evaluation.
+	const feeLadder =
+		type === 'training'
+			? (() => {
+					const j = rng.step(20, 40, 5);
+					const i = j + rng.step(5, 15, 5);
+					return { junior: j, intermediate: i, senior: i + rng.step(10, 25, 5) };
+				})()
+			: (() => {
+					const j = rng.step(300, 480, 20);
+					const i = j + rng.step(150, 250, 50);
+					return { junior: j, intermediate: i, senior: i + rng.step(200, 500, 50) };
+				})();
 	for (const l of levels) {
 		if (l === 'junior') planned.junior = rng.step(300, 1500, 50);
 		if (l === 'intermediate') planned.intermediate = rng.step(200, 900, 50);
 		if (l === 'senior') planned.senior = rng.step(50, 300, 10);
-		if (type === 'training') {
-			fees[l] = l === 'junior' ? rng.step(20, 40, 5) : l === 'intermediate' ? rng.step(30, 55, 5) : rng.step(45, 80, 5);
-		} else {
-			fees[l] = l === 'junior' ? rng.step(300, 480, 20) : l === 'intermediate' ? rng.step(450, 700, 50) : rng.step(700, 1200, 50);
-		}
+		fees[l] = feeLadder[l as 'junior' | 'intermediate' | 'senior'];
 	}
 
 	const ownPlatform = rng.chance(0.8);

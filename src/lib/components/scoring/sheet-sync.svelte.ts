@@ -1,0 +1,147 @@
+/**
+ * Keeps a score sheet safe on poor meeting-room Wi-Fi: every change goes to local storage at
+ * once and to the server a few seconds later; when the network is down the sheet waits in the
+ * browser and is sent when it comes back. States: 已保存 / 保存中 / 未同步 / 离线 / 冲突.
+ */
+export type SheetDraft = {
+	points: Record<string, number | null>;
+	comments: Record<string, string>;
+	comment: string;
+	explanation?: string;
+	version: number;
+};
+
+export type SyncState = 'saved' | 'saving' | 'dirty' | 'offline' | 'conflict' | 'error';
+
+export const SYNC_LABELS: Record<SyncState, string> = {
+	saved: '已保存',
+	saving: '保存中…',
+	dirty: '未同步',
+	offline: '离线（已暂存在本机）',
+	conflict: '冲突',
+	error: '保存失败'
+};
+
+type ServerSheet = SheetDraft & { status: string; updatedAt: string | null; total: number };
+
+export class SheetSync {
+	state = $state<SyncState>('saved');
+	message = $state<string | null>(null);
+	savedAt = $state<string | null>(null);
+	/** The server's sheet when a save was refused because another tab or device changed it. */
+	conflict = $state<ServerSheet | null>(null);
+	#timer: ReturnType<typeof setTimeout> | null = null;
+	#inflight = false;
+	#again = false;
+
+	constructor(
+		private url: string,
+		private storageKey: string,
+		private read: () => SheetDraft,
+		private onSaved: (s: ServerSheet) => void,
+		private delay = 2500
+	) {}
+
+	/** A draft left in this browser by an earlier visit that never reached the server. */
+	pending(): SheetDraft | null {
+		try {
+			const raw = localStorage.getItem(this.storageKey);
+			return raw ? (JSON.parse(raw) as SheetDraft) : null;
+		} catch {
+			return null;
+		}
+	}
+
+	clearPending() {
+		localStorage.removeItem(this.storageKey);
+	}
+
+	/** Call on every change. */
+	changed() {
+		try {
+			localStorage.setItem(this.storageKey, JSON.stringify(this.read()));
+		} catch {
+			/* storage full or disabled: the server save still runs */
+		}
+		if (this.state === 'conflict') return;
+		this.state = navigator.onLine ? 'dirty' : 'offline';
+		if (this.#timer) clearTimeout(this.#timer);
+		this.#timer = setTimeout(() => this.flush(), this.delay);
+	}
+
+	/** Sends the local sheet now (network back, leaving the page, or the timer). */
+	async flush(opts: { keepalive?: boolean } = {}): Promise<boolean> {
+		if (this.#timer) {
+			clearTimeout(this.#timer);
+			this.#timer = null;
+		}
+		if (!this.pending() || this.state === 'conflict') return this.state === 'saved';
+		if (!navigator.onLine) {
+			this.state = 'offline';
+			return false;
+		}
+		if (this.#inflight) {
+			this.#again = true;
+			return false;
+		}
+		this.#inflight = true;
+		this.state = 'saving';
+		const body = this.read();
+		try {
+			const res = await fetch(this.url, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(body),
+				keepalive: opts.keepalive
+			});
+			const data = await res.json().catch(() => ({}));
+			if (res.ok) {
+				// Only clear the local copy if nothing changed while the request was out.
+				const now = localStorage.getItem(this.storageKey);
+				if (now === JSON.stringify({ ...body })) this.clearPending();
+				this.onSaved(data as ServerSheet);
+				this.savedAt = new Date().toLocaleTimeString('zh-CN', { hour12: false });
+				this.message = null;
+				this.state = this.pending() ? 'dirty' : 'saved';
+				if (this.pending()) this.changed();
+				return true;
+			}
+			if (res.status === 409 && data.current) {
+				this.conflict = data.current;
+				this.state = 'conflict';
+				this.message = data.error;
+				return false;
+			}
+			this.state = 'error';
+			this.message = data.error ?? `保存失败（${res.status}）`;
+			return false;
+		} catch {
+			this.state = navigator.onLine ? 'error' : 'offline';
+			this.message = navigator.onLine ? '无法连接服务器，已暂存在本机，稍后自动重试' : null;
+			if (navigator.onLine) this.#timer = setTimeout(() => this.flush(), this.delay * 2);
+			return false;
+		} finally {
+			this.#inflight = false;
+			if (this.#again) {
+				this.#again = false;
+				void this.flush();
+			}
+		}
+	}
+
+	/** After a conflict: take the server's sheet (drops the local edits). */
+	takeServer() {
+		this.clearPending();
+		this.conflict = null;
+		this.state = 'saved';
+		this.message = null;
+	}
+
+	/** After a conflict: keep the local edits on top of the server's version. */
+	keepMine(serverVersion: number) {
+		this.conflict = null;
+		this.state = 'dirty';
+		this.message = null;
+		return serverVersion;
+	}
+}

@@ -1,0 +1,122 @@
+/**
+ * The expert draw: fills every application that has fewer than N valid assignments with experts
+ * of its occupation who have no hard conflict, exactly balanced and reproducible by seed (the
+ * engine is src/lib/domain/assignment.ts). Writes the new assignments, the ranked alternates and
+ * a draw record with its seed in one transaction, audited.
+ */
+import { randomBytes } from 'node:crypto';
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../db';
+import * as s from '../db/schema';
+import { audit, type Actor } from '../audit';
+import { loadBatchRow, loadExperts } from '../queries/bundle';
+import { computeConflicts, computeFindings, RECOMMENDED_STATUSES } from './batch-state';
+import { assignExperts, type AssignResult } from '../../domain/assignment';
+import { pairKey } from '../../domain/conflicts';
+
+export type DrawOptions = {
+	perApplication?: number;
+	seed?: string;
+	/** Limit the draw to one occupation; null for the whole batch. */
+	occupation?: string | null;
+	maxLoad?: number | null;
+	onePerUnit?: boolean;
+};
+
+export type DrawOutcome = AssignResult & { drawId: number; seed: string; perApplication: number };
+
+export function newSeed(): string {
+	return randomBytes(6).toString('hex');
+}
+
+export function runDraw(db: Db, opts: DrawOptions, actor: Actor): DrawOutcome {
+	const batch = loadBatchRow(db);
+	if (!batch) throw new Error('尚未建立评审批次，无法抽取专家');
+	const perApplication = opts.perApplication ?? batch.perApplication;
+	const seed = opts.seed ?? newSeed();
+	const maxLoad = opts.maxLoad === undefined ? batch.maxLoad : opts.maxLoad;
+	const onePerUnit = opts.onePerUnit ?? batch.onePerUnit;
+
+	const findings = computeFindings(db);
+	const conflicts = computeConflicts(db, findings);
+	const applications = findings.applications
+		.filter((a) => RECOMMENDED_STATUSES.includes(a.row.status))
+		.filter((a) => !opts.occupation || a.app.occupation === opts.occupation)
+		.map((a) => ({ id: a.app.id, occupation: a.app.occupation }));
+	const activeIds = new Set(db.select({ id: s.experts.id }).from(s.experts).where(eq(s.experts.active, true)).all().map((r) => r.id));
+	const experts = loadExperts(db).filter((e) => activeIds.has(e.id));
+	const existing = db
+		.select({ applicationId: s.assignments.applicationId, expertId: s.assignments.expertId })
+		.from(s.assignments)
+		.all()
+		.filter((a) => !conflicts.hard.has(pairKey(a.applicationId, a.expertId)));
+
+	const result = assignExperts({
+		applications,
+		experts,
+		existing,
+		blocked: new Set(conflicts.hard.keys()),
+		perApplication,
+		seed,
+		maxLoad,
+		onePerUnit
+	});
+
+	const drawId = db.transaction((tx) => {
+		const id = tx
+			.insert(s.draws)
+			.values({
+				batchId: batch.id,
+				seed,
+				scope: opts.occupation ?? 'all',
+				perApplication,
+				maxLoad: maxLoad ?? null,
+				onePerUnit,
+				made: result.assignments.length,
+				summary: { unfilled: result.unfilled.length, maxLoad: result.maxLoad }
+			})
+			.returning({ id: s.draws.id })
+			.get().id;
+		for (const a of result.assignments) {
+			tx.insert(s.assignments).values({ ...a, source: 'draw', drawId: id }).onConflictDoNothing().run();
+		}
+		const touched = applications.map((a) => a.id);
+		if (touched.length) tx.delete(s.alternates).where(inArray(s.alternates.applicationId, touched)).run();
+		for (const [applicationId, list] of Object.entries(result.alternates)) {
+			list.forEach((expertId, rank) => tx.insert(s.alternates).values({ applicationId, expertId, rank: rank + 1, drawId: id }).run());
+		}
+		audit(tx, actor, 'assignment.draw', 'draw', String(id), {
+			seed,
+			scope: opts.occupation ?? 'all',
+			perApplication,
+			maxLoad: maxLoad ?? null,
+			onePerUnit,
+			made: result.assignments.length,
+			unfilled: result.unfilled.map((u) => ({ applicationId: u.applicationId, missing: u.missing, eligible: u.eligible }))
+		});
+		return id;
+	});
+	return { ...result, drawId, seed, perApplication };
+}
+
+/** Replaces one assigned expert with the best alternate of the application (or a named one). */
+export function replaceExpert(db: Db, applicationId: string, expertId: string, reason: string, actor: Actor, replacementId?: string): string {
+	const text = reason.trim();
+	if (text.length < 2) throw new Error('请填写更换理由');
+	const hard = computeConflicts(db).hard;
+	return db.transaction((tx) => {
+		const existing = tx.select().from(s.assignments).where(and(eq(s.assignments.applicationId, applicationId), eq(s.assignments.expertId, expertId))).get();
+		if (!existing) throw new Error('该专家未分配到此申报');
+		const assigned = new Set(tx.select({ e: s.assignments.expertId }).from(s.assignments).where(eq(s.assignments.applicationId, applicationId)).all().map((r) => r.e));
+		const candidates = replacementId
+			? [replacementId]
+			: tx.select().from(s.alternates).where(eq(s.alternates.applicationId, applicationId)).orderBy(s.alternates.rank).all().map((r) => r.expertId);
+		const next = candidates.find((c) => !assigned.has(c) && !hard.has(pairKey(applicationId, c)));
+		if (!next) throw new Error('没有可替补的专家，请重新抽取或手工指定');
+		tx.delete(s.assignments).where(and(eq(s.assignments.applicationId, applicationId), eq(s.assignments.expertId, expertId))).run();
+		tx.insert(s.assignments).values({ applicationId, expertId: next, source: 'replacement', reason: text }).run();
+		tx.delete(s.alternates).where(and(eq(s.alternates.applicationId, applicationId), eq(s.alternates.expertId, next))).run();
+		audit(tx, actor, 'assignment.replace', 'application', applicationId, { from: expertId, to: next, reason: text });
+		return next;
+	});
+}

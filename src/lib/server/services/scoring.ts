@@ -1,0 +1,255 @@
+/**
+ * Score sheets: autosaved drafts with a version check (two tabs never overwrite each other
+ * silently), submission (complete, bounded, 0.5 steps; freezes the rubric), the office's return
+ * with a reason (the first scores are kept in sheet_history), and the abnormal-score explanation.
+ * Every write is one synchronous SQLite transaction: an acknowledged save is durable.
+ */
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import * as z from 'zod';
+import type { Db } from '../db';
+import * as s from '../db/schema';
+import { audit, type Actor } from '../audit';
+import { loadBatchRow } from '../queries/bundle';
+import { defaultRubric, pointsProblems } from '../../domain/rubric';
+import type { Rubric } from '../../domain/bundle';
+import { meanOf } from '../../domain/aggregation';
+
+export class ScoringError extends Error {
+	constructor(
+		public status: 400 | 403 | 404 | 409,
+		message: string,
+		public field: string | null = null,
+		public details: { criterionId: string; message: string }[] = []
+	) {
+		super(message);
+	}
+}
+
+type Tx = Db;
+
+/** The current rubric of a type: the latest version in the batch; the default one is created on first use. */
+export function currentRubric(db: Db, type: 'training' | 'evaluation'): Rubric {
+	const batch = loadBatchRow(db);
+	if (!batch) throw new ScoringError(400, '尚未建立评审批次');
+	let row = db
+		.select()
+		.from(s.rubrics)
+		.where(and(eq(s.rubrics.batchId, batch.id), eq(s.rubrics.type, type)))
+		.orderBy(desc(s.rubrics.version), desc(sql`rowid`))
+		.get();
+	if (!row) {
+		const def = defaultRubric(type);
+		db.transaction((tx) => {
+			const id = tx.select().from(s.rubrics).where(eq(s.rubrics.id, def.id)).get() ? `${def.id}-${batch.id}` : def.id;
+			tx.insert(s.rubrics).values({ id, batchId: batch.id, type }).run();
+			def.criteria.forEach((c, position) =>
+				tx.insert(s.criteria).values({ rubricId: id, id: c.id, position, name: c.name, maxPoints: c.maxPoints, guidance: c.guidance }).run()
+			);
+		});
+		row = db.select().from(s.rubrics).where(and(eq(s.rubrics.batchId, batch.id), eq(s.rubrics.type, type))).get()!;
+	}
+	return rubricById(db, row.id)!;
+}
+
+export function rubricById(db: Db, id: string): Rubric | null {
+	const row = db.select().from(s.rubrics).where(eq(s.rubrics.id, id)).get();
+	if (!row) return null;
+	const crit = db.select().from(s.criteria).where(eq(s.criteria.rubricId, id)).orderBy(asc(s.criteria.position)).all();
+	return { id, type: row.type, criteria: crit.map((c) => ({ id: c.id, name: c.name, maxPoints: c.maxPoints, guidance: c.guidance })) };
+}
+
+export type SheetView = {
+	id: number | null;
+	applicationId: string;
+	expertId: string;
+	rubric: Rubric;
+	status: 'draft' | 'submitted';
+	points: Record<string, number>;
+	comments: Record<string, string>;
+	comment: string;
+	explanation: string;
+	returnedReason: string | null;
+	version: number;
+	updatedAt: string | null;
+	submittedAt: string | null;
+	total: number;
+	/** Set when every sheet of the application is in and this one deviates by more than deviationPct. */
+	abnormal: { mean: number; deviationPct: number } | null;
+};
+
+export function getSheet(db: Db, applicationId: string, expertId: string): SheetView {
+	const app = db.select({ type: s.applications.type }).from(s.applications).where(eq(s.applications.id, applicationId)).get();
+	if (!app) throw new ScoringError(404, '没有找到该申报');
+	const row = db
+		.select()
+		.from(s.sheets)
+		.where(and(eq(s.sheets.applicationId, applicationId), eq(s.sheets.expertId, expertId)))
+		.get();
+	const rubric = row ? rubricById(db, row.rubricId)! : currentRubric(db, app.type);
+	const pts = row ? db.select().from(s.sheetPoints).where(eq(s.sheetPoints.sheetId, row.id)).orderBy(asc(s.sheetPoints.position)).all() : [];
+	const points = Object.fromEntries(pts.map((p) => [p.criterionId, p.points]));
+	const comments = Object.fromEntries(pts.filter((p) => p.comment).map((p) => [p.criterionId, p.comment!]));
+	return {
+		id: row?.id ?? null,
+		applicationId,
+		expertId,
+		rubric,
+		status: row?.status ?? 'draft',
+		points,
+		comments,
+		comment: row?.comment ?? '',
+		explanation: row?.explanation ?? '',
+		returnedReason: row?.returnedReason ?? null,
+		version: row?.version ?? 0,
+		updatedAt: row?.updatedAt ?? null,
+		submittedAt: row?.submittedAt ?? null,
+		total: pts.reduce((a, p) => a + p.points, 0),
+		abnormal: row?.status === 'submitted' ? abnormality(db, applicationId, expertId) : null
+	};
+}
+
+/** What an expert sends when saving. Points may be missing (a draft), never out of bounds. */
+export const sheetInput = z.strictObject({
+	version: z.number().int().min(0),
+	points: z.record(z.string().max(100), z.number().nullable()),
+	comments: z.record(z.string().max(100), z.string().max(2000, { message: '每项评语不能超过2000字' })).default({}),
+	comment: z.string().max(5000, { message: '总体意见不能超过5000字' }).default(''),
+	explanation: z.string().max(5000, { message: '说明不能超过5000字' }).optional()
+});
+export type SheetInput = z.infer<typeof sheetInput>;
+
+function checkPoints(rubric: Rubric, points: Record<string, number | null>, complete: boolean) {
+	const clean = Object.fromEntries(Object.entries(points).filter(([, v]) => v !== null)) as Record<string, number>;
+	const problems = pointsProblems(rubric, clean, { complete });
+	if (problems.length) throw new ScoringError(400, problems[0].message, `points.${problems[0].criterionId}`, problems);
+	for (const k of Object.keys(points)) if (!rubric.criteria.some((c) => c.id === k)) throw new ScoringError(400, `未知的评分项“${k}”`, `points.${k}`);
+	return clean;
+}
+
+function writePoints(tx: Tx, sheetId: number, rubric: Rubric, points: Record<string, number>, comments: Record<string, string>) {
+	tx.delete(s.sheetPoints).where(eq(s.sheetPoints.sheetId, sheetId)).run();
+	rubric.criteria.forEach((c, position) => {
+		if (points[c.id] === undefined) return;
+		tx.insert(s.sheetPoints)
+			.values({ sheetId, criterionId: c.id, position, points: points[c.id], comment: comments[c.id]?.trim() || null })
+			.run();
+	});
+}
+
+/**
+ * Saves a draft. `input.version` is the version the client started from; if the stored sheet has
+ * moved on (another tab, another device) the save is refused with 409 and nothing is written.
+ */
+export function saveSheet(db: Db, applicationId: string, expertId: string, input: SheetInput, actor: Actor, opts: { submit?: boolean } = {}): SheetView {
+	const result = db.transaction((tx) => {
+		const app = tx.select({ type: s.applications.type }).from(s.applications).where(eq(s.applications.id, applicationId)).get();
+		if (!app) throw new ScoringError(404, '没有找到该申报');
+		const batch = loadBatchRow(tx);
+		if (batch?.resultsLockedAt) throw new ScoringError(409, '评审结果已锁定，不能再修改评分');
+		const row = tx
+			.select()
+			.from(s.sheets)
+			.where(and(eq(s.sheets.applicationId, applicationId), eq(s.sheets.expertId, expertId)))
+			.get();
+		const current = row?.version ?? 0;
+		if (input.version !== current) {
+			throw new ScoringError(409, '此评分表已在其他窗口或设备上修改过。为避免相互覆盖，本次保存未生效，请先载入最新内容。');
+		}
+		if (row?.status === 'submitted') throw new ScoringError(409, '评分表已提交，不能再修改；如需修改请联系省厅退回。');
+		const rubric = row ? rubricById(tx as Db, row.rubricId)! : currentRubric(tx as Db, app.type);
+		const points = checkPoints(rubric, input.points, !!opts.submit);
+		const comments = Object.fromEntries(Object.entries(input.comments).filter(([k]) => rubric.criteria.some((c) => c.id === k)));
+		const now = new Date().toISOString();
+		const values = {
+			rubricId: rubric.id,
+			status: (opts.submit ? 'submitted' : 'draft') as 'draft' | 'submitted',
+			comment: input.comment.trim() || null,
+			...(input.explanation !== undefined ? { explanation: input.explanation.trim() || null } : {}),
+			version: current + 1,
+			updatedAt: now,
+			submittedAt: opts.submit ? now : null
+		};
+		let sheetId: number;
+		if (row) {
+			tx.update(s.sheets).set(values).where(eq(s.sheets.id, row.id)).run();
+			sheetId = row.id;
+		} else {
+			sheetId = tx.insert(s.sheets).values({ applicationId, expertId, ...values }).returning({ id: s.sheets.id }).get().id;
+		}
+		writePoints(tx as Db, sheetId, rubric, points, comments);
+		if (opts.submit) {
+			tx.update(s.rubrics).set({ frozenAt: now }).where(and(eq(s.rubrics.id, rubric.id), sql`${s.rubrics.frozenAt} IS NULL`)).run();
+			const total = Object.values(points).reduce((a, b) => a + b, 0);
+			audit(tx, actor, 'sheet.submit', 'sheet', String(sheetId), { applicationId, expertId, total });
+		}
+		return sheetId;
+	});
+	void result;
+	return getSheet(db, applicationId, expertId);
+}
+
+/** The office returns a submitted sheet for re-scoring; the submitted version is kept in sheet_history. */
+export function returnSheet(db: Db, applicationId: string, expertId: string, reason: string, actor: Actor): void {
+	const text = reason.trim();
+	if (text.length < 2) throw new ScoringError(400, '请填写退回理由', 'reason');
+	if (text.length > 1000) throw new ScoringError(400, '退回理由不能超过1000字', 'reason');
+	db.transaction((tx) => {
+		const row = tx.select().from(s.sheets).where(and(eq(s.sheets.applicationId, applicationId), eq(s.sheets.expertId, expertId))).get();
+		if (!row) throw new ScoringError(404, '没有找到该评分表');
+		if (row.status !== 'submitted') throw new ScoringError(409, '只有已提交的评分表可以退回');
+		if (loadBatchRow(tx)?.resultsLockedAt) throw new ScoringError(409, '评审结果已锁定，请先重新开放');
+		const pts = tx.select().from(s.sheetPoints).where(eq(s.sheetPoints.sheetId, row.id)).all();
+		const rounds = tx.select({ n: sql<number>`count(*)` }).from(s.sheetHistory).where(eq(s.sheetHistory.sheetId, row.id)).get()?.n ?? 0;
+		tx.insert(s.sheetHistory)
+			.values({
+				sheetId: row.id,
+				round: rounds + 1,
+				total: pts.reduce((a, p) => a + p.points, 0),
+				points: Object.fromEntries(pts.map((p) => [p.criterionId, p.points])),
+				comment: row.comment,
+				returnedReason: text
+			})
+			.run();
+		tx.update(s.sheets)
+			.set({ status: 'draft', returnedReason: text, version: row.version + 1, updatedAt: new Date().toISOString(), submittedAt: null })
+			.where(eq(s.sheets.id, row.id))
+			.run();
+		audit(tx, actor, 'sheet.return', 'sheet', String(row.id), { applicationId, expertId, reason: text });
+	});
+}
+
+/** Stores the expert's written explanation of an abnormal score (allowed on a submitted sheet). */
+export function explainSheet(db: Db, applicationId: string, expertId: string, explanation: string, actor: Actor): void {
+	const text = explanation.trim();
+	if (text.length < 5) throw new ScoringError(400, '请填写不少于5个字的书面说明', 'explanation');
+	if (text.length > 5000) throw new ScoringError(400, '说明不能超过5000字', 'explanation');
+	db.transaction((tx) => {
+		const row = tx.select().from(s.sheets).where(and(eq(s.sheets.applicationId, applicationId), eq(s.sheets.expertId, expertId))).get();
+		if (!row) throw new ScoringError(404, '没有找到该评分表');
+		tx.update(s.sheets).set({ explanation: text, updatedAt: new Date().toISOString() }).where(eq(s.sheets.id, row.id)).run();
+		audit(tx, actor, 'sheet.explain', 'sheet', String(row.id), { applicationId, expertId });
+	});
+}
+
+/**
+ * ABNORMAL_SCORE for one expert's sheet: once every assigned expert's sheet of the application is
+ * submitted, a total that deviates from their mean by more than the batch's deviationPct.
+ */
+export function abnormality(db: Db, applicationId: string, expertId: string): { mean: number; deviationPct: number } | null {
+	const batch = loadBatchRow(db);
+	if (!batch) return null;
+	const assigned = db.select({ e: s.assignments.expertId }).from(s.assignments).where(eq(s.assignments.applicationId, applicationId)).all().map((r) => r.e);
+	const sheetRows = db.select().from(s.sheets).where(eq(s.sheets.applicationId, applicationId)).all();
+	const submitted = sheetRows.filter((r) => r.status === 'submitted' && assigned.includes(r.expertId));
+	if (submitted.length < 2 || assigned.some((e) => !submitted.find((r) => r.expertId === e))) return null;
+	const totals = new Map<string, number>();
+	for (const r of submitted) {
+		const pts = db.select({ p: s.sheetPoints.points }).from(s.sheetPoints).where(eq(s.sheetPoints.sheetId, r.id)).all();
+		totals.set(r.expertId, pts.reduce((a, p) => a + p.p, 0));
+	}
+	const mean = meanOf([...totals.values()]);
+	const mine = totals.get(expertId);
+	if (mine === undefined) return null;
+	const pct = batch.aggregation.deviationPct;
+	return Math.abs(mine - mean) - (pct / 100) * mean > 1e-9 ? { mean, deviationPct: pct } : null;
+}

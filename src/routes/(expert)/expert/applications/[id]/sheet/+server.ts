@@ -1,0 +1,64 @@
+import { error, json } from '@sveltejs/kit';
+import { actorOf, requireRole } from '$lib/server/guard';
+import { getDb } from '$lib/server/db';
+import { expertRelation } from '$lib/server/queries/reviews';
+import { ScoringError, getSheet, saveSheet, sheetInput } from '$lib/server/services/scoring';
+import { canScore } from '$lib/domain/permissions';
+import type { RequestHandler } from './$types';
+
+function guard(event: Parameters<RequestHandler>[0]) {
+	const user = requireRole(event, 'expert');
+	const db = getDb();
+	const id = event.params.id;
+	if (!user.expertId || !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/.test(id)) error(404, { message: '没有找到该申报' });
+	const rel = expertRelation(db, user.expertId, id);
+	if (!canScore({ id: user.id, role: user.role, region: user.region, expertId: user.expertId }, rel)) {
+		error(404, { message: '没有找到该申报，或您无权评分' });
+	}
+	return { user, db, id, expertId: user.expertId };
+}
+
+const view = (s: ReturnType<typeof getSheet>) => ({
+	status: s.status,
+	points: s.points,
+	comments: s.comments,
+	comment: s.comment,
+	explanation: s.explanation,
+	version: s.version,
+	updatedAt: s.updatedAt,
+	total: s.total,
+	abnormal: s.abnormal,
+	returnedReason: s.returnedReason
+});
+
+/** The stored sheet (used after a version conflict to load the latest). */
+export const GET: RequestHandler = (event) => {
+	const { db, id, expertId } = guard(event);
+	return json(view(getSheet(db, id, expertId)), { headers: { 'Cache-Control': 'no-store' } });
+};
+
+/** Autosave of a draft (JSON). 409 when the stored sheet moved on; 400 with the field named on bad points. */
+export const POST: RequestHandler = async (event) => {
+	const { user, db, id, expertId } = guard(event);
+	let body: unknown;
+	try {
+		body = await event.request.json();
+	} catch {
+		return json({ error: '请求内容不是有效的 JSON' }, { status: 400 });
+	}
+	const parsed = sheetInput.safeParse(body);
+	if (!parsed.success) {
+		const i = parsed.error.issues[0];
+		return json({ error: `${i.path.join('.') || '评分表'}：${i.message}`, field: i.path.join('.') }, { status: 400 });
+	}
+	try {
+		const saved = saveSheet(db, id, expertId, parsed.data, actorOf(user));
+		return json(view(saved));
+	} catch (e) {
+		if (e instanceof ScoringError) {
+			const current = e.status === 409 ? view(getSheet(db, id, expertId)) : undefined;
+			return json({ error: e.message, field: e.field, details: e.details, current }, { status: e.status });
+		}
+		throw e;
+	}
+};
