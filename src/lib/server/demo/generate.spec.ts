@@ -381,6 +381,15 @@ describe('generateDemoBundle: score sheets', () => {
 		expect(submitted.every((s) => countChars(s.comment) > 10)).toBe(true);
 	});
 
+	it('has at least 3 submitted sheets per assigned application, except the one in progress', () => {
+		const inProgress = DEMO_ISSUE_APPLICATIONS['in-progress'][0];
+		for (const appId of new Set(b.assignments.map((a) => a.applicationId))) {
+			const n = submittedTotals(b, appId).length;
+			if (appId === inProgress) expect(n).toBe(2);
+			else expect(n, appId).toBeGreaterThanOrEqual(3);
+		}
+	});
+
 	it('centres the ordinary sheets around 70–88% of the maximum', () => {
 		const special = new Set([...DEMO_ISSUE_APPLICATIONS['abnormal-sheet'], ...DEMO_ISSUE_APPLICATIONS.dispersed]);
 		const totals = b.scores.filter((s) => s.status === 'submitted' && !special.has(s.applicationId)).map((s) => sheetTotal(s.points));

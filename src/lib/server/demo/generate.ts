@@ -124,7 +124,8 @@ export type DemoIssue =
 	| 'listed-in-application'
 	| 'declared'
 	| 'abnormal-sheet'
-	| 'dispersed';
+	| 'dispersed'
+	| 'in-progress';
 
 type PlanRow = {
 	region: string;
@@ -213,7 +214,7 @@ const PLAN: PlanRow[] = [
 	// 沈抚示范区
 	{ region: 'shenfu', occupation: 'blockchain', type: 'training', inst: 'sf-a' },
 	{ region: 'shenfu', occupation: 'ai', type: 'training', inst: 'sf-a' },
-	{ region: 'shenfu', occupation: 'ai', type: 'evaluation' }
+	{ region: 'shenfu', occupation: 'ai', type: 'evaluation', issue: 'in-progress' }
 ];
 
 /** Applications of these occupations are left without assignments: the office demonstrates the draw. */
@@ -371,11 +372,6 @@ const PLACES: Record<string, Place> = {
 		districts: [{ code: '210100', name: '', streets: ['金枫街', '滨河路', '智慧大道'] }]
 	}
 };
-
-/** The six-digit division codes the demo uses per region (for tests and for the checker). */
-export const DEMO_DIVISION_PREFIXES: Readonly<Record<string, string[]>> = Object.fromEntries(
-	Object.entries(PLACES).map(([k, p]) => [k, p.districts.map((d) => d.code)])
-);
 
 /* ------------------------------------------------------------------ people */
 
@@ -1305,6 +1301,7 @@ const SHEET_TOTALS: Partial<Record<DemoIssue, number[]>> = {
 	dispersed: [64, 70, 77, 84, 90]
 };
 const SECOND_DISPERSED = [66, 72.5, 80, 87, 88.5];
+const IN_PROGRESS_STATES = ['submitted', 'draft', 'none', 'draft', 'submitted'] as const;
 
 /** Points on the rubric adding up exactly to `total` (a multiple of 0.5 in [0, 100]). */
 function pointsFor(rubric: Rubric, total: number, rng: Rng): Record<string, number> {
@@ -1454,9 +1451,17 @@ export function generateDemoBundle(opts: { seed?: string } = {}): FullBundle {
 		if (row.issue === 'abnormal-sheet') fixed = SHEET_TOTALS['abnormal-sheet'];
 		if (row.issue === 'dispersed') fixed = dispersedSeen++ === 0 ? SHEET_TOTALS.dispersed : SECOND_DISPERSED;
 		const base = scoreRng.step(72, 86, 0.5);
+		let unfinished = 0;
 		mine.forEach((a, k) => {
 			const total = fixed ? fixed[k] : base + scoreRng.step(-5, 5, 0.5);
-			const state = fixed ? 'submitted' : scoreRng.weighted<'submitted' | 'draft' | 'none'>([['submitted', 84], ['draft', 8], ['none', 8]]);
+			// At most two unfinished sheets per application (so it can be ranked), except the one
+			// application still in progress (two sheets submitted: INSUFFICIENT_REVIEWS).
+			let state: 'submitted' | 'draft' | 'none' = fixed
+				? 'submitted'
+				: row.issue === 'in-progress'
+					? IN_PROGRESS_STATES[k]
+					: scoreRng.weighted<'submitted' | 'draft' | 'none'>([['submitted', 82], ['draft', 9], ['none', 9]]);
+			if (state !== 'submitted' && row.issue !== 'in-progress' && ++unfinished > 2) state = 'submitted';
 			if (state === 'none') return;
 			const points = pointsFor(rubric, total, scoreRng);
 			if (state === 'draft') {

@@ -1,0 +1,696 @@
+/**
+ * Everything the results memo (报告) and the results workbook report, computed from the database
+ * through `computeResults` (docs/domain.md, "The results memo"). The renderers in docx.ts and
+ * xlsx.ts only lay this out; every number and every sentence of the default narrative comes from
+ * here. `hash` is the SHA-256 over the canonical JSON of the reported results (`resultsDigest`).
+ */
+import { createHash } from 'node:crypto';
+import { asc } from 'drizzle-orm';
+import type { Db } from '../db';
+import * as s from '../db/schema';
+import { computeResults, blockingApplications, RECOMMENDED_STATUSES } from '../services/batch-state';
+import { loadBatchRow, loadExperts, loadRubrics, loadScores } from '../queries/bundle';
+import type { AggregationSettings } from '../../domain/bundle';
+import {
+	FLAG_LABELS,
+	NOT_ASSIGNED,
+	NOT_ASSIGNED_LABEL,
+	pairKey,
+	round2,
+	type Flag,
+	type Results
+} from '../../domain/aggregation';
+import { findingLabel, isFindingCode, sortFindings } from '../../domain/formal-check';
+import { conflictLabel, isConflictCode } from '../../domain/conflicts';
+import { OCCUPATIONS, occupationLabel } from '../../domain/occupations';
+import { REGIONS, regionLabel } from '../../domain/regions';
+import { AGGREGATION_METHODS, APPLICATION_TYPES, DECISIONS, LEVELS, labelOf } from '../../domain/vocabulary';
+
+/* ---------- Types ---------- */
+
+export const MEMO_PARAGRAPH_KEYS = ['intro', 'organisation', 'method', 'conflicts', 'results', 'closing'] as const;
+export type MemoParagraphKey = (typeof MEMO_PARAGRAPH_KEYS)[number];
+
+export const MEMO_TITLE = '关于国家数字技术工程师培育项目第二批培训机构和评价机构评审结果的报告';
+export const MEMO_ADDRESSEE = '国家工程指导协调小组';
+export const MEMO_ISSUER = '辽宁省人力资源和社会保障厅';
+export const NOTICE_TITLE = '关于组织开展国家数字技术工程师培育项目第二批培训机构和评价机构申报工作的通知';
+
+type AppType = 'training' | 'evaluation';
+const TYPES: readonly AppType[] = ['training', 'evaluation'];
+
+export type MemoSheet = {
+	expertId: string;
+	/** 专家A, 专家B, … — the same expert keeps one letter within a group (experts ordered by id). */
+	alias: string;
+	rubricId: string | null;
+	status: 'draft' | 'submitted';
+	/** Points per criterion id, as given. */
+	points: Record<string, number>;
+	total: number;
+	valid: boolean;
+	excludedWhy: string | null;
+	excludedLabel: string | null;
+	abnormal: boolean;
+	deviation: number | null;
+	submittedAt: string | null;
+};
+
+export type MemoApplication = {
+	id: string;
+	institutionId: string;
+	institutionName: string;
+	occupation: string;
+	occupationLabel: string;
+	type: AppType;
+	typeLabel: string;
+	region: string;
+	regionLabel: string;
+	levels: string[];
+	levelLabels: string[];
+	status: s.ApplicationStatus;
+	/** Unrounded; null when unranked. */
+	score: number | null;
+	/** round2(score): what display and export show. */
+	scoreRounded: number | null;
+	/** Two decimals, or "—". */
+	scoreText: string;
+	rank: number | null;
+	n: number;
+	flags: Flag[];
+	flagLabels: string[];
+	proposed: boolean;
+	defaultProposed: boolean;
+	/** An unresolved (not overridden) blocking finding remains. */
+	blocked: boolean;
+	decision: 'proposed' | 'not-proposed' | 'site-visit' | 'pending' | null;
+	decisionLabel: string;
+	decisionReason: string | null;
+	mean: number | null;
+	criterionMeans: Record<string, number>;
+	sheets: MemoSheet[];
+};
+
+export type MemoGroup = {
+	occupation: string;
+	occupationLabel: string;
+	type: AppType;
+	typeLabel: string;
+	/** In result order: by rank, unranked last by id. */
+	applications: MemoApplication[];
+	proposed: MemoApplication[];
+	/** The experts with a sheet in the group and their letters. */
+	experts: { expertId: string; alias: string }[];
+};
+
+export type CountRow = { key: string; label: string; training: number; evaluation: number; total: number };
+
+export type MemoRubric = {
+	id: string;
+	type: AppType;
+	typeLabel: string;
+	criteria: { id: string; name: string; maxPoints: number }[];
+	total: number;
+};
+
+export type WorkloadRow = {
+	expertId: string;
+	name: string;
+	workUnit: string | null;
+	assigned: number;
+	submitted: number;
+	/** Assigned applications with a hard conflict (回避). */
+	recused: number;
+	declared: number;
+	/** Submitted sheets excluded from aggregation. */
+	excluded: number;
+};
+
+export type MemoData = {
+	batch: { id: string; name: string; deadline: string | null; aggregation: AggregationSettings };
+	title: string;
+	addressee: string;
+	issuer: string;
+	generatedAt: string;
+	received: {
+		total: number;
+		training: number;
+		evaluation: number;
+		institutions: number;
+		/** Returned to the city and not recommended again (not counted above). */
+		returned: number;
+		byOccupation: CountRow[];
+		byRegion: CountRow[];
+	};
+	formalCheck: {
+		checked: number;
+		clean: number;
+		blocked: {
+			applicationId: string;
+			institutionName: string;
+			occupationLabel: string;
+			typeLabel: string;
+			regionLabel: string;
+			findings: { code: string; label: string; detail: string }[];
+		}[];
+		warnings: { applicationId: string; institutionName: string; code: string; label: string; detail: string }[];
+		warningApplications: number;
+		overrides: {
+			applicationId: string;
+			institutionName: string;
+			occupationLabel: string;
+			typeLabel: string;
+			regionLabel: string;
+			code: string;
+			label: string;
+			reason: string;
+			at: string;
+		}[];
+	};
+	experts: {
+		involved: number;
+		assignments: number;
+		submittedSheets: number;
+		/** Assignments with a hard (or confirmed soft) conflict. */
+		recusals: number;
+		declared: number;
+		/** Submitted sheets left out of aggregation (conflict or not assigned). */
+		excludedSheets: number;
+		/** Every (expert, application) pair with a hard or confirmed conflict, assigned or not. */
+		hardConflictPairs: number;
+		workload: WorkloadRow[];
+	};
+	rubrics: MemoRubric[];
+	aggregation: { method: string; methodLabel: string; settings: AggregationSettings };
+	groups: MemoGroup[];
+	proposedCount: number;
+	siteVisits: {
+		applicationId: string;
+		institutionName: string;
+		occupationLabel: string;
+		typeLabel: string;
+		date: string;
+		members: string;
+		findings: string;
+	}[];
+	dates: {
+		deadline: string | null;
+		/** YYYY-MM-DD (Beijing time) of the latest submitted sheet. */
+		latestSubmission: string | null;
+		lockedAt: string | null;
+		/** The memo's date: the lock date, or today when unlocked (YYYY-MM-DD, Beijing time). */
+		memoDate: string;
+	};
+	lock: { locked: boolean; lockedAt: string | null; storedHash: string | null };
+	hash: string;
+	paragraphs: Record<MemoParagraphKey, string>;
+	/** Paragraph keys whose text comes from batches.memo. */
+	customParagraphs: MemoParagraphKey[];
+};
+
+/* ---------- Small helpers (exported for the renderers and tests) ---------- */
+
+/** Two decimals for display, "—" for null. */
+export function scoreText(x: number | null): string {
+	return x == null ? '—' : round2(x).toFixed(2);
+}
+
+/** JSON with object keys sorted at every level and no whitespace: the same value, the same text. */
+export function canonicalJson(value: unknown): string {
+	if (value === null || typeof value !== 'object') {
+		if (typeof value === 'number' && !Number.isFinite(value)) return 'null';
+		return JSON.stringify(value ?? null);
+	}
+	if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+	const obj = value as Record<string, unknown>;
+	const keys = Object.keys(obj)
+		.filter((k) => obj[k] !== undefined)
+		.sort();
+	return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+}
+
+/** The part of the results that the memo reports and the hash covers. */
+export function hashedResults(results: Results) {
+	return {
+		method: results.method,
+		settings: results.settings,
+		groups: results.groups.map((g) => ({
+			occupation: g.occupation,
+			type: g.type,
+			applications: g.applications.map((a) => ({
+				id: a.id,
+				score: a.score,
+				n: a.n,
+				rank: a.rank,
+				proposed: a.proposed,
+				flags: [...a.flags],
+				decision: a.decision
+			}))
+		}))
+	};
+}
+
+/** SHA-256 (hex) over the canonical JSON of `hashedResults`. */
+export function resultsDigest(results: Results): string {
+	return createHash('sha256').update(canonicalJson(hashedResults(results)), 'utf8').digest('hex');
+}
+
+/** YYYY-MM-DD in Beijing time of an ISO timestamp (a bare date is returned as is). */
+export function beijingDate(iso: string | Date): string {
+	if (typeof iso === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(iso)) return iso;
+	const d = typeof iso === 'string' ? new Date(iso) : iso;
+	if (Number.isNaN(d.getTime())) return typeof iso === 'string' ? iso.slice(0, 10) : '';
+	return new Date(d.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+}
+
+/** "2026年11月25日" — Arabic numerals, no leading zeros (GB/T 9704-2012, 7.3.5.1). */
+export function chineseDate(date: string | null): string {
+	if (!date) return '';
+	const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(date);
+	if (!m) return date;
+	return `${m[1]}年${Number(m[2])}月${Number(m[3])}日`;
+}
+
+const CN_DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+
+/** 1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 35 → 三十五 (1–99). */
+export function chineseNumber(n: number): string {
+	if (n < 10) return CN_DIGITS[n];
+	const tens = Math.floor(n / 10);
+	const ones = n % 10;
+	return `${tens === 1 ? '' : CN_DIGITS[tens]}十${ones ? CN_DIGITS[ones] : ''}`;
+}
+
+/** 0 → 专家A, 25 → 专家Z, 26 → 专家AA. */
+export function expertAlias(i: number): string {
+	let n = i;
+	let out = '';
+	do {
+		out = String.fromCharCode(65 + (n % 26)) + out;
+		n = Math.floor(n / 26) - 1;
+	} while (n >= 0);
+	return `专家${out}`;
+}
+
+const typeLabel = (t: string) => labelOf(APPLICATION_TYPES, t);
+const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function excludedLabel(why: string | null): string | null {
+	if (why == null) return null;
+	if (why === NOT_ASSIGNED) return NOT_ASSIGNED_LABEL;
+	return isConflictCode(why) ? conflictLabel(why) : why;
+}
+
+/* ---------- Building the data ---------- */
+
+export type BuildMemoOptions = { now?: Date };
+
+export function buildMemoData(db: Db, opts: BuildMemoOptions = {}): MemoData {
+	const now = opts.now ?? new Date();
+	const { results, findings, conflicts } = computeResults(db);
+	const batchRow = loadBatchRow(db);
+	const batch = findings.batch;
+
+	const institutionName = new Map(findings.institutions.map((i) => [i.id, i.name]));
+	const apps = new Map(findings.applications.map((a) => [a.app.id, a]));
+	const nameOf = (applicationId: string) => {
+		const a = apps.get(applicationId);
+		return a ? (institutionName.get(a.app.institutionId) ?? a.app.institutionId) : applicationId;
+	};
+
+	/* received */
+	const received = findings.applications.filter((a) => RECOMMENDED_STATUSES.includes(a.row.status));
+	const countRows = (
+		keys: { key: string; label: string }[],
+		keyOf: (a: (typeof received)[number]) => string,
+		labelFor: (k: string) => string
+	): CountRow[] => {
+		const rows = new Map<string, CountRow>(keys.map((k) => [k.key, { key: k.key, label: k.label, training: 0, evaluation: 0, total: 0 }]));
+		for (const a of received) {
+			const k = keyOf(a);
+			let row = rows.get(k);
+			if (!row) rows.set(k, (row = { key: k, label: labelFor(k), training: 0, evaluation: 0, total: 0 }));
+			row[a.app.type]++;
+			row.total++;
+		}
+		return [...rows.values()];
+	};
+	const byOccupation = countRows(
+		OCCUPATIONS.map((o) => ({ key: o.key, label: o.label })),
+		(a) => a.app.occupation,
+		occupationLabel
+	);
+	const byRegion = countRows(
+		REGIONS.map((r) => ({ key: r.key, label: r.label })),
+		(a) => a.app.region,
+		regionLabel
+	);
+
+	/* formal check (over the received applications) */
+	const blockedIds = blockingApplications(findings);
+	const blocked: MemoData['formalCheck']['blocked'] = [];
+	const warnings: MemoData['formalCheck']['warnings'] = [];
+	const warningApps = new Set<string>();
+	let clean = 0;
+	for (const a of received) {
+		const list = sortFindings(findings.findings.get(a.app.id) ?? []);
+		if (list.length === 0) clean++;
+		const overridden = findings.overrides.get(a.app.id);
+		if (blockedIds.has(a.app.id)) {
+			blocked.push({
+				applicationId: a.app.id,
+				institutionName: nameOf(a.app.id),
+				occupationLabel: occupationLabel(a.app.occupation),
+				typeLabel: typeLabel(a.app.type),
+				regionLabel: regionLabel(a.app.region),
+				findings: list
+					.filter((f) => f.severity === 'blocking' && !overridden?.has(f.code))
+					.map((f) => ({ code: f.code, label: findingLabel(f.code), detail: f.detail }))
+			});
+		}
+		for (const f of list) {
+			if (f.severity !== 'warning') continue;
+			warningApps.add(a.app.id);
+			warnings.push({ applicationId: a.app.id, institutionName: nameOf(a.app.id), code: f.code, label: findingLabel(f.code), detail: f.detail });
+		}
+	}
+	const overrides = db
+		.select()
+		.from(s.findingOverrides)
+		.orderBy(asc(s.findingOverrides.at), asc(s.findingOverrides.applicationId), asc(s.findingOverrides.code))
+		.all()
+		.map((o) => {
+			const a = apps.get(o.applicationId)?.app;
+			return {
+				applicationId: o.applicationId,
+				institutionName: nameOf(o.applicationId),
+				occupationLabel: a ? occupationLabel(a.occupation) : '',
+				typeLabel: a ? typeLabel(a.type) : '',
+				regionLabel: a ? regionLabel(a.region) : '',
+				code: o.code,
+				label: isFindingCode(o.code) ? findingLabel(o.code) : o.code,
+				reason: o.reason,
+				at: o.at
+			};
+		});
+
+	/* experts, assignments, conflicts */
+	const assignments = db.select({ a: s.assignments.applicationId, e: s.assignments.expertId }).from(s.assignments).all();
+	const declarations = db.select({ a: s.declarations.applicationId, e: s.declarations.expertId }).from(s.declarations).all();
+	const scores = loadScores(db);
+	const sheetRows = db
+		.select({ a: s.sheets.applicationId, e: s.sheets.expertId, rubricId: s.sheets.rubricId, submittedAt: s.sheets.submittedAt, status: s.sheets.status })
+		.from(s.sheets)
+		.all();
+	const sheetMeta = new Map(sheetRows.map((r) => [pairKey(r.a, r.e), r]));
+	const pointsOf = new Map(scores.map((sc) => [pairKey(sc.applicationId, sc.expertId), sc.points]));
+	const expertList = loadExperts(db);
+	const work = new Map<string, WorkloadRow>();
+	const workRow = (expertId: string) => {
+		let w = work.get(expertId);
+		if (!w) {
+			const e = expertList.find((x) => x.id === expertId);
+			work.set(expertId, (w = { expertId, name: e?.name ?? expertId, workUnit: e?.workUnit ?? null, assigned: 0, submitted: 0, recused: 0, declared: 0, excluded: 0 }));
+		}
+		return w;
+	};
+	let recusals = 0;
+	for (const a of assignments) {
+		const w = workRow(a.e);
+		w.assigned++;
+		if (conflicts.hard.has(pairKey(a.a, a.e))) {
+			w.recused++;
+			recusals++;
+		}
+	}
+	for (const d of declarations) workRow(d.e).declared++;
+	let submittedSheets = 0;
+	for (const sc of scores) {
+		const w = workRow(sc.expertId);
+		if (sc.status === 'submitted') {
+			w.submitted++;
+			submittedSheets++;
+		}
+	}
+	let excludedSheets = 0;
+	for (const g of results.groups)
+		for (const a of g.applications)
+			for (const e of a.excluded) {
+				workRow(e.expertId).excluded++;
+				excludedSheets++;
+			}
+	const workload = [...work.values()].sort((a, b) => {
+		const ia = expertList.findIndex((e) => e.id === a.expertId);
+		const ib = expertList.findIndex((e) => e.id === b.expertId);
+		return (ia < 0 ? Infinity : ia) - (ib < 0 ? Infinity : ib) || byString(a.expertId, b.expertId);
+	});
+	const involved = workload.filter((w) => w.assigned > 0 || w.submitted > 0).length;
+
+	/* rubrics: those the sheets use, else the latest of each type */
+	const allRubrics = loadRubrics(db);
+	const usedRubrics = new Set(sheetRows.map((r) => r.rubricId));
+	const rubrics: MemoRubric[] = [];
+	for (const t of TYPES) {
+		const ofType = allRubrics.filter((r) => r.type === t);
+		const used = ofType.filter((r) => usedRubrics.has(r.id));
+		for (const r of used.length ? used : ofType.slice(-1)) {
+			rubrics.push({
+				id: r.id,
+				type: t,
+				typeLabel: typeLabel(t),
+				criteria: r.criteria.map((c) => ({ id: c.id, name: c.name, maxPoints: c.maxPoints })),
+				total: r.criteria.reduce((sum, c) => sum + c.maxPoints, 0)
+			});
+		}
+	}
+
+	/* results per group */
+	const decisionRows = new Map(
+		db.select({ a: s.decisions.applicationId, reason: s.decisions.reason }).from(s.decisions).all().map((d) => [d.a, d.reason])
+	);
+	const groups: MemoGroup[] = results.groups.map((g) => {
+		const expertIds = [...new Set(g.applications.flatMap((a) => a.sheets.map((sh) => sh.expertId)))].sort(byString);
+		const alias = new Map(expertIds.map((id, i) => [id, expertAlias(i)]));
+		const applications: MemoApplication[] = g.applications.map((r) => {
+			const a = apps.get(r.id);
+			const app = a?.app;
+			return {
+				id: r.id,
+				institutionId: app?.institutionId ?? '',
+				institutionName: nameOf(r.id),
+				occupation: g.occupation,
+				occupationLabel: occupationLabel(g.occupation),
+				type: g.type,
+				typeLabel: typeLabel(g.type),
+				region: app?.region ?? '',
+				regionLabel: app ? regionLabel(app.region) : '',
+				levels: app?.levels ?? [],
+				levelLabels: (app?.levels ?? []).map((l) => labelOf(LEVELS, l)),
+				status: a?.row.status ?? 'submitted',
+				score: r.score,
+				scoreRounded: r.score == null ? null : round2(r.score),
+				scoreText: scoreText(r.score),
+				rank: r.rank,
+				n: r.n,
+				flags: [...r.flags],
+				flagLabels: r.flags.map((f) => FLAG_LABELS[f]),
+				proposed: r.proposed,
+				defaultProposed: r.defaultProposed,
+				blocked: blockedIds.has(r.id),
+				decision: r.decision,
+				decisionLabel: r.decision ? labelOf(DECISIONS, r.decision) : '',
+				decisionReason: decisionRows.get(r.id) ?? null,
+				mean: r.mean,
+				criterionMeans: { ...r.criterionMeans },
+				sheets: r.sheets.map((sh) => {
+					const key = pairKey(r.id, sh.expertId);
+					const meta = sheetMeta.get(key);
+					return {
+						expertId: sh.expertId,
+						alias: alias.get(sh.expertId)!,
+						rubricId: meta?.rubricId ?? null,
+						status: sh.status,
+						points: { ...(pointsOf.get(key) ?? {}) },
+						total: sh.total,
+						valid: sh.valid,
+						excludedWhy: sh.excludedWhy,
+						excludedLabel: excludedLabel(sh.excludedWhy),
+						abnormal: sh.abnormal,
+						deviation: sh.deviation,
+						submittedAt: meta?.submittedAt ?? null
+					};
+				})
+			};
+		});
+		return {
+			occupation: g.occupation,
+			occupationLabel: occupationLabel(g.occupation),
+			type: g.type,
+			typeLabel: typeLabel(g.type),
+			applications,
+			proposed: applications.filter((a) => a.proposed),
+			experts: expertIds.map((expertId) => ({ expertId, alias: alias.get(expertId)! }))
+		};
+	});
+	const proposedCount = groups.reduce((n, g) => n + g.proposed.length, 0);
+
+	/* site visits */
+	const siteVisits = db
+		.select()
+		.from(s.siteVisits)
+		.orderBy(asc(s.siteVisits.date), asc(s.siteVisits.id))
+		.all()
+		.map((v) => {
+			const a = apps.get(v.applicationId)?.app;
+			return {
+				applicationId: v.applicationId,
+				institutionName: nameOf(v.applicationId),
+				occupationLabel: a ? occupationLabel(a.occupation) : '',
+				typeLabel: a ? typeLabel(a.type) : '',
+				date: v.date,
+				members: v.members,
+				findings: v.findings
+			};
+		});
+
+	/* dates and lock */
+	const submittedTimes = sheetRows.filter((r) => r.status === 'submitted' && r.submittedAt).map((r) => r.submittedAt!);
+	const latest = submittedTimes.length ? submittedTimes.reduce((m, t) => (t > m ? t : m)) : null;
+	const lockedAt = batchRow?.resultsLockedAt ?? null;
+	const dates = {
+		deadline: batch.deadline,
+		latestSubmission: latest ? beijingDate(latest) : null,
+		lockedAt,
+		memoDate: lockedAt ? beijingDate(lockedAt) : beijingDate(now)
+	};
+
+	const settings = results.settings;
+	const method = results.method;
+	const methodLabel = labelOf(AGGREGATION_METHODS, method);
+
+	const data: Omit<MemoData, 'paragraphs' | 'customParagraphs'> = {
+		batch: { id: batch.id, name: batch.name, deadline: batch.deadline, aggregation: batch.aggregation },
+		title: MEMO_TITLE,
+		addressee: MEMO_ADDRESSEE,
+		issuer: MEMO_ISSUER,
+		generatedAt: now.toISOString(),
+		received: {
+			total: received.length,
+			training: received.filter((a) => a.app.type === 'training').length,
+			evaluation: received.filter((a) => a.app.type === 'evaluation').length,
+			institutions: new Set(received.map((a) => a.app.institutionId)).size,
+			returned: findings.applications.filter((a) => a.row.status === 'returned').length,
+			byOccupation,
+			byRegion
+		},
+		formalCheck: {
+			checked: received.length,
+			clean,
+			blocked,
+			warnings,
+			warningApplications: warningApps.size,
+			overrides
+		},
+		experts: {
+			involved,
+			assignments: assignments.length,
+			submittedSheets,
+			recusals,
+			declared: declarations.length,
+			excludedSheets,
+			hardConflictPairs: conflicts.hard.size,
+			workload
+		},
+		rubrics,
+		aggregation: { method, methodLabel, settings },
+		groups,
+		proposedCount,
+		siteVisits,
+		dates,
+		lock: { locked: lockedAt != null, lockedAt, storedHash: batchRow?.resultsHash ?? null },
+		hash: resultsDigest(results)
+	};
+
+	const defaults = defaultParagraphs(data);
+	const stored = batchRow?.memo ?? {};
+	const paragraphs = { ...defaults };
+	const customParagraphs: MemoParagraphKey[] = [];
+	for (const k of MEMO_PARAGRAPH_KEYS) {
+		const text = stored[k];
+		if (typeof text === 'string' && text.trim() !== '') {
+			paragraphs[k] = text.trim();
+			customParagraphs.push(k);
+		}
+	}
+	return { ...data, paragraphs, customParagraphs };
+}
+
+/* ---------- The default narrative ---------- */
+
+function points(x: number): string {
+	return String(round2(x));
+}
+
+/** The generated text of each narrative paragraph; a line break starts a new paragraph. */
+export function defaultParagraphs(d: Omit<MemoData, 'paragraphs' | 'customParagraphs'>): Record<MemoParagraphKey, string> {
+	const r = d.received;
+	const fc = d.formalCheck;
+	const ex = d.experts;
+	const st = d.aggregation.settings;
+
+	const intro =
+		`按照人力资源社会保障部统一部署和《${NOTICE_TITLE}》要求，我厅组织开展了国家数字技术工程师培育项目第二批培训机构和评价机构的申报受理、形式审查和专家评审工作。` +
+		'现将评审结果报告如下：';
+
+	const occupationsWith = r.byOccupation.filter((o) => o.total > 0).length;
+	const regionsWith = r.byRegion.filter((o) => o.total > 0).length;
+	const deadline = d.dates.deadline ? `申报截止日期为${chineseDate(d.dates.deadline)}。` : '';
+	const organisation = [
+		`${deadline}各市人力资源社会保障局和沈抚示范区党建工作部共推荐申报${r.total}项（一家机构申报一个职业、一个类别为一项），涉及机构${r.institutions}家，其中培训机构${r.training}项、评价机构${r.evaluation}项，覆盖${occupationsWith}个职业、${regionsWith}个地区，分布情况见表1、表2。` +
+			(r.returned ? `另有${r.returned}项已退回推荐单位补正，未纳入统计。` : ''),
+		`我厅对申报材料逐项进行了形式审查，核验统一社会信用代码、法定代表人身份证号码、成立时间、年培训（考核）规模、纳税和信用记录、推荐名额、附件材料和推荐意见等。` +
+			`${fc.checked}项申报中，${fc.clean}项未发现问题；` +
+			`${fc.warningApplications}项存在提示性问题（共${fc.warnings.length}条），经核实不影响参评；` +
+			(fc.overrides.length ? `${fc.overrides.length}条否决性问题经核实后予以书面豁免（理由见附件2）；` : '') +
+			(fc.blocked.length ? `${fc.blocked.length}项存在未解决的否决性问题，不列入拟推荐范围。` : '无未解决的否决性问题。')
+	].join('\n');
+
+	const conflicts =
+		`我厅从省级专家库中按职业领域抽取评审专家，共${ex.involved}名专家参与评审，分配评审任务${ex.assignments}人次，提交评分表${ex.submittedSheets}份。` +
+		'评审前，全体专家签署诚信和保密承诺，系统对专家与申报单位的工作单位、申报材料所列师资（命题专家）、法定代表人和联系人进行比对，专家本人亦申报回避事项。' +
+		`共识别需回避情形${ex.hardConflictPairs}对，其中专家主动申报${ex.declared}项；已分配任务中回避${ex.recusals}人次` +
+		(ex.excludedSheets ? `，回避前已提交的${ex.excludedSheets}份评分表不计入汇总。` : '，相关专家未参与对应申报的评分。');
+
+	const rubricText = d.rubrics
+		.map((rb) => `${rb.typeLabel}评分标准设${rb.criteria.length}项，满分${points(rb.total)}分：${rb.criteria.map((c) => `${c.name}（${points(c.maxPoints)}分）`).join('、')}`)
+		.join('；');
+	const methodText =
+		st.method === 'trimmed'
+			? '有效评分表达到5份的，去掉一个最高分和一个最低分后取算术平均值，不足5份的取算术平均值'
+			: st.method === 'mean'
+				? '取有效评分表总分的算术平均值'
+				: st.method === 'median'
+					? '取有效评分表总分的中位数'
+					: '将每位专家在同一组内的评分换算为标准分（Z分数）后取平均，再按该组全部有效评分的平均值和标准差还原为百分制分数';
+	const method =
+		(rubricText ? `${rubricText}。` : '') +
+		'专家按评分标准逐项独立打分（以0.5分为最小单位），评分表总分为各项得分之和。' +
+		`每项申报的得分按以下方法汇总：${methodText}。有效评分表不足${st.minReviews}份的不予排名。` +
+		`同一职业、同一类别的申报按未经四舍五入的得分由高到低排名，得分相同的并列。得分达到${points(st.passScore)}分且无未解决否决性问题的，列为拟推荐` +
+		(st.maxPerGroup != null ? `，每个职业每个类别拟推荐不超过${st.maxPerGroup}家` : '') +
+		'，评审会议可结合实地考察等情况作出调整并说明理由。' +
+		`专家评分极差超过${points(st.dispersionThreshold)}分的标记为“评分分歧大”，单份评分偏离平均分${points(st.deviationPct)}%以上的标记为“异常评分”，由相关专家作出说明。得分保留两位小数。`;
+
+	const groupsWithProposed = d.groups.filter((g) => g.proposed.length > 0);
+	const ranked = d.groups.reduce((n, g) => n + g.applications.filter((a) => a.rank != null).length, 0);
+	const decided = d.groups.flatMap((g) => g.applications).filter((a) => a.decision != null && a.proposed !== a.defaultProposed);
+	const siteVisitApps = new Set(d.siteVisits.map((v) => v.applicationId)).size;
+	const results =
+		`经专家评审和评审会议审议，${ranked}项申报完成评分排名，拟推荐${d.proposedCount}家（次）机构，涉及${groupsWithProposed.length}个职业类别，分职业、分类别名单如下（全部申报的得分情况见附件1）。` +
+		(decided.length ? `其中${decided.length}项由评审会议根据审议情况调整了默认推荐结果，理由见附件1。` : '') +
+		(siteVisitApps ? `评审期间对${siteVisitApps}家机构进行了实地考察，考察情况见附件3。` : '');
+
+	const closing = '以上评审结果意见，请予审核确定。';
+
+	return { intro, organisation, method, conflicts, results, closing };
+}
