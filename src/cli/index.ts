@@ -13,6 +13,8 @@ import { auditCommand } from './commands/audit';
 import { checkCommand } from './commands/check';
 import { coiCommand } from './commands/coi';
 import { resultsCommand } from './commands/results';
+import { memoCommand } from './commands/memo';
+import { exportXlsxCommand } from './commands/export-xlsx';
 import { assignCommand } from './commands/assign';
 
 export const COMMANDS: Command[] = [
@@ -23,6 +25,8 @@ export const COMMANDS: Command[] = [
 	coiCommand,
 	assignCommand,
 	resultsCommand,
+	memoCommand,
+	exportXlsxCommand,
 	userCommand,
 	auditCommand
 ];

@@ -3,8 +3,19 @@ import Database from 'better-sqlite3';
 
 export const PASSWORDS = { office: 'Office2023demo', city: 'City2023demo', expert: 'Expert2023demo', observer: 'Observer2023demo' };
 
+/** Waits until the page is hydrated, so typed input is not reset by the first render. */
+export async function ready(page: Page) {
+	await page.locator('body[data-hydrated="1"]').waitFor({ state: 'attached' });
+}
+
+export async function open(page: Page, path: string) {
+	const res = await page.goto(path);
+	await ready(page);
+	return res;
+}
+
 export async function login(page: Page, username: string, password: string) {
-	await page.goto('/login');
+	await open(page, '/login');
 	await page.getByLabel('用户名').fill(username);
 	await page.getByLabel('密码').fill(password);
 	await page.getByRole('button', { name: '登录' }).click();

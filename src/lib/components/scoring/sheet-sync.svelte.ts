@@ -33,6 +33,8 @@ export class SheetSync {
 	#timer: ReturnType<typeof setTimeout> | null = null;
 	#inflight = false;
 	#again = false;
+	/** Counts local changes, so a save only clears the local copy if nothing changed meanwhile. */
+	#edits = 0;
 
 	constructor(
 		private url: string,
@@ -58,6 +60,7 @@ export class SheetSync {
 
 	/** Call on every change. */
 	changed() {
+		this.#edits++;
 		try {
 			localStorage.setItem(this.storageKey, JSON.stringify(this.read()));
 		} catch {
@@ -87,6 +90,7 @@ export class SheetSync {
 		this.#inflight = true;
 		this.state = 'saving';
 		const body = this.read();
+		const edits = this.#edits;
 		try {
 			const res = await fetch(this.url, {
 				method: 'POST',
@@ -96,14 +100,16 @@ export class SheetSync {
 			});
 			const data = await res.json().catch(() => ({}));
 			if (res.ok) {
-				// Only clear the local copy if nothing changed while the request was out.
-				const now = localStorage.getItem(this.storageKey);
-				if (now === JSON.stringify({ ...body })) this.clearPending();
 				this.onSaved(data as ServerSheet);
 				this.savedAt = new Date().toLocaleTimeString('zh-CN', { hour12: false });
 				this.message = null;
-				this.state = this.pending() ? 'dirty' : 'saved';
-				if (this.pending()) this.changed();
+				if (edits === this.#edits) {
+					this.clearPending();
+					this.state = 'saved';
+				} else {
+					// Edited while the request was out: store again on top of the new version and send later.
+					this.changed();
+				}
 				return true;
 			}
 			if (res.status === 409 && data.current) {

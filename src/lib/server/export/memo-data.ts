@@ -127,7 +127,7 @@ export type WorkloadRow = {
 };
 
 export type MemoData = {
-	batch: { id: string; name: string; deadline: string | null; aggregation: AggregationSettings };
+	batch: { id: string; name: string; deadline: string | null; closedEvaluationOccupations: string[]; aggregation: AggregationSettings };
 	title: string;
 	addressee: string;
 	issuer: string;
@@ -207,6 +207,19 @@ export type MemoData = {
 	/** Paragraph keys whose text comes from batches.memo. */
 	customParagraphs: MemoParagraphKey[];
 };
+
+/** One entry of the audit log, as the workbook lists it. */
+export type AuditRow = typeof s.auditLog.$inferSelect;
+
+/** The audit log in order, for the workbook's 审计日志 sheet. */
+export function loadAuditRows(db: Db): AuditRow[] {
+	return db.select().from(s.auditLog).orderBy(asc(s.auditLog.id)).all();
+}
+
+/** The memo data plus the audit log: what `renderResultsWorkbook` lays out. */
+export function buildWorkbookData(db: Db, opts: BuildMemoOptions = {}): MemoData & { audit: AuditRow[] } {
+	return { ...buildMemoData(db, opts), audit: loadAuditRows(db) };
+}
 
 /* ---------- Small helpers (exported for the renderers and tests) ---------- */
 
@@ -569,7 +582,13 @@ export function buildMemoData(db: Db, opts: BuildMemoOptions = {}): MemoData {
 	const methodLabel = labelOf(AGGREGATION_METHODS, method);
 
 	const data: Omit<MemoData, 'paragraphs' | 'customParagraphs'> = {
-		batch: { id: batch.id, name: batch.name, deadline: batch.deadline, aggregation: batch.aggregation },
+		batch: {
+			id: batch.id,
+			name: batch.name,
+			deadline: batch.deadline,
+			closedEvaluationOccupations: [...batch.closedEvaluationOccupations],
+			aggregation: { ...batch.aggregation }
+		},
 		title: MEMO_TITLE,
 		addressee: MEMO_ADDRESSEE,
 		issuer: MEMO_ISSUER,
@@ -639,7 +658,7 @@ export function defaultParagraphs(d: Omit<MemoData, 'paragraphs' | 'customParagr
 	const st = d.aggregation.settings;
 
 	const intro =
-		`按照人力资源社会保障部统一部署和《${NOTICE_TITLE}》要求，我厅组织开展了国家数字技术工程师培育项目第二批培训机构和评价机构的申报受理、形式审查和专家评审工作。` +
+		`按照人力资源社会保障部统一部署和《${NOTICE_TITLE}》要求，我厅组织开展了第二批培训机构和评价机构的申报受理、形式审查和专家评审工作。` +
 		'现将评审结果报告如下：';
 
 	const occupationsWith = r.byOccupation.filter((o) => o.total > 0).length;
@@ -661,9 +680,11 @@ export function defaultParagraphs(d: Omit<MemoData, 'paragraphs' | 'customParagr
 		`共识别需回避情形${ex.hardConflictPairs}对，其中专家主动申报${ex.declared}项；已分配任务中回避${ex.recusals}人次` +
 		(ex.excludedSheets ? `，回避前已提交的${ex.excludedSheets}份评分表不计入汇总。` : '，相关专家未参与对应申报的评分。');
 
-	const rubricText = d.rubrics
-		.map((rb) => `${rb.typeLabel}评分标准设${rb.criteria.length}项，满分${points(rb.total)}分：${rb.criteria.map((c) => `${c.name}（${points(c.maxPoints)}分）`).join('、')}`)
-		.join('；');
+	const byType = TYPES.map((t) => d.rubrics.filter((rb) => rb.type === t).at(-1)).filter((rb) => rb !== undefined);
+	const totals = [...new Set(byType.map((rb) => points(rb.total)))];
+	const rubricText = byType.length
+		? `评分标准按申报类别分别制定，${byType.map((rb) => `${rb.typeLabel}设${rb.criteria.length}个评分项`).join('、')}，满分${totals.length === 1 ? `均为${totals[0]}` : totals.join('、')}分，各项分值见表3。`
+		: '';
 	const methodText =
 		st.method === 'trimmed'
 			? '有效评分表达到5份的，去掉一个最高分和一个最低分后取算术平均值，不足5份的取算术平均值'
@@ -672,23 +693,28 @@ export function defaultParagraphs(d: Omit<MemoData, 'paragraphs' | 'customParagr
 				: st.method === 'median'
 					? '取有效评分表总分的中位数'
 					: '将每位专家在同一组内的评分换算为标准分（Z分数）后取平均，再按该组全部有效评分的平均值和标准差还原为百分制分数';
-	const method =
-		(rubricText ? `${rubricText}。` : '') +
-		'专家按评分标准逐项独立打分（以0.5分为最小单位），评分表总分为各项得分之和。' +
+	const method = [
+		`${rubricText}专家按评分标准逐项独立打分（以0.5分为最小单位），评分表总分为各项得分之和。`,
 		`每项申报的得分按以下方法汇总：${methodText}。有效评分表不足${st.minReviews}份的不予排名。` +
-		`同一职业、同一类别的申报按未经四舍五入的得分由高到低排名，得分相同的并列。得分达到${points(st.passScore)}分且无未解决否决性问题的，列为拟推荐` +
-		(st.maxPerGroup != null ? `，每个职业每个类别拟推荐不超过${st.maxPerGroup}家` : '') +
-		'，评审会议可结合实地考察等情况作出调整并说明理由。' +
-		`专家评分极差超过${points(st.dispersionThreshold)}分的标记为“评分分歧大”，单份评分偏离平均分${points(st.deviationPct)}%以上的标记为“异常评分”，由相关专家作出说明。得分保留两位小数。`;
+			'同一职业、同一类别的申报按未经四舍五入的得分由高到低排名，得分相同的并列，得分保留两位小数。' +
+			`得分不低于${points(st.passScore)}分且无未解决否决性问题的，列为拟推荐` +
+			(st.maxPerGroup != null ? `，每个职业每个类别拟推荐不超过${st.maxPerGroup}家` : '') +
+			'；评审会议可结合实地考察等情况调整，并说明理由。',
+		`专家评分极差超过${points(st.dispersionThreshold)}分的，标记为“评分分歧大”；单份评分偏离该项申报平均分${points(st.deviationPct)}%以上的，标记为“异常评分”，由相关专家书面说明理由。`
+	].join('\n');
 
-	const groupsWithProposed = d.groups.filter((g) => g.proposed.length > 0);
-	const ranked = d.groups.reduce((n, g) => n + g.applications.filter((a) => a.rank != null).length, 0);
-	const decided = d.groups.flatMap((g) => g.applications).filter((a) => a.decision != null && a.proposed !== a.defaultProposed);
+	const all = d.groups.flatMap((g) => g.applications);
+	const ranked = all.filter((a) => a.rank != null).length;
+	const proposedOf = (t: AppType) => d.groups.filter((g) => g.type === t).reduce((n, g) => n + g.proposed.length, 0);
+	const adjusted = all.filter((a) => a.decision != null && a.proposed !== a.defaultProposed);
 	const siteVisitApps = new Set(d.siteVisits.map((v) => v.applicationId)).size;
 	const results =
-		`经专家评审和评审会议审议，${ranked}项申报完成评分排名，拟推荐${d.proposedCount}家（次）机构，涉及${groupsWithProposed.length}个职业类别，分职业、分类别名单如下（全部申报的得分情况见附件1）。` +
-		(decided.length ? `其中${decided.length}项由评审会议根据审议情况调整了默认推荐结果，理由见附件1。` : '') +
-		(siteVisitApps ? `评审期间对${siteVisitApps}家机构进行了实地考察，考察情况见附件3。` : '');
+		`经专家评审和评审会议审议，${ranked}项申报完成评分排名` +
+		(all.length > ranked ? `（另有${all.length - ranked}项有效评分表不足${st.minReviews}份，不予排名）` : '') +
+		`，拟推荐机构${d.proposedCount}家次，其中培训机构${proposedOf('training')}家次、评价机构${proposedOf('evaluation')}家次。` +
+		(adjusted.length ? `评审会议对${adjusted.length}项申报调整了按默认规则得出的推荐结果，理由见附件1。` : '') +
+		(siteVisitApps ? `评审期间对${siteVisitApps}家机构进行了实地考察，考察情况见附件3。` : '') +
+		'分类别、分职业拟推荐名单如下，全部申报的得分情况见附件1。';
 
 	const closing = '以上评审结果意见，请予审核确定。';
 

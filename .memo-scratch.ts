@@ -1,0 +1,22 @@
+import fs from 'node:fs';
+import { memoryDb } from './src/lib/server/db';
+import * as s from './src/lib/server/db/schema';
+import { importBundle } from './src/lib/server/services/bundle-import';
+import { SYSTEM_ACTOR } from './src/lib/server/audit';
+import { generateDemoBundle } from './src/lib/server/demo/generate';
+import { buildWorkbookData } from './src/lib/server/export/memo-data';
+import { renderMemo } from './src/lib/server/export/docx';
+import { renderResultsWorkbook } from './src/lib/server/export/xlsx';
+
+const db = memoryDb();
+const bundle = generateDemoBundle();
+importBundle(db, bundle, SYSTEM_ACTOR);
+const apps = bundle.applications;
+db.insert(s.findingOverrides).values({ applicationId: apps[0].id, code: 'SCALE_BELOW_MIN', reason: '经核实2022年线上培训人次未计入，实际规模达标。' }).run();
+db.insert(s.siteVisits).values({ applicationId: apps[1].id, date: '2023-07-20', members: '刘超群、杨帅', findings: '场地、设备与申报材料一致，线上平台运行正常。' }).run();
+if (process.argv[2] === 'locked') db.update(s.batches).set({ resultsLockedAt: '2026-11-25T02:00:00.000Z' }).run();
+const data = buildWorkbookData(db);
+fs.writeFileSync('/tmp/memo-out/data.json', JSON.stringify(data, null, 1));
+fs.writeFileSync('/tmp/memo-out/memo.docx', await renderMemo(data));
+fs.writeFileSync('/tmp/memo-out/results.xlsx', await renderResultsWorkbook(data));
+console.log(data.groups.length, data.proposedCount, data.hash, data.received.total, data.experts);
