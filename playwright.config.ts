@@ -2,6 +2,8 @@ import { defineConfig } from '@playwright/test';
 
 const PORT = Number(process.env.E2E_PORT ?? 4173);
 const BASE = `http://127.0.0.1:${PORT}`;
+/** The database the browser tests run against (tests read it to pick ids); freshly seeded each run. */
+export const E2E_DB = process.env.E2E_DB ?? 'data/e2e.db';
 
 export default defineConfig({
 	testDir: 'tests/e2e',
@@ -34,6 +36,6 @@ export default defineConfig({
 		timeout: 120_000,
 		reuseExistingServer: false,
 		stdout: 'ignore',
-		env: { HOST: '127.0.0.1', PORT: String(PORT), DATABASE_URL: 'data/e2e.db', ORIGIN: BASE }
+		env: { HOST: '127.0.0.1', PORT: String(PORT), DATABASE_URL: E2E_DB, ORIGIN: BASE, BUILD_DIR: process.env.BUILD_DIR ?? 'build' }
 	}
 });

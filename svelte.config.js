@@ -3,7 +3,7 @@ import adapter from '@sveltejs/adapter-node';
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
 	kit: {
-		adapter: adapter(),
+		adapter: adapter({ out: process.env.BUILD_DIR ?? 'build' }),
 		csrf: { trustedOrigins: [] },
 		csp: {
 			mode: 'auto',

@@ -14,8 +14,9 @@ const args = new Set(process.argv.slice(2));
 const HOST = process.env.HOST ?? '127.0.0.1';
 const PORT = process.env.PORT ?? '3000';
 const dbFile = databasePath(process.env.DATABASE_URL ?? 'data/demo.db');
+const buildDir = process.env.BUILD_DIR ?? 'build';
 
-if (!args.has('--no-build') || !fs.existsSync('build/index.js')) {
+if (!args.has('--no-build') || !fs.existsSync(path.join(buildDir, 'index.js'))) {
 	console.log('正在构建……');
 	const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
 	if (r.status !== 0) process.exit(r.status ?? 1);
@@ -47,7 +48,7 @@ if (logins) {
 }
 
 if (args.has('--no-serve')) process.exit(0);
-const child = spawn(process.execPath, ['build/index.js'], {
+const child = spawn(process.execPath, [path.join(buildDir, 'index.js')], {
 	stdio: 'inherit',
 	env: { ...process.env, HOST, PORT, ORIGIN: process.env.ORIGIN ?? url, DATABASE_URL: dbFile }
 });

@@ -1,6 +1,8 @@
 import { expect, type Page } from '@playwright/test';
 import Database from 'better-sqlite3';
 
+export const E2E_DB = process.env.E2E_DB ?? 'data/e2e.db';
+
 export const PASSWORDS = { office: 'Office2023demo', city: 'City2023demo', expert: 'Expert2023demo', observer: 'Observer2023demo' };
 
 /** Waits until the page is hydrated, so typed input is not reset by the first render. */
@@ -29,7 +31,7 @@ export async function logout(page: Page) {
 
 /** Read-only look into the e2e database, to pick ids for a test. */
 export function query<T>(sql: string, ...params: unknown[]): T[] {
-	const db = new Database('data/e2e.db', { readonly: true, fileMustExist: true });
+	const db = new Database(process.env.E2E_DB ?? 'data/e2e.db', { readonly: true, fileMustExist: true });
 	try {
 		return db.prepare(sql).all(...params) as T[];
 	} finally {
