@@ -221,6 +221,8 @@ function rowsOf(ws: ExcelJS.Worksheet): Record<string, ExcelJS.Cell>[] {
 describe('memo data', () => {
 	it('computes the results by hand-checked numbers', () => {
 		const d = buildMemoData(seeded());
+		// training first, then evaluation; occupations in the order of the notice
+		expect(d.groups.map((g) => `${g.occupation}/${g.type}`)).toEqual(['ai/training', 'ai/evaluation', 'iot/evaluation']);
 		const ai = d.groups.find((g) => g.occupation === 'ai' && g.type === 'training')!;
 		expect(ai.applications.map((a) => [a.id, a.score, a.rank, a.n, a.proposed])).toEqual([
 			['app-1', 80, 1, 5, true],
@@ -263,7 +265,7 @@ describe('memo data', () => {
 			expect.objectContaining({ applicationId: 'app-3', institutionName: MALICIOUS, code: 'MISSING_RECOMMENDATION', label: '缺少推荐意见', reason: '推荐函已补交，推荐理由见函' })
 		]);
 		// 5 + 4 + 3 + 4 + 3 assignments; exp-5 on app-4 declared a conflict
-		expect(d.experts).toMatchObject({ involved: 5, assignments: 19, submittedSheets: 18, recusals: 1, declared: 1, excludedSheets: 1, hardConflictPairs: 1 });
+		expect(d.experts).toMatchObject({ involved: 5, committed: 0, assignments: 19, submittedSheets: 18, recusals: 1, declared: 1, excludedSheets: 1, hardConflictPairs: 1 });
 		expect(d.experts.workload.find((w) => w.expertId === 'exp-5')).toEqual({
 			expertId: 'exp-5', name: '专家戊', workUnit: '沈阳航空航天大学', assigned: 2, submitted: 2, recused: 1, declared: 1, excluded: 1
 		});
@@ -315,6 +317,16 @@ describe('memo data', () => {
 		expect(before.customParagraphs).toEqual([]);
 		expect(before.paragraphs.intro).toContain('现将评审结果报告如下');
 		expect(before.paragraphs.organisation).toContain('共推荐申报5项');
+		expect(before.paragraphs.organisation).toContain('5项申报中，4项未发现问题；1条否决性问题经核实后予以书面豁免（理由见附件2）；无未解决的否决性问题。');
+		expect(before.paragraphs.conflicts).toContain('共5名专家参与评审，分配评审任务19人次，提交评分表18份');
+		expect(before.paragraphs.conflicts).not.toContain('签署了诚信和保密承诺');
+		expect(before.paragraphs.conflicts).toContain('共识别需回避情形1对（其中专家主动申报1项），已分配的评审任务中专家回避1人次；因回避等原因不计入汇总的评分表1份。');
+		expect(before.paragraphs.results).toContain('拟推荐机构2家次，其中培训机构2家次、评价机构0家次');
+		expect(before.paragraphs.method).toContain('有效评分表达到5份的，去掉一个最高分和一个最低分后取算术平均值');
+		for (const expertId of ['exp-1', 'exp-2', 'exp-3', 'exp-4', 'exp-5']) {
+			db.insert(s.commitments).values({ expertId, batchId: 'ln-2023-b2', textHash: 'x' }).run();
+		}
+		expect(buildMemoData(db).paragraphs.conflicts).toContain('评审前，全体评审专家签署了诚信和保密承诺。');
 		db.update(s.batches).set({ memo: { closing: '特此报告。', intro: '   ', other: 'x' } }).run();
 		const after = buildMemoData(db);
 		expect(after.paragraphs.closing).toBe('特此报告。');

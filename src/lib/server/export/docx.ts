@@ -37,7 +37,6 @@ import {
 	type MemoGroup,
 	type MemoSheet
 } from './memo-data';
-import { OCCUPATIONS } from '../../domain/occupations';
 
 /* ---------- Measures ---------- */
 
@@ -293,14 +292,13 @@ function heading3(n: number, text: string): Paragraph {
 	return body(`${n}．${text}`, { keepNext: true, outlineLevel: 2 });
 }
 
-/** The groups by type (training first), each type's groups in the order of the notice's occupations. */
+/** The groups of each type (MemoData lists training first, occupations in the notice's order). */
 function groupsByType(d: MemoData): { type: string; typeLabel: string; groups: MemoGroup[] }[] {
-	const order = new Map<string, number>(OCCUPATIONS.map((o, i) => [o.key, i]));
-	const pos = (k: string) => order.get(k) ?? OCCUPATIONS.length;
 	const out: { type: string; typeLabel: string; groups: MemoGroup[] }[] = [];
-	for (const type of ['training', 'evaluation'] as const) {
-		const groups = d.groups.filter((g) => g.type === type).sort((a, b) => pos(a.occupation) - pos(b.occupation) || (a.occupation < b.occupation ? -1 : 1));
-		if (groups.length) out.push({ type, typeLabel: groups[0].typeLabel, groups });
+	for (const g of d.groups) {
+		const last = out.at(-1);
+		if (last && last.type === g.type) last.groups.push(g);
+		else out.push({ type: g.type, typeLabel: g.typeLabel, groups: [g] });
 	}
 	return out;
 }

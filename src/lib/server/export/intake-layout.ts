@@ -90,7 +90,7 @@ export const MAIN_COLUMNS: Column[] = [
 	...LEVELS.map((l) => col(l.key, l.label, 'bool', `拟申报的专业技术等级：${l.label}。选“是”表示申报该等级。`, { width: 7 })),
 	col('region', '地区', 'enum', '推荐单位所在地区（14 个市和沈抚示范区）。', { list: 'region', required: true, width: 11 }),
 	col('institutionId', '机构编号', 'id', '可留空：留空时按统一社会信用代码生成（inst-统一社会信用代码），数据库中已有同一信用代码的机构时沿用其编号。', { width: 16 }),
-	col('name', '单位名称', 'text', '单位全称。同一单位的多行申报，单位信息只需在第一行填写，再填时必须与第一行一致。', { required: true, width: 28 }),
+	col('name', '单位名称', 'text', '单位全称（每个单位必填）。同一单位的多行申报，单位信息只需在第一行填写，再填时必须与第一行一致。', { width: 28 }),
 	col('uscc', '统一社会信用代码', 'code', '18 位统一社会信用代码（文本格式）。', { width: 22 }),
 	col('legalRepName', '法定代表人姓名', 'text', '法定代表人姓名。', { width: 12 }),
 	col('legalRepIdNumber', '法定代表人身份证号', 'code', '18 位身份证号（文本格式，避免 Excel 丢失末位）。', { width: 22 }),

@@ -5,7 +5,7 @@
  * here. `hash` is the SHA-256 over the canonical JSON of the reported results (`resultsDigest`).
  */
 import { createHash } from 'node:crypto';
-import { asc } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db';
 import * as s from '../db/schema';
 import { computeResults, blockingApplications, RECOMMENDED_STATUSES } from '../services/batch-state';
@@ -169,6 +169,8 @@ export type MemoData = {
 	};
 	experts: {
 		involved: number;
+		/** Involved experts who signed the integrity and confidentiality commitment of this batch. */
+		committed: number;
 		assignments: number;
 		submittedSheets: number;
 		/** Assignments with a hard (or confirmed soft) conflict. */
@@ -182,6 +184,7 @@ export type MemoData = {
 	};
 	rubrics: MemoRubric[];
 	aggregation: { method: string; methodLabel: string; settings: AggregationSettings };
+	/** Training groups first, then evaluation; within a type the occupations in the notice's order. */
 	groups: MemoGroup[];
 	proposedCount: number;
 	siteVisits: {
@@ -418,11 +421,12 @@ export function buildMemoData(db: Db, opts: BuildMemoOptions = {}): MemoData {
 	const sheetMeta = new Map(sheetRows.map((r) => [pairKey(r.a, r.e), r]));
 	const pointsOf = new Map(scores.map((sc) => [pairKey(sc.applicationId, sc.expertId), sc.points]));
 	const expertList = loadExperts(db);
+	const expertIndex = new Map(expertList.map((e, i) => [e.id, i]));
 	const work = new Map<string, WorkloadRow>();
 	const workRow = (expertId: string) => {
 		let w = work.get(expertId);
 		if (!w) {
-			const e = expertList.find((x) => x.id === expertId);
+			const e = expertList[expertIndex.get(expertId) ?? -1];
 			work.set(expertId, (w = { expertId, name: e?.name ?? expertId, workUnit: e?.workUnit ?? null, assigned: 0, submitted: 0, recused: 0, declared: 0, excluded: 0 }));
 		}
 		return w;
@@ -452,12 +456,16 @@ export function buildMemoData(db: Db, opts: BuildMemoOptions = {}): MemoData {
 				workRow(e.expertId).excluded++;
 				excludedSheets++;
 			}
-	const workload = [...work.values()].sort((a, b) => {
-		const ia = expertList.findIndex((e) => e.id === a.expertId);
-		const ib = expertList.findIndex((e) => e.id === b.expertId);
-		return (ia < 0 ? Infinity : ia) - (ib < 0 ? Infinity : ib) || byString(a.expertId, b.expertId);
-	});
-	const involved = workload.filter((w) => w.assigned > 0 || w.submitted > 0).length;
+	const workload = [...work.values()].sort(
+		(a, b) => (expertIndex.get(a.expertId) ?? Infinity) - (expertIndex.get(b.expertId) ?? Infinity) || byString(a.expertId, b.expertId)
+	);
+	const involvedIds = new Set(workload.filter((w) => w.assigned > 0 || w.submitted > 0).map((w) => w.expertId));
+	const committed = db
+		.select({ e: s.commitments.expertId })
+		.from(s.commitments)
+		.where(eq(s.commitments.batchId, batch.id))
+		.all()
+		.filter((c) => involvedIds.has(c.e)).length;
 
 	/* rubrics: those the sheets use, else the latest of each type */
 	const allRubrics = loadRubrics(db);
@@ -545,6 +553,10 @@ export function buildMemoData(db: Db, opts: BuildMemoOptions = {}): MemoData {
 			experts: expertIds.map((expertId) => ({ expertId, alias: alias.get(expertId)! }))
 		};
 	});
+	// Display order: training before evaluation, occupations in the order of the notice.
+	const occupationOrder = new Map<string, number>(OCCUPATIONS.map((o, i) => [o.key, i]));
+	const pos = (k: string) => occupationOrder.get(k) ?? OCCUPATIONS.length;
+	groups.sort((a, b) => TYPES.indexOf(a.type) - TYPES.indexOf(b.type) || pos(a.occupation) - pos(b.occupation) || byString(a.occupation, b.occupation));
 	const proposedCount = groups.reduce((n, g) => n + g.proposed.length, 0);
 
 	/* site visits */
@@ -611,7 +623,8 @@ export function buildMemoData(db: Db, opts: BuildMemoOptions = {}): MemoData {
 			overrides
 		},
 		experts: {
-			involved,
+			involved: involvedIds.size,
+			committed,
 			assignments: assignments.length,
 			submittedSheets,
 			recusals,
@@ -668,17 +681,31 @@ export function defaultParagraphs(d: Omit<MemoData, 'paragraphs' | 'customParagr
 		`${deadline}各市人力资源社会保障局和沈抚示范区党建工作部共推荐申报${r.total}项（一家机构申报一个职业、一个类别为一项），涉及机构${r.institutions}家，其中培训机构${r.training}项、评价机构${r.evaluation}项，覆盖${occupationsWith}个职业、${regionsWith}个地区，分布情况见表1、表2。` +
 			(r.returned ? `另有${r.returned}项已退回推荐单位补正，未纳入统计。` : ''),
 		`我厅对申报材料逐项进行了形式审查，核验统一社会信用代码、法定代表人身份证号码、成立时间、年培训（考核）规模、纳税和信用记录、推荐名额、附件材料和推荐意见等。` +
-			`${fc.checked}项申报中，${fc.clean}项未发现问题；` +
-			`${fc.warningApplications}项存在提示性问题（共${fc.warnings.length}条），经核实不影响参评；` +
-			(fc.overrides.length ? `${fc.overrides.length}条否决性问题经核实后予以书面豁免（理由见附件2）；` : '') +
-			(fc.blocked.length ? `${fc.blocked.length}项存在未解决的否决性问题，不列入拟推荐范围。` : '无未解决的否决性问题。')
+			`${fc.checked}项申报中，` +
+			[
+				`${fc.clean}项未发现问题`,
+				fc.warningApplications ? `${fc.warningApplications}项存在提示性问题（共${fc.warnings.length}条），不影响参评` : '',
+				fc.overrides.length ? `${fc.overrides.length}条否决性问题经核实后予以书面豁免（理由见附件2）` : '',
+				fc.blocked.length ? `${fc.blocked.length}项存在未解决的否决性问题，不列入拟推荐范围` : '无未解决的否决性问题'
+			]
+				.filter((x) => x !== '')
+				.join('；') +
+			'。'
 	].join('\n');
 
 	const conflicts =
 		`我厅从省级专家库中按职业领域抽取评审专家，共${ex.involved}名专家参与评审，分配评审任务${ex.assignments}人次，提交评分表${ex.submittedSheets}份。` +
-		'评审前，全体专家签署诚信和保密承诺，系统对专家与申报单位的工作单位、申报材料所列师资（命题专家）、法定代表人和联系人进行比对，专家本人亦申报回避事项。' +
-		`共识别需回避情形${ex.hardConflictPairs}对，其中专家主动申报${ex.declared}项；已分配任务中回避${ex.recusals}人次` +
-		(ex.excludedSheets ? `，回避前已提交的${ex.excludedSheets}份评分表不计入汇总。` : '，相关专家未参与对应申报的评分。');
+		(ex.involved > 0 && ex.committed === ex.involved
+			? '评审前，全体评审专家签署了诚信和保密承诺。'
+			: ex.committed > 0
+				? `评审前，${ex.committed}名评审专家签署了诚信和保密承诺。`
+				: '') +
+		'系统对专家与申报单位的工作单位、申报材料所列师资（命题专家）、法定代表人和联系人逐一比对，专家本人亦申报回避事项。' +
+		(ex.hardConflictPairs === 0
+			? '未发现需回避的情形'
+			: `共识别需回避情形${ex.hardConflictPairs}对（其中专家主动申报${ex.declared}项），` +
+				(ex.recusals === 0 ? '相关专家均未分配对应申报的评审任务' : `已分配的评审任务中专家回避${ex.recusals}人次`)) +
+		(ex.excludedSheets ? `；因回避等原因不计入汇总的评分表${ex.excludedSheets}份。` : '。');
 
 	const byType = TYPES.map((t) => d.rubrics.filter((rb) => rb.type === t).at(-1)).filter((rb) => rb !== undefined);
 	const totals = [...new Set(byType.map((rb) => points(rb.total)))];

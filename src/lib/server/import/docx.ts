@@ -494,12 +494,18 @@ function readForm(doc: DocText, type: AnnexType): AnnexParse {
 	const app: Partial<Application> = { type };
 	const inst: Partial<Institution> = {};
 
-	app.occupation = f.field(L.occupation, (t) => {
-		const keys = chooseAll(t, OCCUPATION_CHOICES);
-		if (keys.length > 1) throw new FieldProblem('职业仅填一项，却填了多个');
-		if (!keys.length) throw new FieldProblem(`“${shortText(t)}”不是十个职业之一`);
-		return keys[0];
-	}) ?? undefined;
+	app.occupation =
+		f.field(L.occupation, (t) => {
+			let keys: string[] = [];
+			try {
+				keys = chooseAll(t, OCCUPATION_CHOICES);
+			} catch {
+				// reported below as not one of the ten
+			}
+			if (keys.length > 1) throw new FieldProblem('职业仅填一项，却填了多个');
+			if (!keys.length) throw new FieldProblem(`“${shortText(t)}”不是十个职业之一`);
+			return keys[0];
+		}) ?? undefined;
 	const levels = f.field(L.levels, (t) => chooseAll(t, LEVEL_CHOICES));
 	app.levels = LEVELS.map((l) => l.key).filter((k) => levels?.includes(k));
 

@@ -101,6 +101,10 @@ function parseDate(raw: Raw): string {
 		if (Number.isNaN(raw.getTime())) throw new CellProblem('不是有效的日期');
 		return `${raw.getUTCFullYear()}-${pad(raw.getUTCMonth() + 1)}-${pad(raw.getUTCDate())}`;
 	}
+	// A date typed into a cell that is not text-formatted may reach us as an Excel serial number.
+	if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 61 && raw <= 109574) {
+		return parseDate(new Date(Date.UTC(1899, 11, 30) + raw * 86400000));
+	}
 	if (typeof raw !== 'string') throw new CellProblem('日期格式应为 YYYY-MM-DD（如 2012-03-01）');
 	const t = raw.normalize('NFKC').replace(/\s/g, '');
 	const m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(t);

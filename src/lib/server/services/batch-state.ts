@@ -8,7 +8,7 @@ import { loadApplications, loadBatch, loadExperts, loadInstitutions, loadRubrics
 import { DEFAULT_BATCH, type Application, type Batch, type Institution } from '../../domain/bundle';
 import { checkAll, hasUnresolvedBlocking, type Finding, type FindingCode } from '../../domain/formal-check';
 import { CONFLICT_CODES, detectConflicts, pairKey, type Conflict } from '../../domain/conflicts';
-import { aggregate, type Method, type Results } from '../../domain/aggregation';
+import { aggregate, type AggregateInput, type Method, type Results } from '../../domain/aggregation';
 
 /** Applications a city has put forward count toward its quota; drafts and returned ones do not. */
 export const RECOMMENDED_STATUSES: readonly s.ApplicationStatus[] = ['submitted', 'accepted'];
@@ -91,7 +91,9 @@ export function conflictRows(state: ConflictState) {
 		.map((c) => ({ expertId: c.expertId, applicationId: c.applicationId, code: c.code, hard: c.hard || c.review === 'confirmed' }));
 }
 
-export function computeResults(db: Db, method?: Method): { results: Results; findings: FindingsState; conflicts: ConflictState } {
+export type ResultsState = { results: Results; input: AggregateInput; findings: FindingsState; conflicts: ConflictState };
+
+export function computeResults(db: Db, method?: Method): ResultsState {
 	const findings = computeFindings(db);
 	const conflicts = computeConflicts(db, findings);
 	const assigned = new Set(
@@ -101,7 +103,7 @@ export function computeResults(db: Db, method?: Method): { results: Results; fin
 		.select({ applicationId: s.decisions.applicationId, decision: s.decisions.decision, reason: s.decisions.reason })
 		.from(s.decisions)
 		.all();
-	const results = aggregate({
+	const input: AggregateInput = {
 		settings: findings.batch.aggregation,
 		method,
 		applications: findings.applications.map((a) => ({ id: a.app.id, occupation: a.app.occupation, type: a.app.type })),
@@ -111,6 +113,6 @@ export function computeResults(db: Db, method?: Method): { results: Results; fin
 		hardConflicts: conflicts.hard,
 		blocking: blockingApplications(findings),
 		decisions
-	});
-	return { results, findings, conflicts };
+	};
+	return { results: aggregate(input), input, findings, conflicts };
 }

@@ -59,6 +59,12 @@ function validateReferences(db: Db, b: Bundle): BundleError[] {
 	const err = (path: string, message: string) => errors.push({ path, message });
 
 	const existingBatch = loadBatchRow(db);
+	if (existingBatch?.resultsLockedAt) {
+		for (const section of ['applications', 'rubrics', 'assignments', 'declarations', 'scores', 'decisions'] as const) {
+			if (b[section]?.length) err(section, '评审结果已锁定，不能导入会改变结果的数据；请先由省厅重新开放结果');
+		}
+		if (b.batch?.aggregation) err('batch.aggregation', '评审结果已锁定，不能修改汇总设置');
+	}
 	if (b.batch && existingBatch && existingBatch.id !== b.batch.id) {
 		err('batch.id', `数据库中已有批次 "${existingBatch.id}"，不能导入另一批次 "${b.batch.id}"`);
 	}
@@ -80,11 +86,9 @@ function validateReferences(db: Db, b: Bundle): BundleError[] {
 	dupes(b.scores, 'scores', (x) => `${x.applicationId}/${x.expertId}`, '评分表');
 	dupes(b.decisions, 'decisions', (x) => x.applicationId, 'applicationId');
 
-	const ids = (table: typeof s.institutions | typeof s.experts | typeof s.rubrics, col: typeof s.institutions.id) =>
-		new Set(db.select({ id: col }).from(table).all().map((r) => r.id));
-	const institutionIds = ids(s.institutions, s.institutions.id);
+	const institutionIds = new Set(db.select({ id: s.institutions.id }).from(s.institutions).all().map((r) => r.id));
 	b.institutions?.forEach((x) => institutionIds.add(x.id));
-	const expertIds = ids(s.experts, s.experts.id);
+	const expertIds = new Set(db.select({ id: s.experts.id }).from(s.experts).all().map((r) => r.id));
 	b.experts?.forEach((x) => expertIds.add(x.id));
 
 	const appTypes = new Map(

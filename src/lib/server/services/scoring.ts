@@ -156,7 +156,7 @@ export function saveSheet(db: Db, applicationId: string, expertId: string, input
 			throw new ScoringError(409, '此评分表已在其他窗口或设备上修改过。为避免相互覆盖，本次保存未生效，请先载入最新内容。');
 		}
 		if (row?.status === 'submitted') throw new ScoringError(409, '评分表已提交，不能再修改；如需修改请联系省厅退回。');
-		const rubric = row ? rubricById(tx as Db, row.rubricId)! : currentRubric(tx as Db, app.type);
+		const rubric = row ? rubricById(tx as unknown as Db, row.rubricId)! : currentRubric(tx as unknown as Db, app.type);
 		const points = checkPoints(rubric, input.points, !!opts.submit);
 		const comments = Object.fromEntries(Object.entries(input.comments).filter(([k]) => rubric.criteria.some((c) => c.id === k)));
 		const now = new Date().toISOString();
@@ -176,7 +176,7 @@ export function saveSheet(db: Db, applicationId: string, expertId: string, input
 		} else {
 			sheetId = tx.insert(s.sheets).values({ applicationId, expertId, ...values }).returning({ id: s.sheets.id }).get().id;
 		}
-		writePoints(tx as Db, sheetId, rubric, points, comments);
+		writePoints(tx as unknown as Db, sheetId, rubric, points, comments);
 		if (opts.submit) {
 			tx.update(s.rubrics).set({ frozenAt: now }).where(and(eq(s.rubrics.id, rubric.id), sql`${s.rubrics.frozenAt} IS NULL`)).run();
 			const total = Object.values(points).reduce((a, b) => a + b, 0);

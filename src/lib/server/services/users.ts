@@ -27,7 +27,10 @@ export const newUserSchema = z.object({
 	username: usernameSchema,
 	displayName: z.string().trim().min(1, { message: '请填写姓名或单位名称' }).max(60, { message: '姓名不能超过60个字符' }),
 	role: z.enum(ROLES, { message: '请选择角色' }),
-	region: z.enum(REGION_KEYS, { message: '请选择地区' }).nullable(),
+	region: z
+		.string()
+		.nullable()
+		.refine((v) => v === null || (REGION_KEYS as readonly string[]).includes(v), { message: '请选择有效的地区' }),
 	expertId: z.string().trim().min(1).max(100).nullable(),
 	password: z.string().nullable()
 });

@@ -1,0 +1,70 @@
+/**
+ * In-process notifications for server-sent events: the meeting's chair moves to an application
+ * and every connected screen is told at once (each screen then reloads its own, role-checked data).
+ */
+import { EventEmitter } from 'node:events';
+
+export type MeetingEvent = { seq: number; applicationId: string | null; at: string; kind: 'move' | 'decision' | 'lock' };
+
+const bus = new EventEmitter();
+bus.setMaxListeners(0);
+let seq = 0;
+
+export function publishMeeting(kind: MeetingEvent['kind'], applicationId: string | null): MeetingEvent {
+	const event = { seq: ++seq, applicationId, at: new Date().toISOString(), kind };
+	bus.emit('meeting', event);
+	return event;
+}
+
+export function onMeeting(listener: (e: MeetingEvent) => void): () => void {
+	bus.on('meeting', listener);
+	return () => bus.off('meeting', listener);
+}
+
+export function meetingListeners(): number {
+	return bus.listenerCount('meeting');
+}
+
+/** A text/event-stream response that forwards meeting events and sends a heartbeat every 15 s. */
+export function meetingStream(initial: MeetingEvent | null, signal?: AbortSignal): Response {
+	let stop = () => {};
+	const stream = new ReadableStream<Uint8Array>({
+		start(controller) {
+			const enc = new TextEncoder();
+			const send = (text: string) => {
+				try {
+					controller.enqueue(enc.encode(text));
+				} catch {
+					stop();
+				}
+			};
+			send('retry: 1000\n\n');
+			if (initial) send(`event: meeting\ndata: ${JSON.stringify(initial)}\n\n`);
+			const off = onMeeting((e) => send(`event: meeting\ndata: ${JSON.stringify(e)}\n\n`));
+			const beat = setInterval(() => send(': heartbeat\n\n'), 15_000);
+			stop = () => {
+				off();
+				clearInterval(beat);
+			};
+			signal?.addEventListener('abort', () => {
+				stop();
+				try {
+					controller.close();
+				} catch {
+					/* already closed */
+				}
+			});
+		},
+		cancel() {
+			stop();
+		}
+	});
+	return new Response(stream, {
+		headers: {
+			'Content-Type': 'text/event-stream; charset=utf-8',
+			'Cache-Control': 'no-store',
+			Connection: 'keep-alive',
+			'X-Accel-Buffering': 'no'
+		}
+	});
+}

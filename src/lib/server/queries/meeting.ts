@@ -1,0 +1,178 @@
+/**
+ * What a meeting screen shows for the current item, shaped per viewer: aggregated results,
+ * per-criterion means, anonymised comments (专家A, 专家B…), findings and flags — or 回避 for an
+ * expert with a conflict on it. The agenda orders each group by score with flagged items first.
+ */
+import { eq, inArray } from 'drizzle-orm';
+import type { Db } from '../db';
+import * as s from '../db/schema';
+import { computeResults } from '../services/batch-state';
+import { currentMeeting } from '../services/results';
+import { loadRubrics } from './bundle';
+import { pairKey } from '../../domain/conflicts';
+import { cutStability } from '../../domain/stability';
+import type { ApplicationResult, Flag, Results } from '../../domain/aggregation';
+import type { Finding } from '../../domain/formal-check';
+
+export const LETTERS = '甲乙丙丁戊己庚辛壬癸';
+export function expertLabel(i: number): string {
+	return `专家${String.fromCharCode(65 + (i % 26))}${i >= 26 ? Math.floor(i / 26) : ''}`;
+}
+
+export type AgendaItem = {
+	id: string;
+	institutionName: string;
+	score: number | null;
+	rank: number | null;
+	n: number;
+	flags: Flag[];
+	unstable: boolean;
+	proposed: boolean;
+	defaultProposed: boolean;
+	decision: string | null;
+	flagged: boolean;
+};
+export type AgendaGroup = { occupation: string; type: 'training' | 'evaluation'; items: AgendaItem[] };
+
+export function institutionNames(db: Db): Map<string, string> {
+	return new Map(
+		db
+			.select({ id: s.applications.id, name: s.institutions.name })
+			.from(s.applications)
+			.innerJoin(s.institutions, eq(s.applications.institutionId, s.institutions.id))
+			.all()
+			.map((r) => [r.id, r.name])
+	);
+}
+
+export function buildAgenda(db: Db, state = computeResults(db)): AgendaGroup[] {
+	const { results } = state;
+	const names = institutionNames(db);
+	const stability = cutStability({ ...state.input, bootstrap: 100, seed: 'meeting' });
+	const unstable = new Set(stability.groups.flatMap((g) => g.applications.filter((a) => a.unstable).map((a) => a.id)));
+	return results.groups.map((g) => {
+		const items = g.applications.map((a) => {
+			const flagged = a.flags.some((f) => f !== 'INSUFFICIENT_REVIEWS') || unstable.has(a.id);
+			return {
+				id: a.id,
+				institutionName: names.get(a.id) ?? a.id,
+				score: a.score,
+				rank: a.rank,
+				n: a.n,
+				flags: a.flags,
+				unstable: unstable.has(a.id),
+				proposed: a.proposed,
+				defaultProposed: a.defaultProposed,
+				decision: a.decision,
+				flagged
+			};
+		});
+		// Flagged items first (dispersion, abnormal, tie, unstable cut), each part by score.
+		items.sort((x, y) => Number(y.flagged) - Number(x.flagged) || (y.score ?? -1) - (x.score ?? -1) || x.id.localeCompare(y.id));
+		return { occupation: g.occupation, type: g.type, items };
+	});
+}
+
+export type MeetingItem = {
+	id: string;
+	institutionName: string;
+	occupation: string;
+	type: 'training' | 'evaluation';
+	region: string;
+	levels: string[];
+	result: Omit<ApplicationResult, 'sheets' | 'excluded'> & { excludedCount: number };
+	criteria: { id: string; name: string; maxPoints: number; mean: number | null }[];
+	sheets: { label: string; total: number; abnormal: boolean; comment: string | null; explanation: string | null; criterionComments: { name: string; text: string }[] }[];
+	findings: Finding[];
+	siteVisits: { date: string; members: string; findings: string }[];
+};
+
+export type MeetingView =
+	| { state: 'idle'; seq: number }
+	| { state: 'recused'; seq: number; applicationId: string }
+	| { state: 'item'; seq: number; item: MeetingItem };
+
+/** The current item as one viewer may see it; `expertId` set for an expert viewer. */
+export function meetingView(db: Db, viewer: { expertId: string | null }, seq = 0): MeetingView {
+	const { applicationId } = currentMeeting(db);
+	if (!applicationId) return { state: 'idle', seq };
+	const state = computeResults(db);
+	if (viewer.expertId && state.conflicts.hard.has(pairKey(applicationId, viewer.expertId))) {
+		return { state: 'recused', seq, applicationId };
+	}
+	return { state: 'item', seq, item: meetingItem(db, applicationId, state) };
+}
+
+export function meetingItem(db: Db, applicationId: string, state: ReturnType<typeof computeResults>): MeetingItem {
+	const { results, findings } = state;
+	const a = findResult(results, applicationId)!;
+	const app = findings.applications.find((x) => x.app.id === applicationId)!.app;
+	const rubrics = loadRubrics(db);
+	const valid = a.sheets.filter((sh) => sh.valid);
+	const sheetRows = db
+		.select()
+		.from(s.sheets)
+		.where(eq(s.sheets.applicationId, applicationId))
+		.all();
+	const byExpert = new Map(sheetRows.map((r) => [r.expertId, r]));
+	const rubric = rubrics.find((r) => r.id === byExpert.get(valid[0]?.expertId ?? '')?.rubricId) ?? rubrics.filter((r) => r.type === app.type).at(-1);
+	const points = sheetRows.length
+		? db.select().from(s.sheetPoints).where(inArray(s.sheetPoints.sheetId, sheetRows.map((r) => r.id))).all()
+		: [];
+	const critName = new Map((rubric?.criteria ?? []).map((c) => [c.id, c.name]));
+	const { sheets: _sheets, excluded, ...rest } = a;
+	void _sheets;
+	return {
+		id: applicationId,
+		institutionName: state.findings.institutions.find((i) => i.id === app.institutionId)?.name ?? applicationId,
+		occupation: app.occupation,
+		type: app.type,
+		region: app.region,
+		levels: app.levels,
+		result: { ...rest, excludedCount: excluded.length },
+		criteria: (rubric?.criteria ?? []).map((c) => ({ id: c.id, name: c.name, maxPoints: c.maxPoints, mean: a.criterionMeans[c.id] ?? null })),
+		sheets: valid.map((sh, i) => {
+			const row = byExpert.get(sh.expertId);
+			return {
+				label: expertLabel(i),
+				total: sh.total,
+				abnormal: sh.abnormal,
+				comment: row?.comment ?? null,
+				explanation: row?.explanation ?? null,
+				criterionComments: points
+					.filter((p) => p.sheetId === row?.id && p.comment)
+					.map((p) => ({ name: critName.get(p.criterionId) ?? p.criterionId, text: p.comment! }))
+			};
+		}),
+		findings: findings.findings.get(applicationId) ?? [],
+		siteVisits: db
+			.select({ date: s.siteVisits.date, members: s.siteVisits.members, findings: s.siteVisits.findings })
+			.from(s.siteVisits)
+			.where(eq(s.siteVisits.applicationId, applicationId))
+			.all()
+	};
+}
+
+export function findResult(results: Results, applicationId: string): ApplicationResult | null {
+	for (const g of results.groups) for (const a of g.applications) if (a.id === applicationId) return a;
+	return null;
+}
+
+/** Experts who must leave the room for the current item (hard conflicts), by name and unit. */
+export function mustLeave(db: Db): { applicationId: string | null; institutionName: string | null; experts: { name: string; workUnit: string | null; code: string }[] } {
+	const { applicationId } = currentMeeting(db);
+	if (!applicationId) return { applicationId: null, institutionName: null, experts: [] };
+	const state = computeResults(db);
+	const ids = [...state.conflicts.hard.entries()].filter(([k]) => k.startsWith(applicationId + '|')).map(([k, code]) => [k.slice(applicationId.length + 1), code] as const);
+	const experts = ids.length
+		? db.select().from(s.experts).where(inArray(s.experts.id, ids.map(([e]) => e))).all()
+		: [];
+	return {
+		applicationId,
+		institutionName: institutionNames(db).get(applicationId) ?? null,
+		experts: ids.map(([e, code]) => {
+			const x = experts.find((r) => r.id === e);
+			return { name: x?.name ?? e, workUnit: x?.workUnit ?? null, code };
+		})
+	};
+}

@@ -1,0 +1,157 @@
+/**
+ * The review meeting and the results: the chair's current item, decisions (a reason is required
+ * when a decision departs from the default rule), site visits, and locking the results with a
+ * hash of what they say (reopening needs a reason). Everything is audited.
+ */
+import { eq } from 'drizzle-orm';
+import * as z from 'zod';
+import type { Db } from '../db';
+import * as s from '../db/schema';
+import { audit, type Actor } from '../audit';
+import { loadBatchRow } from '../queries/bundle';
+import { computeResults } from './batch-state';
+import { resultsDigest } from '../export/memo-data';
+import { publishMeeting } from '../events';
+import { dateString } from '../../domain/bundle';
+import type { ApplicationResult } from '../../domain/aggregation';
+
+export class ResultsError extends Error {
+	constructor(
+		message: string,
+		public field: string | null = null,
+		public status: 400 | 404 | 409 = 400
+	) {
+		super(message);
+	}
+}
+
+type Tx = Pick<Db, 'select' | 'insert' | 'update' | 'delete'>;
+
+/** Throws when the batch's results are locked: nothing that changes them may be written. */
+export function assertUnlocked(tx: Tx): void {
+	const batch = loadBatchRow(tx);
+	if (batch?.resultsLockedAt) throw new ResultsError('评审结果已锁定，如需修改请先由省厅重新开放结果', null, 409);
+}
+
+export function findApplicationResult(db: Db, applicationId: string): ApplicationResult | null {
+	const { results } = computeResults(db);
+	for (const g of results.groups) for (const a of g.applications) if (a.id === applicationId) return a;
+	return null;
+}
+
+export const DECISION_REASON_MIN = 4;
+
+export const decisionInput = z.object({
+	applicationId: z.string().min(1).max(100),
+	decision: z.enum(['proposed', 'not-proposed', 'site-visit', 'pending'], { message: '请选择评议结论' }),
+	reason: z.string().trim().max(2000, { message: '理由不能超过2000字' }).default('')
+});
+
+/**
+ * Records the meeting's decision. Departing from the default (proposed ↔ the default rule says
+ * otherwise; site visit and pending always depart) needs a written reason.
+ */
+export function recordDecision(db: Db, input: z.input<typeof decisionInput>, actor: Actor): void {
+	const d = decisionInput.parse(input);
+	const result = findApplicationResult(db, d.applicationId);
+	if (!result) throw new ResultsError('没有找到该申报', 'applicationId', 404);
+	const departs = (d.decision === 'proposed') !== result.defaultProposed || d.decision === 'site-visit' || d.decision === 'pending';
+	if (departs && d.reason.length < DECISION_REASON_MIN) {
+		throw new ResultsError(
+			`该结论与默认规则（${result.defaultProposed ? '拟推荐' : '不推荐'}）不同，请填写不少于${DECISION_REASON_MIN}个字的理由`,
+			'reason'
+		);
+	}
+	db.transaction((tx) => {
+		assertUnlocked(tx);
+		const now = new Date().toISOString();
+		tx.insert(s.decisions)
+			.values({ applicationId: d.applicationId, decision: d.decision, reason: d.reason || null, userId: actor.userId, at: now })
+			.onConflictDoUpdate({ target: s.decisions.applicationId, set: { decision: d.decision, reason: d.reason || null, userId: actor.userId, at: now } })
+			.run();
+		audit(tx, actor, 'decision.record', 'application', d.applicationId, {
+			decision: d.decision,
+			default: result.defaultProposed ? 'proposed' : 'not-proposed',
+			reason: d.reason || null
+		});
+	});
+	publishMeeting('decision', d.applicationId);
+}
+
+export function clearDecision(db: Db, applicationId: string, actor: Actor): void {
+	db.transaction((tx) => {
+		assertUnlocked(tx);
+		tx.delete(s.decisions).where(eq(s.decisions.applicationId, applicationId)).run();
+		audit(tx, actor, 'decision.clear', 'application', applicationId, null);
+	});
+	publishMeeting('decision', applicationId);
+}
+
+export const siteVisitInput = z.object({
+	applicationId: z.string().min(1).max(100),
+	date: dateString,
+	members: z.string().trim().min(2, { message: '请填写考察组成员' }).max(500, { message: '考察组成员不能超过500字' }),
+	findings: z.string().trim().min(5, { message: '请填写不少于5个字的考察情况' }).max(5000, { message: '考察情况不能超过5000字' })
+});
+
+export function recordSiteVisit(db: Db, input: z.input<typeof siteVisitInput>, actor: Actor): void {
+	const v = siteVisitInput.parse(input);
+	db.transaction((tx) => {
+		if (!tx.select().from(s.applications).where(eq(s.applications.id, v.applicationId)).get()) {
+			throw new ResultsError('没有找到该申报', 'applicationId', 404);
+		}
+		assertUnlocked(tx);
+		const id = tx.insert(s.siteVisits).values({ ...v, userId: actor.userId }).returning({ id: s.siteVisits.id }).get().id;
+		audit(tx, actor, 'site-visit.record', 'application', v.applicationId, { siteVisitId: id, date: v.date });
+	});
+}
+
+/** Moves the meeting to an application (null ends the item); every screen follows through SSE. */
+export function moveMeeting(db: Db, applicationId: string | null, actor: Actor): void {
+	db.transaction((tx) => {
+		const batch = loadBatchRow(tx);
+		if (!batch) throw new ResultsError('尚未建立评审批次');
+		if (applicationId && !tx.select().from(s.applications).where(eq(s.applications.id, applicationId)).get()) {
+			throw new ResultsError('没有找到该申报', 'applicationId', 404);
+		}
+		tx.update(s.batches)
+			.set({ meeting: { applicationId, startedAt: batch.meeting?.startedAt ?? new Date().toISOString(), chairUserId: actor.userId } })
+			.where(eq(s.batches.id, batch.id))
+			.run();
+		audit(tx, actor, 'meeting.move', 'application', applicationId, null);
+	});
+	publishMeeting('move', applicationId);
+}
+
+export function currentMeeting(db: Db): { applicationId: string | null; startedAt: string | null } {
+	const m = loadBatchRow(db)?.meeting;
+	return { applicationId: m?.applicationId ?? null, startedAt: m?.startedAt ?? null };
+}
+
+/** Locks the results: stores the lock time and the SHA-256 of the results it fixes. */
+export function lockResults(db: Db, actor: Actor): string {
+	const { results } = computeResults(db);
+	const hash = resultsDigest(results);
+	db.transaction((tx) => {
+		const batch = loadBatchRow(tx);
+		if (!batch) throw new ResultsError('尚未建立评审批次');
+		if (batch.resultsLockedAt) throw new ResultsError('评审结果已经锁定', null, 409);
+		tx.update(s.batches).set({ resultsLockedAt: new Date().toISOString(), resultsHash: hash }).where(eq(s.batches.id, batch.id)).run();
+		audit(tx, actor, 'results.lock', 'batch', batch.id, { hash, method: results.method });
+	});
+	publishMeeting('lock', null);
+	return hash;
+}
+
+export function reopenResults(db: Db, reason: string, actor: Actor): void {
+	const text = reason.trim();
+	if (text.length < 4) throw new ResultsError('请填写不少于4个字的重新开放理由', 'reason');
+	if (text.length > 1000) throw new ResultsError('理由不能超过1000字', 'reason');
+	db.transaction((tx) => {
+		const batch = loadBatchRow(tx);
+		if (!batch?.resultsLockedAt) throw new ResultsError('评审结果尚未锁定', null, 409);
+		tx.update(s.batches).set({ resultsLockedAt: null, resultsHash: null }).where(eq(s.batches.id, batch.id)).run();
+		audit(tx, actor, 'results.reopen', 'batch', batch.id, { reason: text, previousHash: batch.resultsHash });
+	});
+	publishMeeting('lock', null);
+}
