@@ -333,7 +333,16 @@ describe('bad workbooks: a clear error naming sheet, row and column; nothing wri
 		['taxes of one institution given twice, differently', (wb) => put(wb, '纳税情况', 5, { 申报编号: 'sy-iot-01', 年份: 2022, '税额（万元）': 1 }), '纳税情况!R5C「申报编号」', /纳税情况已在申报编号 "sy-ai-01" 下填写/],
 		['renamed header', (wb) => put(wb, '申报信息', 1, { 职业: '职业名称' }), '申报信息!R1C「职业」', /缺少这一列/],
 		// Caught by the bundle schema, mapped back to the cell:
-		['invalid application id', (wb) => put(wb, '申报信息', 2, { 申报编号: '沈阳 1' }), '申报信息!R2C「申报编号」', /只能包含字母、数字/],
+		[
+			'invalid application id',
+			(wb) => {
+				put(wb, '申报信息', 3, { 申报编号: '物联 1' });
+				put(wb, '考核评价规模', 2, { 申报编号: '物联 1' });
+				put(wb, '人员', 3, { 申报编号: '物联 1' });
+			},
+			'申报信息!R3C「申报编号」',
+			/只能包含字母、数字/
+		],
 		['implausible tax year', (wb) => put(wb, '纳税情况', 3, { 年份: 1800 }), '纳税情况!R3C「年份」', /年份不合理/],
 		['name too long', (wb) => put(wb, '人员', 2, { 姓名: '长'.repeat(60) }), '人员!R2C「姓名」', /不能超过50个字符/]
 	];

@@ -54,17 +54,26 @@ export function hardConflictCodes(db: Db, expertId: string, applicationId: strin
 		.map((c) => c.code);
 }
 
+/**
+ * An assignment is published when the office has published after it was made: assignments drawn,
+ * replaced or added by hand after the last publication stay hidden from the expert until the next.
+ */
+export function isPublished(assignmentCreatedAt: string, publishedAt: string | null | undefined): boolean {
+	return !!publishedAt && assignmentCreatedAt <= publishedAt;
+}
+
 export function expertRelation(db: Db, expertId: string, applicationId: string): ExpertRelation {
 	const batch = loadBatchRow(db);
-	const assigned = !!db
-		.select()
+	const row = db
+		.select({ createdAt: s.assignments.createdAt })
 		.from(s.assignments)
 		.where(and(eq(s.assignments.expertId, expertId), eq(s.assignments.applicationId, applicationId)))
 		.get();
+	const assigned = !!row;
 	return {
 		assigned,
 		hardConflict: assigned ? hardConflictCodes(db, expertId, applicationId).length > 0 : false,
-		published: !!batch?.assignmentsPublishedAt,
+		published: !!row && isPublished(row.createdAt, batch?.assignmentsPublishedAt),
 		committed: hasCommitted(db, expertId)
 	};
 }
@@ -85,12 +94,13 @@ export function expertTasks(db: Db, expertId: string): { tasks: ExpertTask[]; re
 	const batch = loadBatchRow(db);
 	if (!batch?.assignmentsPublishedAt) return { tasks: [], recused: 0 };
 	const rows = db
-		.select({ applicationId: s.assignments.applicationId, institutionName: s.institutions.name, app: s.applications })
+		.select({ applicationId: s.assignments.applicationId, createdAt: s.assignments.createdAt, institutionName: s.institutions.name, app: s.applications })
 		.from(s.assignments)
 		.innerJoin(s.applications, eq(s.assignments.applicationId, s.applications.id))
 		.innerJoin(s.institutions, eq(s.applications.institutionId, s.institutions.id))
 		.where(eq(s.assignments.expertId, expertId))
-		.all();
+		.all()
+		.filter((r) => isPublished(r.createdAt, batch.assignmentsPublishedAt));
 	const sheetRows = db.select().from(s.sheets).where(eq(s.sheets.expertId, expertId)).all();
 	const points = new Map<number, number>();
 	for (const sh of sheetRows) {

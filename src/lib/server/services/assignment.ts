@@ -10,7 +10,7 @@ import type { Db } from '../db';
 import * as s from '../db/schema';
 import { audit, type Actor } from '../audit';
 import { loadBatchRow, loadExperts } from '../queries/bundle';
-import { computeConflicts, computeFindings, RECOMMENDED_STATUSES } from './batch-state';
+import { blockingApplications, computeConflicts, computeFindings, RECOMMENDED_STATUSES } from './batch-state';
 import { assignExperts, type AssignResult } from '../../domain/assignment';
 import { pairKey } from '../../domain/conflicts';
 
@@ -21,9 +21,17 @@ export type DrawOptions = {
 	occupation?: string | null;
 	maxLoad?: number | null;
 	onePerUnit?: boolean;
+	/** Leave out applications with a blocking formal-check finding the office has not overridden. */
+	skipBlocking?: boolean;
 };
 
-export type DrawOutcome = AssignResult & { drawId: number; seed: string; perApplication: number };
+export type DrawOutcome = AssignResult & {
+	drawId: number;
+	seed: string;
+	perApplication: number;
+	/** Applications of the scope left out for a blocking finding (only with `skipBlocking`). */
+	skippedBlocking: string[];
+};
 
 export function newSeed(): string {
 	return randomBytes(6).toString('hex');
@@ -39,10 +47,12 @@ export function runDraw(db: Db, opts: DrawOptions, actor: Actor): DrawOutcome {
 
 	const findings = computeFindings(db);
 	const conflicts = computeConflicts(db, findings);
-	const applications = findings.applications
+	const blocked = opts.skipBlocking ? blockingApplications(findings) : new Set<string>();
+	const inScope = findings.applications
 		.filter((a) => RECOMMENDED_STATUSES.includes(a.row.status))
-		.filter((a) => !opts.occupation || a.app.occupation === opts.occupation)
-		.map((a) => ({ id: a.app.id, occupation: a.app.occupation }));
+		.filter((a) => !opts.occupation || a.app.occupation === opts.occupation);
+	const skippedBlocking = inScope.filter((a) => blocked.has(a.app.id)).map((a) => a.app.id).sort();
+	const applications = inScope.filter((a) => !blocked.has(a.app.id)).map((a) => ({ id: a.app.id, occupation: a.app.occupation }));
 	const activeIds = new Set(db.select({ id: s.experts.id }).from(s.experts).where(eq(s.experts.active, true)).all().map((r) => r.id));
 	const experts = loadExperts(db).filter((e) => activeIds.has(e.id));
 	const existing = db
@@ -73,7 +83,13 @@ export function runDraw(db: Db, opts: DrawOptions, actor: Actor): DrawOutcome {
 				maxLoad: maxLoad ?? null,
 				onePerUnit,
 				made: result.assignments.length,
-				summary: { unfilled: result.unfilled.length, maxLoad: result.maxLoad }
+				summary: {
+					unfilled: result.unfilled.length,
+					maxLoad: result.maxLoad,
+					applications: applications.length,
+					skippedBlocking,
+					unfilledReasons: result.unfilled.map((u) => ({ applicationId: u.applicationId, missing: u.missing, reason: u.reason }))
+				}
 			})
 			.returning({ id: s.draws.id })
 			.get().id;
@@ -92,11 +108,12 @@ export function runDraw(db: Db, opts: DrawOptions, actor: Actor): DrawOutcome {
 			maxLoad: maxLoad ?? null,
 			onePerUnit,
 			made: result.assignments.length,
+			skippedBlocking,
 			unfilled: result.unfilled.map((u) => ({ applicationId: u.applicationId, missing: u.missing, eligible: u.eligible }))
 		});
 		return id;
 	});
-	return { ...result, drawId, seed, perApplication };
+	return { ...result, drawId, seed, perApplication, skippedBlocking };
 }
 
 /** Replaces one assigned expert with the best alternate of the application (or a named one). */

@@ -10,8 +10,12 @@ import {
 	bundleSchema,
 	resolveBatch,
 	zodErrors,
+	type Application,
+	type ApplicationInput,
 	type Bundle,
 	type BundleError,
+	type Institution,
+	type InstitutionInput,
 	type RubricInput
 } from '../../domain/bundle';
 import { pointsProblems, rubricProblems } from '../../domain/rubric';
@@ -204,152 +208,19 @@ function writeBundle(tx: Db, b: Bundle): ImportCounts {
 		tx.insert(s.batches).values({ id: batch.id, ...values }).onConflictDoUpdate({ target: s.batches.id, set: values }).run();
 		counts.batch = 1;
 	} else if (!batchRow && (b.applications?.length || b.rubrics?.length)) {
-		const d = DEFAULT_BATCH;
-		tx.insert(s.batches)
-			.values({
-				id: d.id,
-				name: d.name,
-				deadline: d.deadline,
-				foundedOnOrBefore: d.foundedOnOrBefore,
-				minAnnualScale: d.minAnnualScale,
-				closedEvaluationOccupations: d.closedEvaluationOccupations,
-				quotas: d.quotas,
-				aggregation: d.aggregation
-			})
-			.run();
+		ensureBatch(tx);
 	}
 	batchRow = loadBatchRow(tx);
 	const batchId = batchRow?.id ?? DEFAULT_BATCH.id;
 	const stamp = new Date().toISOString();
 
 	for (const inst of b.institutions ?? []) {
-		const values = {
-			name: inst.name,
-			uscc: inst.uscc ?? null,
-			hasLegalRep: inst.legalRep != null,
-			legalRepName: inst.legalRep?.name ?? null,
-			legalRepIdNumber: inst.legalRep?.idNumber ?? null,
-			address: inst.address ?? null,
-			unitType: inst.unitType ?? null,
-			industry: inst.industry ?? null,
-			registeredCapital: inst.registeredCapital ?? null,
-			employees: inst.employees ?? null,
-			founded: inst.founded ?? null,
-			hasBases: inst.bases != null,
-			baseNationalCE: inst.bases?.nationalCE ?? null,
-			baseIndustryCE: inst.bases?.industryCE ?? null,
-			baseProvincialCE: inst.bases?.provincialCE ?? null,
-			baseStandardDeveloper: inst.bases?.standardDeveloper ?? null,
-			updatedAt: stamp
-		};
-		tx.insert(s.institutions).values({ id: inst.id, ...values }).onConflictDoUpdate({ target: s.institutions.id, set: values }).run();
-		tx.delete(s.institutionTaxes).where(eq(s.institutionTaxes.institutionId, inst.id)).run();
-		(inst.taxes ?? []).forEach((t, position) =>
-			tx.insert(s.institutionTaxes)
-				.values({ institutionId: inst.id, position, year: t.year, amount: t.amount ?? null, dishonest: t.dishonest ?? null })
-				.run()
-		);
+		writeInstitution(tx, inst, stamp);
 		counts.institutions++;
 	}
 
 	for (const a of b.applications ?? []) {
-		const values = {
-			batchId,
-			institutionId: a.institutionId,
-			type: a.type,
-			occupation: a.occupation,
-			region: a.region,
-			levels: a.levels ?? [],
-			hasLead: a.lead != null,
-			leadName: a.lead?.name ?? null,
-			leadTitle: a.lead?.title ?? null,
-			leadPhone: a.lead?.phone ?? null,
-			leadEmail: a.lead?.email ?? null,
-			hasContact: a.contact != null,
-			contactName: a.contact?.name ?? null,
-			contactTitle: a.contact?.title ?? null,
-			contactPhone: a.contact?.phone ?? null,
-			contactEmail: a.contact?.email ?? null,
-			overview: a.overview ?? null,
-			platform: a.platform ?? null,
-			pastWork: a.pastWork ?? null,
-			teamMechanism: a.teamMechanism ?? null,
-			plan: a.plan ?? null,
-			conductsEvaluation: a.conductsEvaluation ?? null,
-			issuesCertificates: a.issuesCertificates ?? null,
-			certificateCategory: a.certificateCategory ?? null,
-			hasTeam: a.team != null,
-			teamTotal: a.team?.total ?? null,
-			teamFullTime: a.team?.fullTime ?? null,
-			teamPartTime: a.team?.partTime ?? null,
-			teamAssessors: a.team?.assessors ?? null,
-			teamSupervisors: a.team?.supervisors ?? null,
-			hasPlanned: a.planned != null,
-			plannedJunior: a.planned?.junior ?? null,
-			plannedIntermediate: a.planned?.intermediate ?? null,
-			plannedSenior: a.planned?.senior ?? null,
-			hasFees: a.fees != null,
-			feeJunior: a.fees?.junior ?? null,
-			feeIntermediate: a.fees?.intermediate ?? null,
-			feeSenior: a.fees?.senior ?? null,
-			hasAttachments: a.attachments != null,
-			attRegistrationCertificate: a.attachments?.registrationCertificate ?? null,
-			attCreditReport: a.attachments?.creditReport ?? null,
-			attIntegrityCommitment: a.attachments?.integrityCommitment ?? null,
-			hasRecommendation: a.recommendation != null,
-			recommendationReason: a.recommendation?.reason ?? null,
-			recommendationUnit: a.recommendation?.unit ?? null,
-			recommendationDate: a.recommendation?.date ?? null,
-			updatedAt: stamp
-		};
-		tx.insert(s.applications)
-			.values({ id: a.id, ...values, status: 'submitted', submittedAt: stamp })
-			.onConflictDoUpdate({
-				target: s.applications.id,
-				set: { ...values, version: sqlIncrement() }
-			})
-			.run();
-		for (const t of [s.trainingYears, s.evaluationYears, s.venues, s.people]) {
-			tx.delete(t).where(eq(t.applicationId, a.id)).run();
-		}
-		(a.trainingYears ?? []).forEach((y, position) =>
-			tx.insert(s.trainingYears)
-				.values({ applicationId: a.id, position, year: y.year, total: y.total ?? null, independent: y.independent ?? null, cooperative: y.cooperative ?? null })
-				.run()
-		);
-		(a.evaluationYears ?? []).forEach((y, position) =>
-			tx.insert(s.evaluationYears)
-				.values({ applicationId: a.id, position, year: y.year, certificate: y.certificate ?? null, own: y.own ?? null, issued: y.issued ?? null })
-				.run()
-		);
-		(a.venues ?? []).forEach((v, position) =>
-			tx.insert(s.venues)
-				.values({
-					applicationId: a.id,
-					position,
-					address: v.address ?? null,
-					area: v.area ?? null,
-					capacity: v.capacity ?? null,
-					equipmentSets: v.equipmentSets ?? null,
-					equipmentValue: v.equipmentValue ?? null
-				})
-				.run()
-		);
-		(a.people ?? []).forEach((p, position) =>
-			tx.insert(s.people)
-				.values({
-					applicationId: a.id,
-					position,
-					role: p.role,
-					name: p.name,
-					workUnit: p.workUnit ?? null,
-					title: p.title ?? null,
-					specialty: p.specialty ?? null,
-					fullTime: p.fullTime ?? null,
-					phone: p.phone ?? null
-				})
-				.run()
-		);
+		writeApplication(tx, a, batchId, 'submitted', stamp);
 		counts.applications++;
 	}
 
@@ -438,6 +309,175 @@ function writeBundle(tx: Db, b: Bundle): ImportCounts {
 		counts.decisions++;
 	}
 	return counts;
+}
+
+/** Institution as the bundle gives it (every optional key may be missing) or as the domain resolves it. */
+export type InstitutionData = InstitutionInput | Institution;
+/** Application as the bundle gives it or as the domain resolves it. */
+export type ApplicationData = ApplicationInput | Application;
+
+/**
+ * Upserts one institution by id with its tax rows (replaced), exactly as a bundle import stores it.
+ * The one row mapping of institutions: the import and the application service both write through here.
+ */
+export function writeInstitution(tx: Db, inst: InstitutionData, stamp = new Date().toISOString()): void {
+	const values = {
+		name: inst.name,
+		uscc: inst.uscc ?? null,
+		hasLegalRep: inst.legalRep != null,
+		legalRepName: inst.legalRep?.name ?? null,
+		legalRepIdNumber: inst.legalRep?.idNumber ?? null,
+		address: inst.address ?? null,
+		unitType: inst.unitType ?? null,
+		industry: inst.industry ?? null,
+		registeredCapital: inst.registeredCapital ?? null,
+		employees: inst.employees ?? null,
+		founded: inst.founded ?? null,
+		hasBases: inst.bases != null,
+		baseNationalCE: inst.bases?.nationalCE ?? null,
+		baseIndustryCE: inst.bases?.industryCE ?? null,
+		baseProvincialCE: inst.bases?.provincialCE ?? null,
+		baseStandardDeveloper: inst.bases?.standardDeveloper ?? null,
+		updatedAt: stamp
+	};
+	tx.insert(s.institutions).values({ id: inst.id, ...values }).onConflictDoUpdate({ target: s.institutions.id, set: values }).run();
+	tx.delete(s.institutionTaxes).where(eq(s.institutionTaxes.institutionId, inst.id)).run();
+	(inst.taxes ?? []).forEach((t, position) =>
+		tx.insert(s.institutionTaxes)
+			.values({ institutionId: inst.id, position, year: t.year, amount: t.amount ?? null, dishonest: t.dishonest ?? null })
+			.run()
+	);
+}
+
+/**
+ * Upserts one application by id with its child rows (replaced), exactly as a bundle import stores it.
+ * `status` is the status of a new row (`submitted` rows get `submittedAt`); an existing row keeps its
+ * status, which only the workflow of services/applications.ts changes. Bumps `version` on update.
+ */
+export function writeApplication(
+	tx: Db,
+	a: ApplicationData,
+	batchId: string,
+	status: s.ApplicationStatus,
+	stamp = new Date().toISOString()
+): void {
+	const values = {
+		batchId,
+		institutionId: a.institutionId,
+		type: a.type,
+		occupation: a.occupation,
+		region: a.region,
+		levels: a.levels ?? [],
+		hasLead: a.lead != null,
+		leadName: a.lead?.name ?? null,
+		leadTitle: a.lead?.title ?? null,
+		leadPhone: a.lead?.phone ?? null,
+		leadEmail: a.lead?.email ?? null,
+		hasContact: a.contact != null,
+		contactName: a.contact?.name ?? null,
+		contactTitle: a.contact?.title ?? null,
+		contactPhone: a.contact?.phone ?? null,
+		contactEmail: a.contact?.email ?? null,
+		overview: a.overview ?? null,
+		platform: a.platform ?? null,
+		pastWork: a.pastWork ?? null,
+		teamMechanism: a.teamMechanism ?? null,
+		plan: a.plan ?? null,
+		conductsEvaluation: a.conductsEvaluation ?? null,
+		issuesCertificates: a.issuesCertificates ?? null,
+		certificateCategory: a.certificateCategory ?? null,
+		hasTeam: a.team != null,
+		teamTotal: a.team?.total ?? null,
+		teamFullTime: a.team?.fullTime ?? null,
+		teamPartTime: a.team?.partTime ?? null,
+		teamAssessors: a.team?.assessors ?? null,
+		teamSupervisors: a.team?.supervisors ?? null,
+		hasPlanned: a.planned != null,
+		plannedJunior: a.planned?.junior ?? null,
+		plannedIntermediate: a.planned?.intermediate ?? null,
+		plannedSenior: a.planned?.senior ?? null,
+		hasFees: a.fees != null,
+		feeJunior: a.fees?.junior ?? null,
+		feeIntermediate: a.fees?.intermediate ?? null,
+		feeSenior: a.fees?.senior ?? null,
+		hasAttachments: a.attachments != null,
+		attRegistrationCertificate: a.attachments?.registrationCertificate ?? null,
+		attCreditReport: a.attachments?.creditReport ?? null,
+		attIntegrityCommitment: a.attachments?.integrityCommitment ?? null,
+		hasRecommendation: a.recommendation != null,
+		recommendationReason: a.recommendation?.reason ?? null,
+		recommendationUnit: a.recommendation?.unit ?? null,
+		recommendationDate: a.recommendation?.date ?? null,
+		updatedAt: stamp
+	};
+	tx.insert(s.applications)
+		.values({ id: a.id, ...values, status, submittedAt: status === 'submitted' ? stamp : null })
+		.onConflictDoUpdate({
+			target: s.applications.id,
+			set: { ...values, version: sqlIncrement() }
+		})
+		.run();
+	for (const t of [s.trainingYears, s.evaluationYears, s.venues, s.people]) {
+		tx.delete(t).where(eq(t.applicationId, a.id)).run();
+	}
+	(a.trainingYears ?? []).forEach((y, position) =>
+		tx.insert(s.trainingYears)
+			.values({ applicationId: a.id, position, year: y.year, total: y.total ?? null, independent: y.independent ?? null, cooperative: y.cooperative ?? null })
+			.run()
+	);
+	(a.evaluationYears ?? []).forEach((y, position) =>
+		tx.insert(s.evaluationYears)
+			.values({ applicationId: a.id, position, year: y.year, certificate: y.certificate ?? null, own: y.own ?? null, issued: y.issued ?? null })
+			.run()
+	);
+	(a.venues ?? []).forEach((v, position) =>
+		tx.insert(s.venues)
+			.values({
+				applicationId: a.id,
+				position,
+				address: v.address ?? null,
+				area: v.area ?? null,
+				capacity: v.capacity ?? null,
+				equipmentSets: v.equipmentSets ?? null,
+				equipmentValue: v.equipmentValue ?? null
+			})
+			.run()
+	);
+	(a.people ?? []).forEach((p, position) =>
+		tx.insert(s.people)
+			.values({
+				applicationId: a.id,
+				position,
+				role: p.role,
+				name: p.name,
+				workUnit: p.workUnit ?? null,
+				title: p.title ?? null,
+				specialty: p.specialty ?? null,
+				fullTime: p.fullTime ?? null,
+				phone: p.phone ?? null
+			})
+			.run()
+	);
+}
+
+/** The stored batch, created with the notice defaults when the database has none yet. */
+export function ensureBatch(tx: Db): s.BatchRow {
+	const existing = loadBatchRow(tx);
+	if (existing) return existing;
+	const d = DEFAULT_BATCH;
+	tx.insert(s.batches)
+		.values({
+			id: d.id,
+			name: d.name,
+			deadline: d.deadline,
+			foundedOnOrBefore: d.foundedOnOrBefore,
+			minAnnualScale: d.minAnnualScale,
+			closedEvaluationOccupations: d.closedEvaluationOccupations,
+			quotas: d.quotas,
+			aggregation: d.aggregation
+		})
+		.run();
+	return loadBatchRow(tx)!;
 }
 
 function sqlIncrement() {

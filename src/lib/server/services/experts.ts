@@ -1,0 +1,276 @@
+/**
+ * The expert pool: add, edit, activate or deactivate an expert, import experts (Excel template or
+ * the experts section of a review bundle), and open sign-in accounts with initial passwords that
+ * are shown once, on the printed credential sheet. Every change is audited (ids only).
+ */
+import { asc, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db';
+import * as s from '../db/schema';
+import { audit, type Actor } from '../audit';
+import { loadBatchRow } from '../queries/bundle';
+import { BundleImportError, importBundle, parseBundleText, type ImportCounts } from './bundle-import';
+import { UserError, createUser, resetPassword, usernameSchema } from './users';
+import { expertFormErrors, expertFormSchema, expertUsername, nextExpertId, type ExpertFormInput, type ExpertFormValues } from '../../domain/experts';
+import { parseExpertWorkbook, type ExpertRowError } from '../import/experts-xlsx';
+
+/** A form that did not validate: field → Chinese message. */
+export class ExpertFormError extends Error {
+	constructor(public errors: Record<string, string>) {
+		super(Object.values(errors)[0] ?? '输入有误');
+	}
+}
+
+/** An import that did not validate: every problem, each naming its row and column (nothing written). */
+export class ExpertImportError extends Error {
+	constructor(public problems: string[]) {
+		super(problems[0] ?? '导入失败');
+	}
+}
+
+function parseForm(input: ExpertFormInput): ExpertFormValues {
+	const r = expertFormSchema.safeParse(input);
+	if (!r.success) throw new ExpertFormError(expertFormErrors(r.error));
+	return r.data;
+}
+
+const FIELDS = ['name', 'workUnit', 'title', 'occupations', 'region', 'phone', 'email'] as const;
+
+function rowValues(v: ExpertFormValues, stamp: string) {
+	return { name: v.name, workUnit: v.workUnit, title: v.title, occupations: v.occupations, region: v.region, phone: v.phone, email: v.email, updatedAt: stamp };
+}
+
+/** Adds an expert; an empty id takes the next free exp-NN. Returns the id. */
+export function createExpert(db: Db, input: ExpertFormInput, actor: Actor): string {
+	const v = parseForm(input);
+	const ids = db.select({ id: s.experts.id }).from(s.experts).all().map((r) => r.id);
+	const id = v.id ?? nextExpertId(ids);
+	if (ids.includes(id)) throw new ExpertFormError({ id: `编号 ${id} 已被使用` });
+	db.transaction((tx) => {
+		tx.insert(s.experts).values({ id, ...rowValues(v, new Date().toISOString()) }).run();
+		audit(tx, actor, 'expert.create', 'expert', id, { occupations: v.occupations, region: v.region });
+	});
+	return id;
+}
+
+/** Edits an expert (the id stays). The audit names the fields that changed, not their values. */
+export function updateExpert(db: Db, id: string, input: ExpertFormInput, actor: Actor): string[] {
+	const old = db.select().from(s.experts).where(eq(s.experts.id, id)).get();
+	if (!old) throw new ExpertFormError({ id: `专家 ${id} 不存在` });
+	const v = parseForm({ ...input, id });
+	const changed = FIELDS.filter((f) => JSON.stringify(old[f] ?? null) !== JSON.stringify(v[f] ?? null));
+	if (!changed.length) return [];
+	db.transaction((tx) => {
+		tx.update(s.experts).set(rowValues(v, new Date().toISOString())).where(eq(s.experts.id, id)).run();
+		audit(tx, actor, 'expert.update', 'expert', id, { changed });
+	});
+	return changed;
+}
+
+/**
+ * A deactivated expert is no longer drawn nor assignable by hand; existing assignments stay (the
+ * draw page shows them so the office can replace them). Returns the number of those assignments.
+ */
+export function setExpertActive(db: Db, id: string, active: boolean, actor: Actor): number {
+	const old = db.select().from(s.experts).where(eq(s.experts.id, id)).get();
+	if (!old) throw new ExpertFormError({ id: `专家 ${id} 不存在` });
+	const assigned = db.select({ n: sql<number>`count(*)` }).from(s.assignments).where(eq(s.assignments.expertId, id)).get()?.n ?? 0;
+	if (old.active === active) return assigned;
+	db.transaction((tx) => {
+		tx.update(s.experts).set({ active, updatedAt: new Date().toISOString() }).where(eq(s.experts.id, id)).run();
+		audit(tx, actor, active ? 'expert.activate' : 'expert.deactivate', 'expert', id, { assignments: assigned });
+	});
+	return assigned;
+}
+
+/* ---------- the pool as the office sees it ---------- */
+
+export type ExpertListing = ExpertFormValues & {
+	id: string;
+	active: boolean;
+	account: { username: string; active: boolean; lastLoginAt: string | null } | null;
+	load: number;
+	committed: boolean;
+};
+
+export function listExpertPool(db: Db): ExpertListing[] {
+	const batch = loadBatchRow(db);
+	const accounts = new Map(
+		db
+			.select({ expertId: s.users.expertId, username: s.users.username, active: s.users.active, lastLoginAt: s.users.lastLoginAt })
+			.from(s.users)
+			.all()
+			.filter((u) => u.expertId)
+			.map((u) => [u.expertId!, { username: u.username, active: u.active, lastLoginAt: u.lastLoginAt }])
+	);
+	const loads = new Map(
+		db
+			.select({ id: s.assignments.expertId, n: sql<number>`count(*)` })
+			.from(s.assignments)
+			.groupBy(s.assignments.expertId)
+			.all()
+			.map((r) => [r.id, r.n])
+	);
+	const committed = new Set(
+		batch ? db.select({ id: s.commitments.expertId }).from(s.commitments).where(eq(s.commitments.batchId, batch.id)).all().map((r) => r.id) : []
+	);
+	return db
+		.select()
+		.from(s.experts)
+		.orderBy(asc(sql`rowid`))
+		.all()
+		.map((e) => ({
+			id: e.id,
+			name: e.name,
+			workUnit: e.workUnit ?? '',
+			title: e.title,
+			occupations: e.occupations as ExpertFormValues['occupations'],
+			region: e.region as ExpertFormValues['region'],
+			phone: e.phone,
+			email: e.email,
+			active: e.active,
+			account: accounts.get(e.id) ?? null,
+			load: loads.get(e.id) ?? 0,
+			committed: committed.has(e.id)
+		}));
+}
+
+/* ---------- accounts ---------- */
+
+export type CredentialRequest = { expertId: string; username?: string | null };
+export type Credential = {
+	expertId: string;
+	name: string;
+	workUnit: string | null;
+	title: string | null;
+	username: string;
+	/** Shown once; null for an account that already existed and was not reset. */
+	password: string | null;
+	action: 'created' | 'reset' | 'existing';
+};
+
+/**
+ * Opens an expert account for each requested expert without one (username: the one chosen, else
+ * the expert id lower-cased, with -2, -3 … when taken) and returns the initial passwords, which are
+ * generated here and never stored in clear. With `reset`, experts who already have an account get
+ * a new password. Every request is checked before the first account is written.
+ */
+export async function provisionAccounts(db: Db, requests: CredentialRequest[], opts: { reset?: boolean }, actor: Actor): Promise<Credential[]> {
+	if (!requests.length) throw new ExpertFormError({ ids: '请至少选择一位专家' });
+	if (requests.length > 200) throw new ExpertFormError({ ids: '一次最多为200位专家开通账号' });
+	const taken = new Set(db.select({ u: s.users.username }).from(s.users).all().map((r) => r.u));
+	const accountOf = new Map(
+		db.select({ expertId: s.users.expertId, username: s.users.username }).from(s.users).all().filter((u) => u.expertId).map((u) => [u.expertId!, u.username])
+	);
+	const plan: (Credential & { create: boolean })[] = [];
+	const errors: Record<string, string> = {};
+	const seen = new Set<string>();
+	for (const req of requests) {
+		const e = db.select().from(s.experts).where(eq(s.experts.id, req.expertId)).get();
+		if (!e) {
+			errors[`username:${req.expertId}`] = `专家 ${req.expertId} 不存在`;
+			continue;
+		}
+		if (seen.has(e.id)) continue;
+		seen.add(e.id);
+		const base = { expertId: e.id, name: e.name, workUnit: e.workUnit, title: e.title };
+		const existing = accountOf.get(e.id);
+		if (existing) {
+			plan.push({ ...base, username: existing, password: null, action: opts.reset ? 'reset' : 'existing', create: false });
+			continue;
+		}
+		let username: string;
+		const chosen = req.username?.trim();
+		if (chosen) {
+			const parsed = usernameSchema.safeParse(chosen);
+			if (!parsed.success) {
+				errors[`username:${e.id}`] = `${e.name}：${parsed.error.issues[0].message}`;
+				continue;
+			}
+			username = parsed.data;
+			if (taken.has(username)) {
+				errors[`username:${e.id}`] = `${e.name}：用户名 "${username}" 已被使用`;
+				continue;
+			}
+		} else {
+			const stem = expertUsername(e.id);
+			username = stem;
+			for (let k = 2; taken.has(username); k++) username = `${stem}-${k}`;
+		}
+		taken.add(username);
+		plan.push({ ...base, username, password: null, action: 'created', create: true });
+	}
+	if (Object.keys(errors).length) throw new ExpertFormError(errors);
+
+	const out: Credential[] = [];
+	for (const p of plan) {
+		const { create, ...cred } = p;
+		try {
+			if (create) {
+				const made = await createUser(db, { username: p.username, displayName: p.name, role: 'expert', region: null, expertId: p.expertId, password: null }, actor);
+				cred.password = made.password;
+			} else if (p.action === 'reset') {
+				cred.password = await resetPassword(db, p.username, null, actor);
+			}
+		} catch (e) {
+			if (e instanceof UserError) throw new ExpertFormError({ [`username:${p.expertId}`]: `${p.name}：${e.message}` });
+			throw e;
+		}
+		out.push(cred);
+	}
+	return out;
+}
+
+/* ---------- imports ---------- */
+
+/**
+ * Imports the `experts` section of a review bundle (upsert by id, via importBundle); other sections
+ * in the file are left alone and named in the answer.
+ */
+export function importExpertsFromBundle(db: Db, text: string, actor: Actor): { counts: ImportCounts; ignored: string[] } {
+	const parsed = parseBundleText(text);
+	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+		throw new BundleImportError([{ path: '(根)', message: '数据包应为 JSON 对象' }]);
+	}
+	const doc = parsed as Record<string, unknown>;
+	if (!('experts' in doc)) throw new BundleImportError([{ path: 'experts', message: '数据包中没有 experts（专家）部分' }]);
+	const ignored = Object.keys(doc).filter((k) => k !== 'experts' && k !== 'format' && k !== 'version');
+	const counts = importBundle(db, { format: doc.format, version: doc.version, experts: doc.experts }, actor);
+	return { counts, ignored };
+}
+
+export type WorkbookImport = { created: string[]; updated: string[] };
+
+/**
+ * Imports the Excel expert list (see import/experts-xlsx.ts for the columns): upsert by 编号, an
+ * empty 编号 takes the next free exp-NN. Any problem in any row: nothing is written, and every
+ * problem is reported with its row and column.
+ */
+export async function importExpertsFromWorkbook(db: Db, buf: Buffer, actor: Actor): Promise<WorkbookImport> {
+	const parsed = await parseExpertWorkbook(buf);
+	if (parsed.errors.length) throw new ExpertImportError(parsed.errors.map(formatRowError));
+	if (!parsed.rows.length) throw new ExpertImportError(['工作表中没有专家数据（从第 2 行起填写）']);
+	const existing = new Set(db.select({ id: s.experts.id }).from(s.experts).all().map((r) => r.id));
+	const used = new Set([...existing, ...parsed.rows.map((r) => r.values.id).filter((x): x is string => !!x)]);
+	const stamp = new Date().toISOString();
+	const result: WorkbookImport = { created: [], updated: [] };
+	db.transaction((tx) => {
+		for (const row of parsed.rows) {
+			const id = row.values.id ?? nextExpertId(used);
+			used.add(id);
+			const values = rowValues(row.values, stamp);
+			if (existing.has(id)) {
+				tx.update(s.experts).set(values).where(eq(s.experts.id, id)).run();
+				result.updated.push(id);
+			} else {
+				tx.insert(s.experts).values({ id, ...values }).run();
+				result.created.push(id);
+			}
+		}
+		audit(tx, actor, 'expert.import', 'expert', null, { source: 'xlsx', created: result.created, updated: result.updated });
+	});
+	return result;
+}
+
+export function formatRowError(e: ExpertRowError): string {
+	return `${e.row ? `第 ${e.row} 行` : '文件'}${e.column ? `「${e.column}」` : ''}：${e.message}`;
+}

@@ -1,0 +1,9 @@
+import { requireRole } from '$lib/server/guard';
+import { meetingStream } from '$lib/server/events';
+import type { RequestHandler } from './$types';
+
+/** Server-sent events: tells this screen when the chair moves or records a decision. */
+export const GET: RequestHandler = (event) => {
+	requireRole(event, 'office');
+	return meetingStream(null, event.request.signal);
+};

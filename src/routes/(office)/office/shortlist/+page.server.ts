@@ -1,0 +1,40 @@
+import { fail } from '@sveltejs/kit';
+import { actorOf, requireRole } from '$lib/server/guard';
+import { getDb } from '$lib/server/db';
+import { resultsView } from '$lib/server/queries/results-view';
+import { computeFindings } from '$lib/server/services/batch-state';
+import { ResultsError, lockResults, reopenResults } from '$lib/server/services/results';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load = ((event) => {
+	requireRole(event, 'office');
+	const db = getDb();
+	const view = resultsView(db);
+	const f = computeFindings(db);
+	const info = new Map(f.applications.map((a) => [a.app.id, { region: a.app.region, levels: a.app.levels }]));
+	return { ...view, info: Object.fromEntries(info) };
+}) satisfies PageServerLoad;
+
+export const actions = {
+	lock: async (event) => {
+		const user = requireRole(event, 'office');
+		try {
+			const hash = lockResults(getDb(), actorOf(user));
+			return { ok: `评审结果已锁定，数据摘要 ${hash}` };
+		} catch (e) {
+			if (e instanceof ResultsError) return fail(e.status, { error: e.message, field: e.field });
+			throw e;
+		}
+	},
+	reopen: async (event) => {
+		const user = requireRole(event, 'office');
+		const form = await event.request.formData();
+		try {
+			reopenResults(getDb(), String(form.get('reason') ?? ''), actorOf(user));
+			return { ok: '评审结果已重新开放，修改后须重新锁定' };
+		} catch (e) {
+			if (e instanceof ResultsError) return fail(e.status, { error: e.message, field: e.field });
+			throw e;
+		}
+	}
+} satisfies Actions;
