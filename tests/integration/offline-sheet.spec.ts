@@ -58,8 +58,8 @@ describe('the offline workbook', () => {
 		// app-4 is not assigned to exp-1; app-5 is recused (declared conflict).
 		expect(wb.worksheets.map((w) => [w.name, w.state])).toEqual([
 			['填写说明', 'visible'],
+			['app-2', 'visible'], // in the order of the expert's home: occupation, then institution name
 			['app-1', 'visible'],
-			['app-2', 'visible'],
 			['app-3', 'visible'],
 			['_meta', 'veryHidden']
 		]);
@@ -92,7 +92,7 @@ describe('the offline workbook', () => {
 		// The total is the only formula of the workbook.
 		const formulas: string[] = [];
 		for (const w of wb.worksheets) w.eachRow((row) => row.eachCell((c) => void (c.formula ? formulas.push(`${w.name}!${c.address}=${c.formula}`) : null)));
-		expect(formulas).toEqual(['app-1!C12=SUM(C5:C11)', 'app-2!C12=SUM(C5:C11)', 'app-3!C12=SUM(C5:C11)']);
+		expect(formulas).toEqual(['app-2!C12=SUM(C5:C11)', 'app-1!C12=SUM(C5:C11)', 'app-3!C12=SUM(C5:C11)']);
 		// Sheet protection is on (no password: it guards against slips, not people).
 		const zip = await JSZip.loadAsync(await bytes(wb));
 		const xml = await zip.file('xl/worksheets/sheet3.xml')!.async('string');
@@ -127,11 +127,11 @@ describe('upload: round trip', () => {
 		const preview = await previewOfflineWorkbook(db, EXP, await bytes(wb));
 		expect(preview.problems).toEqual([]);
 		expect(preview.items.map((i) => [i.applicationId, i.kind])).toEqual([
-			['app-1', 'change'],
 			['app-2', 'change'],
+			['app-1', 'change'],
 			['app-3', 'unchanged']
 		]);
-		const one = preview.items[0];
+		const one = preview.items[1];
 		expect(one.changes).toHaveLength(7);
 		expect(one.changes[1]).toEqual({
 			criterionId: 'standing',
@@ -145,13 +145,13 @@ describe('upload: round trip', () => {
 		expect(one.comment).toEqual({ old: '', new: '材料完整，建议推荐' });
 		expect(one.oldTotal).toBe(0);
 		expect(one.newTotal).toBe(80);
-		const two = preview.items[1];
+		const two = preview.items[0];
 		expect(two.changes.map((c) => [c.criterionId, c.oldPoints, c.newPoints])).toEqual([['scale', 15.5, 17]]);
 		expect(two.comment).toBeNull();
 		expect(sheetCount(db)).toBe(1); // nothing written by the preview
 
 		const res = applyOfflinePlan(db, EXP, JSON.parse(JSON.stringify(preview.plan)), [], actorFor(EXP));
-		expect(res.applied).toEqual(['app-1', 'app-2']);
+		expect(res.applied).toEqual(['app-2', 'app-1']);
 		const a1 = getSheet(db, 'app-1', EXP);
 		expect(a1.status).toBe('draft');
 		expect(a1.points).toEqual({ qualification: 8, standing: 12.5, scale: 16, faculty: 12, facilities: 11, management: 7.5, plan: 13 });
@@ -178,7 +178,9 @@ describe('upload: round trip', () => {
 		ws.getCell('C5').value = null;
 		ws.getCell('C12').value = 99; // the total: not read
 		const preview = await previewOfflineWorkbook(db, EXP, await bytes(wb));
-		expect(preview.items[0].changes.map((c) => [c.criterionId, c.oldPoints, c.newPoints])).toEqual([['qualification', 8, null]]);
+		expect(preview.items.find((i) => i.applicationId === 'app-1')!.changes.map((c) => [c.criterionId, c.oldPoints, c.newPoints])).toEqual([
+			['qualification', 8, null]
+		]);
 		applyOfflinePlan(db, EXP, preview.plan, [], actorFor(EXP));
 		expect(getSheet(db, 'app-1', EXP).points).toEqual({ scale: 10 });
 	});
@@ -188,8 +190,9 @@ describe('upload: round trip', () => {
 		const { wb } = await download(db);
 		fill(wb, 'app-1', [8], { 2: '只写了评语' });
 		const preview = await previewOfflineWorkbook(db, EXP, await bytes(wb));
-		expect(preview.items[0].warnings).toEqual(['“培训规模与经验”未填得分，其评语不会保存（E7）']);
-		expect(preview.items[0].plan!.comments).toEqual({});
+		const item = preview.items.find((i) => i.applicationId === 'app-1')!;
+		expect(item.warnings).toEqual(['“培训规模与经验”未填得分，其评语不会保存（E7）']);
+		expect(item.plan!.comments).toEqual({});
 	});
 });
 

@@ -1,18 +1,26 @@
 import type { Role } from '$lib/domain/permissions';
 
-export type NavItem = { href: string; label: string };
+/** A menu entry; entries with the same `group` are shown together under one drop-down. */
+export type NavItem = { href: string; label: string; group?: string };
+export type NavEntry = { label: string; href?: string; items: NavItem[] };
+
+/** The office's menu groups, in order. */
+export const OFFICE_GROUPS = ['申报', '专家', '评分', '结果', '系统'] as const;
 
 /** The menu of each role; later features add their pages here. */
 export const NAV: Record<Role, NavItem[]> = {
 	office: [
 		{ href: '/office', label: '工作概览' },
-		{ href: '/office/applications', label: '申报受理' },
-		{ href: '/office/experts', label: '专家库' },
-		{ href: '/office/results', label: '评审结果' },
-		{ href: '/office/meeting', label: '评审会议' },
-		{ href: '/office/shortlist', label: '拟推荐名单' },
-		{ href: '/office/users', label: '账号管理' },
-		{ href: '/office/audit', label: '审计日志' }
+		{ href: '/office/applications', label: '申报受理', group: '申报' },
+		{ href: '/office/experts', label: '专家库', group: '专家' },
+		{ href: '/office/conflicts', label: '回避审查', group: '专家' },
+		{ href: '/office/assignments', label: '专家抽取', group: '专家' },
+		{ href: '/office/dashboard', label: '评审看板', group: '评分' },
+		{ href: '/office/results', label: '评审结果', group: '结果' },
+		{ href: '/office/meeting', label: '评审会议', group: '结果' },
+		{ href: '/office/shortlist', label: '拟推荐名单', group: '结果' },
+		{ href: '/office/users', label: '账号管理', group: '系统' },
+		{ href: '/office/audit', label: '审计日志', group: '系统' }
 	],
 	city: [{ href: '/city', label: '本地区申报' }],
 	expert: [
@@ -26,3 +34,23 @@ export const NAV: Record<Role, NavItem[]> = {
 		{ href: '/observer/audit', label: '审计日志' }
 	]
 };
+
+/** Folds the items into top-level entries: single links and drop-down groups, in first-seen order. */
+export function menu(items: NavItem[]): NavEntry[] {
+	const out: NavEntry[] = [];
+	const groups = new Map<string, NavEntry>();
+	for (const item of items) {
+		if (!item.group) {
+			out.push({ label: item.label, href: item.href, items: [] });
+			continue;
+		}
+		let g = groups.get(item.group);
+		if (!g) {
+			g = { label: item.group, items: [] };
+			groups.set(item.group, g);
+			out.push(g);
+		}
+		g.items.push(item);
+	}
+	return out;
+}

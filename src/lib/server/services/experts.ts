@@ -8,6 +8,7 @@ import type { Db } from '../db';
 import * as s from '../db/schema';
 import { audit, type Actor } from '../audit';
 import { loadBatchRow } from '../queries/bundle';
+import { isPublished } from '../queries/reviews';
 import { BundleImportError, importBundle, parseBundleText, type ImportCounts } from './bundle-import';
 import { UserError, createUser, resetPassword, usernameSchema } from './users';
 import { expertFormErrors, expertFormSchema, expertUsername, nextExpertId, type ExpertFormInput, type ExpertFormValues } from '../../domain/experts';
@@ -273,4 +274,42 @@ export async function importExpertsFromWorkbook(db: Db, buf: Buffer, actor: Acto
 
 export function formatRowError(e: ExpertRowError): string {
 	return `${e.row ? `第 ${e.row} 行` : '文件'}${e.column ? `「${e.column}」` : ''}：${e.message}`;
+}
+
+/** Reads the office's expert form (FormData) into the input of the expert rules; nothing is checked here. */
+export function readExpertForm(form: FormData): ExpertFormInput {
+	const str = (k: string) => {
+		const v = form.get(k);
+		return typeof v === 'string' ? v : '';
+	};
+	return {
+		id: str('id'),
+		name: str('name'),
+		workUnit: str('workUnit'),
+		title: str('title'),
+		occupations: form.getAll('occupations').filter((v): v is string => typeof v === 'string') as ExpertFormInput['occupations'],
+		region: str('region') as ExpertFormInput['region'],
+		phone: str('phone'),
+		email: str('email')
+	};
+}
+
+/** One expert for the office's edit page: the record, the account, the assignments and conflicts. */
+export function expertDetail(db: Db, id: string) {
+	const e = db.select().from(s.experts).where(eq(s.experts.id, id)).get();
+	if (!e) return null;
+	const listing = listExpertPool(db).find((x) => x.id === id)!;
+	const published = loadBatchRow(db)?.assignmentsPublishedAt ?? null;
+	const sheets = new Map(db.select({ a: s.sheets.applicationId, status: s.sheets.status }).from(s.sheets).where(eq(s.sheets.expertId, id)).all().map((r) => [r.a, r.status]));
+	const assignments = db
+		.select({ applicationId: s.assignments.applicationId, source: s.assignments.source, createdAt: s.assignments.createdAt, occupation: s.applications.occupation, type: s.applications.type, institutionName: s.institutions.name })
+		.from(s.assignments)
+		.innerJoin(s.applications, eq(s.assignments.applicationId, s.applications.id))
+		.innerJoin(s.institutions, eq(s.applications.institutionId, s.institutions.id))
+		.where(eq(s.assignments.expertId, id))
+		.all()
+		.map((a) => ({ ...a, published: isPublished(a.createdAt, published), sheet: sheets.get(a.applicationId) ?? null }))
+		.sort((a, b) => a.occupation.localeCompare(b.occupation) || a.applicationId.localeCompare(b.applicationId));
+	const declarations = db.select({ applicationId: s.declarations.applicationId }).from(s.declarations).where(eq(s.declarations.expertId, id)).all().length;
+	return { expert: listing, assignments, declarations };
 }

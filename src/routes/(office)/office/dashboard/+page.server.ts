@@ -1,0 +1,9 @@
+import { requireRole } from '$lib/server/guard';
+import { getDb } from '$lib/server/db';
+import { dashboardData } from '$lib/server/queries/dashboard';
+import type { PageServerLoad } from './$types';
+
+export const load = ((event) => {
+	requireRole(event, 'office');
+	return { dash: dashboardData(getDb()) };
+}) satisfies PageServerLoad;

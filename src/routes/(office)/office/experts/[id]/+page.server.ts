@@ -1,0 +1,37 @@
+import { error, fail } from '@sveltejs/kit';
+import { actorOf, requireRole } from '$lib/server/guard';
+import { getDb } from '$lib/server/db';
+import { ExpertFormError, expertDetail, readExpertForm, setExpertActive, updateExpert } from '$lib/server/services/experts';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load = ((event) => {
+	requireRole(event, 'office');
+	const detail = expertDetail(getDb(), event.params.id);
+	if (!detail) error(404, { message: '没有找到该专家' });
+	return { ...detail, created: event.url.searchParams.has('created') };
+}) satisfies PageServerLoad;
+
+export const actions = {
+	save: async (event) => {
+		const user = requireRole(event, 'office');
+		const values = readExpertForm(await event.request.formData());
+		try {
+			const changed = updateExpert(getDb(), event.params.id, values, actorOf(user));
+			return { saved: changed.length };
+		} catch (e) {
+			if (e instanceof ExpertFormError) return fail(400, { errors: e.errors, values });
+			throw e;
+		}
+	},
+	toggle: async (event) => {
+		const user = requireRole(event, 'office');
+		const form = await event.request.formData();
+		try {
+			const assignments = setExpertActive(getDb(), event.params.id, form.get('active') === '1', actorOf(user));
+			return { toggled: { active: form.get('active') === '1', assignments } };
+		} catch (e) {
+			if (e instanceof ExpertFormError) return fail(400, { errors: e.errors });
+			throw e;
+		}
+	}
+} satisfies Actions;
