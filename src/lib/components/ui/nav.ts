@@ -15,16 +15,21 @@ export const NAV: Record<Role, NavItem[]> = {
 		{ href: '/office/experts', label: '专家库', group: '专家' },
 		{ href: '/office/conflicts', label: '回避审查', group: '专家' },
 		{ href: '/office/assignments', label: '专家抽取', group: '专家' },
+		{ href: '/office/rubrics', label: '评分细则', group: '评分' },
 		{ href: '/office/dashboard', label: '评审看板', group: '评分' },
+		{ href: '/office/sheets', label: '评分表', group: '评分' },
 		{ href: '/office/results', label: '评审结果', group: '结果' },
 		{ href: '/office/meeting', label: '评审会议', group: '结果' },
 		{ href: '/office/shortlist', label: '拟推荐名单', group: '结果' },
+		{ href: '/office/memo', label: '评审结果报告', group: '结果' },
 		{ href: '/office/users', label: '账号管理', group: '系统' },
 		{ href: '/office/audit', label: '审计日志', group: '系统' }
 	],
 	city: [{ href: '/city', label: '本地区申报' }],
 	expert: [
 		{ href: '/expert', label: '我的评审任务' },
+		{ href: '/expert/offline', label: '离线评分' },
+		{ href: '/expert/print', label: '打印评分表' },
 		{ href: '/expert/meeting', label: '评审会议' }
 	],
 	observer: [

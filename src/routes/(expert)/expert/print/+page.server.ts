@@ -1,0 +1,17 @@
+import { error, redirect } from '@sveltejs/kit';
+import { requireRole } from '$lib/server/guard';
+import { getDb } from '$lib/server/db';
+import { hasCommitted } from '$lib/server/queries/reviews';
+import { expertPrint } from '$lib/server/queries/sheets';
+import type { PageServerLoad } from './$types';
+
+/** The expert's own printable score sheet (评审专家评分表): their sheets only. */
+export const load = ((event) => {
+	const user = requireRole(event, 'expert');
+	const db = getDb();
+	if (!user.expertId) redirect(303, '/login');
+	if (!hasCommitted(db, user.expertId)) redirect(303, '/expert/commitment');
+	const print = expertPrint(db, user.expertId);
+	if (!print) error(404, { message: '没有找到该专家' });
+	return { print, printedOn: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10) };
+}) satisfies PageServerLoad;

@@ -1,0 +1,146 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { eq } from 'drizzle-orm';
+import { actorOf, requireRole } from '$lib/server/guard';
+import type { Actor } from '$lib/server/audit';
+import { getDb } from '$lib/server/db';
+import { draws } from '$lib/server/db/schema';
+import { applicationRoster, assignmentBoard } from '$lib/server/queries/assignment-board';
+import {
+	AssignmentError,
+	assignByHand,
+	drawExperts,
+	publishAssignments,
+	replaceWithAlternate,
+	saveDrawSettings,
+	unassignExpert
+} from '$lib/server/services/assignment-admin';
+import { isOccupationKey } from '$lib/domain/occupations';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+/** The result of one recorded draw, for the banner after a draw (reload-safe: read from the draws table). */
+function drawResult(db: ReturnType<typeof getDb>, id: number, names: Map<string, string>) {
+	const d = db.select().from(draws).where(eq(draws.id, id)).get();
+	if (!d) return null;
+	const summary = (d.summary ?? {}) as { unfilledReasons?: { applicationId: string; missing: number; reason: string }[]; skippedBlocking?: string[] };
+	const unfilled = (summary.unfilledReasons ?? []).map((u) => ({ ...u, institutionName: names.get(u.applicationId) ?? u.applicationId }));
+	return {
+		id: d.id,
+		seed: d.seed,
+		scope: d.scope,
+		made: d.made,
+		perApplication: d.perApplication,
+		unfilled,
+		skippedBlocking: summary.skippedBlocking ?? [],
+		nothingToFill: d.made === 0 && unfilled.length === 0
+	};
+}
+
+export const load = ((event) => {
+	requireRole(event, 'office');
+	const db = getDb();
+	const q = event.url.searchParams;
+	const requested = q.get('occupation');
+	if (requested && !isOccupationKey(requested)) error(400, { message: '职业参数无效' });
+	const overview = assignmentBoard(db, null);
+	const occupation =
+		requested ?? overview.occupations.find((o) => o.drawable > o.full)?.key ?? overview.occupations.find((o) => o.applications > 0)?.key ?? 'ai';
+	const board = assignmentBoard(db, occupation);
+	const appId = q.get('app');
+	const roster = appId && board.matrix?.applications.some((a) => a.id === appId) ? applicationRoster(db, appId) : null;
+	const names = new Map(board.matrix?.applications.map((a) => [a.id, a.institutionName]) ?? []);
+	const drawId = Number(q.get('draw'));
+	return { ...board, occupation, roster, lastDraw: Number.isInteger(drawId) && drawId > 0 ? drawResult(db, drawId, names) : null };
+}) satisfies PageServerLoad;
+
+type Event = RequestEvent;
+
+function pairForm(form: FormData) {
+	return {
+		applicationId: String(form.get('applicationId') ?? ''),
+		expertId: String(form.get('expertId') ?? ''),
+		reason: String(form.get('reason') ?? ''),
+		confirm: form.get('confirm') === 'on'
+	};
+}
+
+function failed(action: string, e: AssignmentError, values: Record<string, unknown> = {}) {
+	return fail(400, { action, errors: { [e.field]: e.message }, needsConfirm: e.needsConfirm, values });
+}
+
+/** Runs one write of the page; an AssignmentError becomes a 400 naming the field. */
+async function write<T>(event: Event, action: string, run: (form: FormData, actor: Actor) => T) {
+	const user = requireRole(event, 'office');
+	const form = await event.request.formData();
+	try {
+		return { ok: true as const, result: run(form, actorOf(user)) };
+	} catch (e) {
+		if (e instanceof AssignmentError) return { ok: false as const, response: failed(action, e, pairForm(form)) };
+		throw e;
+	}
+}
+
+export const actions = {
+	settings: async (event) => {
+		const user = requireRole(event, 'office');
+		const form = await event.request.formData();
+		const values = { perApplication: String(form.get('perApplication') ?? ''), maxLoad: String(form.get('maxLoad') ?? ''), onePerUnit: form.get('onePerUnit') === 'on' };
+		try {
+			saveDrawSettings(getDb(), values, actorOf(user));
+			return { ok: '抽取设置已保存' };
+		} catch (e) {
+			if (e instanceof AssignmentError) return failed('settings', e, values);
+			throw e;
+		}
+	},
+	draw: async (event) => {
+		const user = requireRole(event, 'office');
+		const form = await event.request.formData();
+		const values = { scope: String(form.get('scope') ?? ''), seed: String(form.get('seed') ?? '') };
+		let report;
+		try {
+			report = drawExperts(getDb(), values, actorOf(user));
+		} catch (e) {
+			if (e instanceof AssignmentError) return failed('draw', e, values);
+			throw e;
+		}
+		const current = event.url.searchParams.get('occupation');
+		const occupation = report.scope !== 'all' ? report.scope : current && isOccupationKey(current) ? current : '';
+		redirect(303, `/office/assignments?${occupation ? `occupation=${occupation}&` : ''}draw=${report.drawId}`);
+	},
+	replace: async (event) => {
+		requireRole(event, 'office');
+		const r = await write(event, 'replace', (form, actor) => {
+			const v = pairForm(form);
+			return { applicationId: v.applicationId, from: v.expertId, to: replaceWithAlternate(getDb(), v, actor) };
+		});
+		return r.ok ? { replaced: r.result } : r.response;
+	},
+	assign: async (event) => {
+		requireRole(event, 'office');
+		const r = await write(event, 'assign', (form, actor) => {
+			const v = pairForm(form);
+			assignByHand(getDb(), v, actor);
+			return { applicationId: v.applicationId, expertId: v.expertId };
+		});
+		return r.ok ? { assigned: r.result } : r.response;
+	},
+	unassign: async (event) => {
+		requireRole(event, 'office');
+		const r = await write(event, 'unassign', (form, actor) => {
+			const v = pairForm(form);
+			unassignExpert(getDb(), v, actor);
+			return { applicationId: v.applicationId, expertId: v.expertId };
+		});
+		return r.ok ? { unassigned: r.result } : r.response;
+	},
+	publish: async (event) => {
+		const user = requireRole(event, 'office');
+		try {
+			const p = publishAssignments(getDb(), actorOf(user));
+			return { published: p };
+		} catch (e) {
+			if (e instanceof AssignmentError) return failed('publish', e);
+			throw e;
+		}
+	}
+} satisfies Actions;
