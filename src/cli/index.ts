@@ -16,6 +16,7 @@ import { resultsCommand } from './commands/results';
 import { memoCommand } from './commands/memo';
 import { exportXlsxCommand } from './commands/export-xlsx';
 import { assignCommand } from './commands/assign';
+import { backupCommand, restoreCommand } from './commands/backup';
 
 export const COMMANDS: Command[] = [
 	migrateCommand,
@@ -28,7 +29,9 @@ export const COMMANDS: Command[] = [
 	memoCommand,
 	exportXlsxCommand,
 	userCommand,
-	auditCommand
+	auditCommand,
+	backupCommand,
+	restoreCommand
 ];
 
 function help(io: Io) {

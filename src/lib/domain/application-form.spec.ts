@@ -7,6 +7,11 @@ import {
 	fieldId,
 	formToObject,
 	formValuesFrom,
+	formValuesFromRaw,
+	keepStoredPhones,
+	keptIdNumber,
+	maskedFields,
+	withoutMasked,
 	formYears,
 	parseDraft,
 	submissionProblems,
@@ -473,5 +478,77 @@ describe('fieldId', () => {
 	it('turns a field name into a DOM id', () => {
 		expect(fieldId('taxes[1].amount')).toBe('f-taxes-1-amount');
 		expect(fieldId('inst.uscc')).toBe('f-inst-uscc');
+	});
+});
+
+describe('formValuesFromRaw', () => {
+	it('lays the posted strings and rows over the blank form', () => {
+		const base = emptyFormValues(2023);
+		const v = formValuesFromRaw(
+			{ occupation: 'ai', inst: { name: '甲', employees: 7 }, people: [{ name: '乙', phone: '139' }, {}, { name: '丙' }], levels: ['junior'] },
+			base
+		);
+		expect(v.occupation).toBe('ai');
+		expect(v.inst.name).toBe('甲');
+		expect(v.inst.employees).toBe('');
+		expect(v.people).toEqual([
+			{ name: '乙', workUnit: '', title: '', specialty: '', fullTime: '', phone: '139' },
+			{ name: '', workUnit: '', title: '', specialty: '', fullTime: '', phone: '' },
+			{ name: '丙', workUnit: '', title: '', specialty: '', fullTime: '', phone: '' }
+		]);
+		expect(v.levels).toEqual(['junior']);
+		expect(v.taxes).toEqual(base.taxes);
+	});
+
+	it('with no levels posted, none are ticked', () => {
+		expect(formValuesFromRaw({}, { ...emptyFormValues(2023), levels: ['senior'] }).levels).toEqual([]);
+	});
+});
+
+describe('masked personal data', () => {
+	const mask = { id: (s: string) => `ID(${s.slice(-4)})`, phone: (s: string) => `P(${s.slice(-4)})` };
+
+	it('lists the fields shown masked', () => {
+		expect(maskedFields(trainingApp(), institution(), mask)).toEqual({
+			'inst.legalRepIdNumber': 'ID(1233)',
+			'lead.phone': 'P(0001)',
+			'contact.phone': 'P(1234)',
+			'people[0].phone': 'P(0002)'
+		});
+	});
+
+	it('empties them in the form values', () => {
+		const v = withoutMasked(formValuesFrom(trainingApp(), institution(), 1, 2023));
+		expect([v.inst.legalRepIdNumber, v.lead.phone, v.contact.phone, v.people[0].phone]).toEqual(['', '', '', '']);
+		expect(v.lead.name).toBe('李明');
+	});
+
+	it('keeps stored phones for empty inputs: lead and contact while the name is the same, people by name', () => {
+		const app = trainingApp();
+		app.people.push({ role: 'teacher', name: '钱芳', workUnit: null, title: null, specialty: null, fullTime: null, phone: '13600000009' });
+		const values = withoutMasked(formValuesFrom(app, institution(), 1, 2023));
+		values.contact.name = '新联系人';
+		values.people = [values.people[1], values.people[0], { ...values.people[0], name: '新教师' }];
+		const r = parseDraft('training', values);
+		if (!r.ok) throw new Error('unexpected');
+		const kept = keepStoredPhones(r.draft, app);
+		expect(kept.lead.phone).toBe('13800000001');
+		expect(kept.contact.phone).toBeNull();
+		expect(kept.people.map((p) => p?.phone)).toEqual(['13600000009', '13900000002', null]);
+	});
+
+	it('a typed phone replaces the stored one', () => {
+		const r = parseDraft('training', { lead: { name: '李明', phone: '13811112222' } });
+		if (!r.ok) throw new Error('unexpected');
+		expect(keepStoredPhones(r.draft, trainingApp()).lead.phone).toBe('13811112222');
+	});
+
+	it('keeps the stored ID number only for the same legal representative', () => {
+		const same = parseDraft('training', { inst: { legalRepName: '王强' } });
+		const other = parseDraft('training', { inst: { legalRepName: '张三' } });
+		if (!same.ok || !other.ok) throw new Error('unexpected');
+		expect(keptIdNumber(same.draft, institution())).toBe(ID);
+		expect(keptIdNumber(other.draft, institution())).toBeNull();
+		expect(keptIdNumber(same.draft, null)).toBeNull();
 	});
 });

@@ -1004,3 +1004,81 @@ export function submissionProblems(app: Application, inst: Institution, material
 	}
 	return out;
 }
+
+/**
+ * Form values from a posted (raw, nested) object laid over `base`: strings where the base has
+ * strings, rows as posted. Re-renders a refused form without JavaScript exactly as it was sent.
+ */
+export function formValuesFromRaw(raw: unknown, base: FormValues): FormValues {
+	const over = (b: unknown, r: unknown): unknown => {
+		if (typeof b === 'string') return typeof r === 'string' ? r : b;
+		if (Array.isArray(b)) {
+			if (!Array.isArray(r)) return b;
+			if (b.length > 0 && typeof b[0] === 'string') return r.filter((x) => typeof x === 'string');
+			const blank = b[0] ?? {};
+			return r.map((x) => over(Object.fromEntries(Object.keys(blank).map((k) => [k, ''])), x));
+		}
+		if (b && typeof b === 'object') {
+			const rec = (r && typeof r === 'object' ? r : {}) as Record<string, unknown>;
+			return Object.fromEntries(Object.entries(b).map(([k, v]) => [k, over(v, rec[k])]));
+		}
+		return b;
+	};
+	const out = over(base, raw) as FormValues;
+	out.levels = Array.isArray((raw as { levels?: unknown })?.levels) ? ((raw as { levels: unknown[] }).levels.filter((x) => typeof x === 'string') as string[]) : [];
+	return out;
+}
+
+/* ---------- personal data the form only shows masked ---------- */
+
+/**
+ * Fields whose stored value the page shows masked (maskIdNumber / maskPhone) and keeps when the
+ * input is left empty: the legal representative's ID number and the phone numbers.
+ */
+export function maskedFields(app: Pick<Application, 'lead' | 'contact' | 'people'>, inst: Pick<Institution, 'legalRep'>, mask: { id: (s: string) => string; phone: (s: string) => string }): FieldErrors {
+	const out: FieldErrors = {};
+	if (inst.legalRep?.idNumber) out['inst.legalRepIdNumber'] = mask.id(inst.legalRep.idNumber);
+	if (app.lead?.phone) out['lead.phone'] = mask.phone(app.lead.phone);
+	if (app.contact?.phone) out['contact.phone'] = mask.phone(app.contact.phone);
+	app.people.forEach((p, i) => {
+		if (p.phone) out[`people[${i}].phone`] = mask.phone(p.phone);
+	});
+	return out;
+}
+
+/** The form values with the masked fields emptied (the page never holds them in clear). */
+export function withoutMasked(values: FormValues): FormValues {
+	return {
+		...values,
+		inst: { ...values.inst, legalRepIdNumber: '' },
+		lead: { ...values.lead, phone: '' },
+		contact: { ...values.contact, phone: '' },
+		people: values.people.map((p) => ({ ...p, phone: '' }))
+	};
+}
+
+/**
+ * Puts back the stored phone numbers of a draft whose phone inputs were left empty: the lead's and
+ * the contact's when the name is unchanged, a listed person's by name (rows may have moved).
+ */
+export function keepStoredPhones(draft: Draft, previous: Pick<Application, 'lead' | 'contact' | 'people'> | null): Draft {
+	if (!previous) return draft;
+	const person = (now: Draft['lead'], before: Application['lead']) =>
+		now.phone === null && before?.phone && (now.name === null || now.name === before.name) ? { ...now, phone: before.phone } : now;
+	const pool = previous.people.filter((p) => p.phone);
+	const people = draft.people.map((p) => {
+		if (!p || p.phone !== null) return p;
+		const k = pool.findIndex((q) => q.name === p.name);
+		if (k < 0) return p;
+		const [hit] = pool.splice(k, 1);
+		return { ...p, phone: hit.phone };
+	});
+	return { ...draft, lead: person(draft.lead, previous.lead), contact: person(draft.contact, previous.contact), people } as Draft;
+}
+
+/** The stored ID number stands in for an empty input only while the legal representative is the same person. */
+export function keptIdNumber(draft: Draft, stored: Pick<Institution, 'legalRep'> | null): string | null {
+	const rep = stored?.legalRep;
+	if (!rep?.idNumber) return null;
+	return draft.inst.legalRepName === null || draft.inst.legalRepName === rep.name ? rep.idNumber : null;
+}

@@ -107,7 +107,17 @@ export const expertFormSchema = z.object({
 		.refine((s) => s === '' || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s), { message: '邮箱格式不正确，如 name@example.com' })
 		.transform((s) => (s === '' ? null : s))
 });
-export type ExpertFormInput = z.input<typeof expertFormSchema>;
+/** What the form (or an Excel row) gives: plain strings, checked by `expertFormSchema`. */
+export type ExpertFormInput = {
+	id?: string | null;
+	name: string;
+	workUnit: string;
+	title: string;
+	occupations: readonly string[];
+	region: string;
+	phone: string;
+	email: string;
+};
 export type ExpertFormValues = z.output<typeof expertFormSchema>;
 
 /** The Chinese name of each form field, for error messages that name the field. */

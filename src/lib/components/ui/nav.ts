@@ -25,7 +25,10 @@ export const NAV: Record<Role, NavItem[]> = {
 		{ href: '/office/users', label: '账号管理', group: '系统' },
 		{ href: '/office/audit', label: '审计日志', group: '系统' }
 	],
-	city: [{ href: '/city', label: '本地区申报' }],
+	city: [
+		{ href: '/city', label: '本地区申报' },
+		{ href: '/city/applications/new', label: '新建申报' }
+	],
 	expert: [
 		{ href: '/expert', label: '我的评审任务' },
 		{ href: '/expert/offline', label: '离线评分' },

@@ -765,7 +765,14 @@ export function parseAnnexDocx(buf: Buffer): AnnexParse {
 		throw e;
 	}
 	if (!xml) throw fileError('不是 Word 文档（.docx）：压缩包里没有 word/document.xml');
-	const doc = documentText(parseXml(xml.toString('utf8')));
+	let doc: ReturnType<typeof documentText>;
+	try {
+		doc = documentText(parseXml(xml.toString('utf8')));
+	} catch (e) {
+		// A hostile document nested deeper than the reader's recursion goes.
+		if (e instanceof RangeError) throw fileError('Word 文档的结构嵌套过深，无法读取');
+		throw e;
+	}
 	const type = detectType(doc);
 	if (!type) throw fileError('没有找到附件1（培训机构推荐表）或附件2（评价机构推荐表）的表格');
 	return readForm(doc, type);

@@ -110,8 +110,8 @@ export async function parseExpertWorkbook(buf: Buffer): Promise<{ rows: ExpertRo
 	const wb = new ExcelJS.Workbook();
 	try {
 		await wb.xlsx.load(buf as unknown as ArrayBuffer);
-	} catch (e) {
-		return { rows: [], errors: [{ row: null, column: null, message: `不是有效的 Excel 工作簿（.xlsx）：${e instanceof Error ? e.message.split('\n')[0] : String(e)}` }] };
+	} catch {
+		return { rows: [], errors: [{ row: null, column: null, message: '不是有效的 Excel 工作簿（.xlsx）：请用 Excel 或 WPS 另存为 .xlsx 格式后重新上传' }] };
 	}
 	const ws = wb.getWorksheet(EXPERT_SHEET) ?? wb.worksheets.find((w) => w.name !== EXPERT_README);
 	if (!ws) return { rows: [], errors: [{ row: null, column: null, message: `工作簿中没有“${EXPERT_SHEET}”工作表` }] };

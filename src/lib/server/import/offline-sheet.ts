@@ -390,7 +390,7 @@ export function applyOfflinePlan(db: Db, expertId: string, plan: unknown, overwr
 	try {
 		db.transaction((tx) => {
 			for (const item of items) {
-				saveSheet(tx as Db, item.applicationId, expertId, { version: item.baseVersion, points: item.points, comments: item.comments, comment: item.comment }, actor);
+				saveSheet(tx as unknown as Db, item.applicationId, expertId, { version: item.baseVersion, points: item.points, comments: item.comments, comment: item.comment }, actor);
 			}
 			audit(tx, actor, 'sheet.offline-import', 'expert', expertId, {
 				applications: items.map((i) => i.applicationId),

@@ -51,8 +51,12 @@ export function zipEntries(buf: Buffer): ZipEntry[] {
 	return entries;
 }
 
+/** No entry the workbench reads is larger than this uncompressed (a zip bomb is refused, not inflated). */
+export const MAX_ENTRY_BYTES = 64 * 1024 * 1024;
+
 /** The uncompressed bytes of one entry. */
 export function readZipEntry(buf: Buffer, entry: ZipEntry): Buffer {
+	if (entry.size > MAX_ENTRY_BYTES) throw new ZipError(`ZIP 条目 ${entry.name} 解压后超过 ${MAX_ENTRY_BYTES / 1024 / 1024} MB，文件过大`);
 	const p = entry.offset;
 	if (p + 30 > buf.length || buf.readUInt32LE(p) !== LOCAL) throw new ZipError(`ZIP 条目 ${entry.name} 已损坏`);
 	const start = p + 30 + buf.readUInt16LE(p + 26) + buf.readUInt16LE(p + 28);
@@ -62,7 +66,8 @@ export function readZipEntry(buf: Buffer, entry: ZipEntry): Buffer {
 	if (entry.method === 0) out = Buffer.from(data);
 	else if (entry.method === 8) {
 		try {
-			out = inflateRawSync(data);
+			// Never inflate past the declared size: a lying header cannot blow up memory.
+			out = inflateRawSync(data, { maxOutputLength: Math.max(1, entry.size) });
 		} catch {
 			throw new ZipError(`ZIP 条目 ${entry.name} 无法解压`);
 		}

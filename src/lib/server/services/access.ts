@@ -5,7 +5,7 @@ import type { SessionUser } from '../auth';
 import { getApplication, type ApplicationDetail } from '../queries/applications';
 import { expertRelation } from '../queries/reviews';
 import { canViewApplication, seesPersonalData } from '../../domain/permissions';
-import { maskIdNumber } from '../../domain/identifiers';
+import { maskIdNumber, maskPhone } from '../../domain/identifiers';
 
 export type VisibleApplication = ApplicationDetail & { idNumber: string };
 
@@ -27,5 +27,21 @@ export function visibleApplication(db: Db, user: SessionUser, id: string): Visib
 	const institution = seesPersonalData(principal)
 		? detail.institution
 		: { ...detail.institution, legalRep: detail.institution.legalRep ? { ...detail.institution.legalRep, idNumber: maskIdNumber(raw) } : null };
-	return { ...detail, institution, idNumber };
+	// Phones of the lead, the contact and the people listed: full for the office only.
+	if (seesPersonalData(principal)) return { ...detail, idNumber };
+	const row = { ...detail.row, leadPhone: maskPhone(detail.row.leadPhone) || null, contactPhone: maskPhone(detail.row.contactPhone) || null };
+	return { ...detail, row, app: maskApplicationPhones(detail.app), institution, idNumber };
+}
+
+type Phoned = { phone?: string | null } | null | undefined;
+const maskPerson = <T extends Phoned>(p: T): T => (p && p.phone ? { ...p, phone: maskPhone(p.phone) } : p);
+
+/** The application with every phone number masked (maskPhone). */
+export function maskApplicationPhones<T extends { lead?: Phoned; contact?: Phoned; people?: Phoned[] | null }>(app: T): T {
+	return {
+		...app,
+		lead: maskPerson(app.lead),
+		contact: maskPerson(app.contact),
+		people: app.people?.map((p) => maskPerson(p)) ?? app.people
+	};
 }

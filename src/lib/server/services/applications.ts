@@ -24,6 +24,11 @@ import {
 	draftInstitution,
 	draftWarnings,
 	formLabels,
+	formValuesFrom,
+	keepStoredPhones,
+	keptIdNumber,
+	maskedFields,
+	withoutMasked,
 	parseDraft,
 	submissionProblems,
 	type Draft,
@@ -33,7 +38,7 @@ import {
 } from '../../domain/application-form';
 import { DEFAULT_BATCH, quotaFor, type Application, type Batch, type Institution } from '../../domain/bundle';
 import { checkApplication, findingSeverity, isFindingCode, type Finding, type FindingCode } from '../../domain/formal-check';
-import { isValidUscc, maskIdNumber } from '../../domain/identifiers';
+import { ID_PROBLEM_TEXT, USCC_PROBLEM_TEXT, idNumberProblem, isValidUscc, maskIdNumber, maskPhone, usccProblem } from '../../domain/identifiers';
 import { occupationLabel } from '../../domain/occupations';
 import { canEditApplication, canViewApplication, type Principal } from '../../domain/permissions';
 import { regionLabel, regionUnit } from '../../domain/regions';
@@ -195,7 +200,7 @@ function resolveInstitution(
 			.all()
 			.filter((r) => r.id !== current?.applicationId);
 		const locked = others.some((r) => r.region !== region || (r.status !== 'draft' && r.status !== 'returned'));
-		const next = draftInstitution(draft, stored.id, stored.legalRep?.idNumber ?? null);
+		const next = draftInstitution(draft, stored.id, keptIdNumber(draft, stored));
 		if (!locked || sameInstitution(next, stored)) return { id: stored.id, stored };
 		return { id: freshInstitutionId(tx, draft.inst.uscc), stored };
 	}
@@ -239,7 +244,7 @@ export function createDraft(db: Db, user: User, type: ApplicationType, values: u
 		const { draft, occupation } = parseForSave(type, values, batch, null);
 		const inst = resolveInstitution(tx, region, draft, null);
 		const id = newId('app');
-		const institution = draftInstitution(draft, inst.id, inst.stored?.legalRep?.idNumber ?? null);
+		const institution = draftInstitution(draft, inst.id, keptIdNumber(draft, inst.stored));
 		writeInstitution(tx, institution);
 		writeApplication(tx, draftApplication(draft, type, { id, institutionId: inst.id, region, occupation }), batchRow.id, 'draft');
 		audit(tx, actorOf(user), 'application.create', 'application', id, { type, occupation, region, institutionId: inst.id });
@@ -250,7 +255,9 @@ export function createDraft(db: Db, user: User, type: ApplicationType, values: u
 function saveInTx(tx: Db, user: User, id: string, values: unknown): SaveResult & { found: Loaded } {
 	const found = loadEditable(tx, user, id);
 	const { row: batchRow, batch } = batchOf(tx);
-	const { draft, occupation } = parseForSave(found.row.type, values, batch, found.row.occupation);
+	const parsed = parseForSave(found.row.type, values, batch, found.row.occupation);
+	const draft = keepStoredPhones(parsed.draft, found.app);
+	const occupation = parsed.occupation;
 	if (draft.version !== null && draft.version !== found.row.version) {
 		throw new ApplicationError(
 			`该申报在您打开之后已被修改（第 ${draft.version} 版 → 第 ${found.row.version} 版），未保存；请刷新页面后再修改`,
@@ -260,7 +267,7 @@ function saveInTx(tx: Db, user: User, id: string, values: unknown): SaveResult &
 	}
 	const region = found.row.region;
 	const inst = resolveInstitution(tx, region, draft, { applicationId: id, institutionId: found.row.institutionId });
-	writeInstitution(tx, draftInstitution(draft, inst.id, inst.stored?.legalRep?.idNumber ?? null));
+	writeInstitution(tx, draftInstitution(draft, inst.id, keptIdNumber(draft, inst.stored)));
 	writeApplication(tx, draftApplication(draft, found.row.type, { id, institutionId: inst.id, region, occupation }, found.app), batchRow.id, found.row.status);
 	const version = tx.select({ v: s.applications.version }).from(s.applications).where(eq(s.applications.id, id)).get()!.v;
 	return { id, version, warnings: draftWarnings(draft), found };
@@ -493,7 +500,8 @@ function syncFlag(tx: Db, applicationId: string, kind: s.AttachmentKind): void {
 		.run();
 }
 
-export type Upload = { name: string; bytes: Uint8Array };
+/** An uploaded file; `size` is the size the browser declared when the bytes were not read (too large). */
+export type Upload = { name: string; bytes: Uint8Array; size?: number };
 
 /**
  * Stores a PDF, JPEG or PNG file (judged by its content, not its name; at most 10 MB) for an
@@ -507,9 +515,10 @@ export function uploadAttachment(db: Db, user: User, id: string, kind: unknown, 
 	// Permission first: a refused user learns nothing about the file.
 	db.transaction((t) => void loadEditable(t as unknown as Db, user, id));
 	const field = `attachments.${k}`;
-	if (!file || file.bytes.length === 0) throw new ApplicationError('请选择要上传的文件（文件不能为空）', { [field]: '请选择要上传的文件' });
-	if (file.bytes.length > MAX_UPLOAD_BYTES) {
-		const mb = (file.bytes.length / 1024 / 1024).toFixed(1);
+	const size = file ? Math.max(file.size ?? 0, file.bytes.length) : 0;
+	if (!file || size === 0) throw new ApplicationError('请选择要上传的文件（文件不能为空）', { [field]: '请选择要上传的文件' });
+	if (size > MAX_UPLOAD_BYTES) {
+		const mb = (size / 1024 / 1024).toFixed(1);
 		throw new ApplicationError(`文件 ${mb} MB，超过 10 MB 的上限`, { [field]: `文件 ${mb} MB，超过 10 MB 的上限` });
 	}
 	const mime = sniffMime(file.bytes);
@@ -587,18 +596,35 @@ export function cityApplication(db: Db, user: User, id: string, opts: { today?: 
 			).filter((f) => !['MISSING_ATTACHMENT', 'MISSING_RECOMMENDATION', 'NO_LEVEL', 'USCC_INVALID'].includes(f.code))
 		: [];
 	const storedId = institution.legalRep?.idNumber ?? null;
+	const maskedPerson = <T extends { phone: string | null } | null>(p: T): T => (p && p.phone ? { ...p, phone: maskPhone(p.phone) } : p);
 	return {
 		row,
-		app,
+		// Personal data leaves the server masked only (the city is not the office).
+		app: { ...app, lead: maskedPerson(app.lead), contact: maskedPerson(app.contact), people: app.people.map(maskedPerson) },
 		institution: { ...institution, legalRep: institution.legalRep ? { ...institution.legalRep, idNumber: maskIdNumber(storedId) } : null },
 		idNumber: maskIdNumber(storedId),
+		/** The form (masked fields empty) and what each masked field holds, shown as its placeholder. */
+		values: withoutMasked(formValuesFrom(app, institution, row.version, batchYear(batch))),
+		masked: maskedFields(app, institution, { id: maskIdNumber, phone: maskPhone }),
+		warnings: storedWarnings(institution, today),
 		editable,
 		batch,
+		materials,
 		attachments: listAttachments(db, id),
 		problems: editable ? submissionProblems(app, institution, materials) : [],
 		quota,
 		preview
 	};
+}
+
+/** Check-character problems of the stored codes (a draft may be saved with them). */
+function storedWarnings(inst: Institution, today: string): FieldErrors {
+	const out: FieldErrors = {};
+	const u = inst.uscc ? usccProblem(inst.uscc) : null;
+	if (u) out['inst.uscc'] = `「统一社会信用代码」${USCC_PROBLEM_TEXT[u]}`;
+	const i = inst.legalRep?.idNumber ? idNumberProblem(inst.legalRep.idNumber, today) : null;
+	if (i) out['inst.legalRepIdNumber'] = `已填写的「法定代表人身份证号」${ID_PROBLEM_TEXT[i]}，请重新输入`;
+	return out;
 }
 
 export type IntakeFinding = Finding & { overridden: { reason: string; at: string } | null };

@@ -64,7 +64,7 @@ export const drawSettingsInput = z.object({
 	),
 	onePerUnit: z.boolean()
 });
-export type DrawSettingsInput = z.input<typeof drawSettingsInput>;
+export type DrawSettingsInput = { perApplication: string | number; maxLoad: string | number | null; onePerUnit: boolean };
 
 export function saveDrawSettings(db: Db, input: DrawSettingsInput, actor: Actor): void {
 	const v = parse(drawSettingsInput, input);
@@ -86,7 +86,7 @@ export const drawInput = z.object({
 		.regex(/^[\x21-\x7e]*$/, { message: '随机种子只能使用字母、数字和英文符号' })
 		.transform((v) => (v === '' ? null : v))
 });
-export type DrawInput = z.input<typeof drawInput>;
+export type DrawInput = { scope: string; seed?: string | null };
 
 export type DrawReport = {
 	drawId: number;
@@ -137,7 +137,7 @@ function institutionNames(db: Db): Map<string, string> {
 /* ---------- one pair ---------- */
 
 export const pairInput = z.object({ applicationId: id, expertId: id, reason, confirm: z.boolean().default(false) });
-export type PairInput = z.input<typeof pairInput>;
+export type PairInput = { applicationId: string; expertId: string; reason: string; confirm?: boolean };
 
 function loadPair(db: Db, applicationId: string, expertId: string) {
 	const app = db.select().from(s.applications).where(eq(s.applications.id, applicationId)).get();

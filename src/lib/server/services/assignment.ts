@@ -83,6 +83,7 @@ export function runDraw(db: Db, opts: DrawOptions, actor: Actor): DrawOutcome {
 				maxLoad: maxLoad ?? null,
 				onePerUnit,
 				made: result.assignments.length,
+				userId: actor.userId,
 				summary: {
 					unfilled: result.unfilled.length,
 					maxLoad: result.maxLoad,

@@ -38,14 +38,14 @@ export const conflictReviewInput = z.object({
 	decision: z.enum(['confirmed', 'dismissed'], { message: '请选择确认回避或排除' }),
 	reason: reason('理由')
 });
-export type ConflictReviewInput = z.input<typeof conflictReviewInput>;
+export type ConflictReviewInput = { applicationId: string; expertId: string; code: string; decision: string; reason: string };
 
 export const declarationInput = z.object({
 	applicationId: id,
 	ground: z.enum(DECLARATION_GROUND_KEYS, { message: '请选择回避情形' }),
 	reason: reason('回避说明')
 });
-export type DeclarationInput = z.input<typeof declarationInput>;
+export type DeclarationInput = { applicationId: string; ground: string; reason: string };
 
 function firstIssue(error: z.ZodError): ConflictError {
 	const i = error.issues[0];

@@ -287,8 +287,8 @@ export function readExpertForm(form: FormData): ExpertFormInput {
 		name: str('name'),
 		workUnit: str('workUnit'),
 		title: str('title'),
-		occupations: form.getAll('occupations').filter((v): v is string => typeof v === 'string') as ExpertFormInput['occupations'],
-		region: str('region') as ExpertFormInput['region'],
+		occupations: form.getAll('occupations').filter((v): v is string => typeof v === 'string'),
+		region: str('region'),
 		phone: str('phone'),
 		email: str('email')
 	};

@@ -189,7 +189,7 @@ export function updateRubric(db: Db, rubricId: string, input: CriterionInput[], 
 	return db.transaction((tx) => {
 		const row = tx.select().from(s.rubrics).where(eq(s.rubrics.id, rubricId)).get();
 		if (!row) throw new RubricError(404, '没有找到该评分细则');
-		if (isRubricFrozen(tx as Db, rubricId)) {
+		if (isRubricFrozen(tx as unknown as Db, rubricId)) {
 			throw new RubricError(409, '该评分细则已有提交的评分表，已冻结，不能修改；请新建版本');
 		}
 		const latest = tx
@@ -199,7 +199,7 @@ export function updateRubric(db: Db, rubricId: string, input: CriterionInput[], 
 			.orderBy(desc(s.rubrics.version), desc(sql`rowid`))
 			.get();
 		if (latest?.id !== rubricId) throw new RubricError(409, '只能修改当前版本的评分细则');
-		const before = rubricById(tx as Db, rubricId)!;
+		const before = rubricById(tx as unknown as Db, rubricId)!;
 		if (same(before.criteria, criteria)) return { rubric: before, changed: false, draftsTouched: 0 };
 
 		tx.delete(s.criteria).where(eq(s.criteria.rubricId, rubricId)).run();
@@ -229,7 +229,7 @@ export function updateRubric(db: Db, rubricId: string, input: CriterionInput[], 
 			removed,
 			draftsTouched
 		});
-		return { rubric: rubricById(tx as Db, rubricId)!, changed: true, draftsTouched };
+		return { rubric: rubricById(tx as unknown as Db, rubricId)!, changed: true, draftsTouched };
 	});
 }
 
@@ -257,14 +257,14 @@ export function createRubricVersion(db: Db, type: RubricType, actor: Actor): Rub
 			.orderBy(desc(s.rubrics.version), desc(sql`rowid`))
 			.get();
 		if (latest?.id !== row.id) throw new RubricError(409, '评分细则已有更新的版本，请刷新页面');
-		if (!isRubricFrozen(tx as Db, row.id)) throw new RubricError(409, '当前版本尚未冻结，可以直接修改，无需新建版本');
+		if (!isRubricFrozen(tx as unknown as Db, row.id)) throw new RubricError(409, '当前版本尚未冻结，可以直接修改，无需新建版本');
 		const version = row.version + 1;
 		const id = nextRubricId(row.id, version, (x) => !!tx.select({ id: s.rubrics.id }).from(s.rubrics).where(eq(s.rubrics.id, x)).get());
 		tx.insert(s.rubrics).values({ id, batchId: row.batchId, type, version }).run();
 		const crit = tx.select().from(s.criteria).where(eq(s.criteria.rubricId, row.id)).orderBy(asc(s.criteria.position)).all();
 		for (const c of crit) tx.insert(s.criteria).values({ ...c, rubricId: id }).run();
 		audit(tx, actor, 'rubric.version', 'rubric', id, { type, from: row.id, version });
-		return rubricById(tx as Db, id)!;
+		return rubricById(tx as unknown as Db, id)!;
 	});
 }
 
@@ -286,7 +286,7 @@ export function parseDeadline(value: string | null | undefined): string | null {
 export function setScoringDeadline(db: Db, value: string | null, actor: Actor): string | null {
 	const deadline = parseDeadline(value);
 	db.transaction((tx) => {
-		const batch = loadBatchRow(tx as Db);
+		const batch = loadBatchRow(tx as unknown as Db);
 		if (!batch) throw new RubricError(409, '尚未建立评审批次');
 		if ((batch.scoringDeadline ?? null) === deadline) return;
 		tx.update(s.batches).set({ scoringDeadline: deadline }).where(eq(s.batches.id, batch.id)).run();

@@ -34,7 +34,7 @@ export const actions = {
 			return fail(400, { errors, username: values.username });
 		}
 		const res = await login(getDb(), parsed.data.username, parsed.data.password, getClientAddress());
-		if (!res.ok) return fail(400, { errors: { form: res.message }, username: values.username });
+		if (!res.ok) return fail(400, { errors: { form: res.message } as Record<string, string>, username: values.username });
 		cookies.set(SESSION_COOKIE, res.token, {
 			path: '/',
 			httpOnly: true,

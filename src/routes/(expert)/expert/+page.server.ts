@@ -1,9 +1,10 @@
-import { redirect } from '@sveltejs/kit';
-import { requireRole } from '$lib/server/guard';
+import { fail, redirect } from '@sveltejs/kit';
+import { actorOf, requireRole } from '$lib/server/guard';
 import { getDb } from '$lib/server/db';
 import { expertTasks, hasCommitted, type ExpertTask } from '$lib/server/queries/reviews';
 import { loadBatchRow } from '$lib/server/queries/bundle';
-import type { PageServerLoad } from './$types';
+import { ConflictError, declareConflict } from '$lib/server/services/conflict-review';
+import type { Actions, PageServerLoad } from './$types';
 
 /** Whole days from today (Beijing time) to the deadline: 0 on the day itself, negative after it. */
 function daysUntil(deadline: string | null, now = new Date()): number | null {
@@ -37,3 +38,26 @@ export const load = ((event) => {
 		daysLeft: daysUntil(deadline)
 	};
 }) satisfies PageServerLoad;
+
+export const actions = {
+	/** The expert declares a conflict with one application of the list (ground + reason); it leaves the list at once. */
+	declare: async (event) => {
+		const user = requireRole(event, 'expert');
+		if (!user.expertId) return fail(403, { declare: { applicationId: '', ground: '', reason: '', errors: { applicationId: '该账号未绑定专家' } as Record<string, string> } });
+		const form = await event.request.formData();
+		const input = {
+			applicationId: String(form.get('applicationId') ?? ''),
+			ground: String(form.get('ground') ?? ''),
+			reason: String(form.get('reason') ?? '')
+		};
+		try {
+			const r = declareConflict(getDb(), user.expertId, input, actorOf(user));
+			return { declared: r };
+		} catch (e) {
+			if (e instanceof ConflictError) {
+				return fail(e.status, { declare: { applicationId: input.applicationId, ground: input.ground, reason: input.reason, errors: { [e.field]: e.message } as Record<string, string> } });
+			}
+			throw e;
+		}
+	}
+} satisfies Actions;

@@ -42,7 +42,7 @@ export const actions = {
 			applicationId: String(form.get('applicationId') ?? ''),
 			expertId: String(form.get('expertId') ?? ''),
 			code: String(form.get('code') ?? ''),
-			decision: String(form.get('decision') ?? '') as 'confirmed' | 'dismissed',
+			decision: String(form.get('decision') ?? ''),
 			reason: String(form.get('reason') ?? '')
 		};
 		const key = `${input.applicationId}|${input.expertId}|${input.code}`;

@@ -1,0 +1,18 @@
+/**
+ * The audit log download for the office and the observer (`…/audit/export?format=csv|xlsx&action=`).
+ * The download itself is recorded in the log (who took a copy, in which format, how many entries).
+ */
+import { error } from '@sveltejs/kit';
+import type { Db } from '../db';
+import { audit, type Actor } from '../audit';
+import { auditDownload, type AuditExportFormat } from '../export/audit';
+
+export async function auditExportResponse(db: Db, url: URL, actor: Actor): Promise<Response> {
+	const format = url.searchParams.get('format') ?? 'csv';
+	if (format !== 'csv' && format !== 'xlsx') error(400, { message: '参数 format 应为 csv 或 xlsx' });
+	const action = url.searchParams.get('action') || null;
+	if (action && (action.length > 60 || !/^[\w.-]+$/.test(action))) error(400, { message: '参数 action 格式不正确' });
+	const file = await auditDownload(db, format as AuditExportFormat, action);
+	db.transaction((tx) => audit(tx, actor, 'audit.export', 'audit', null, { format, action, entries: file.rows }));
+	return new Response(new Uint8Array(file.body), { headers: file.headers });
+}

@@ -1,0 +1,35 @@
+/**
+ * Serves one uploaded file to a user who may see its application (404 otherwise, as for the
+ * application itself): inline with its sniffed, safe Content-Type so PDFs and images preview in
+ * the browser, `?download=1` as an attachment.
+ */
+import fs from 'node:fs';
+import { error } from '@sveltejs/kit';
+import { requireUser } from '$lib/server/guard';
+import { getDb } from '$lib/server/db';
+import { visibleApplication } from '$lib/server/services/access';
+import { attachmentFile } from '$lib/server/services/applications';
+import { contentDisposition, isAllowedMime } from '$lib/server/files';
+import type { RequestHandler } from './$types';
+
+export const GET: RequestHandler = (event) => {
+	const user = requireUser(event);
+	const db = getDb();
+	const found = attachmentFile(db, event.params.id);
+	if (!found) error(404, { message: '没有找到该附件' });
+	// Throws 404 when the user may not see the application the file belongs to.
+	visibleApplication(db, user, found.row.applicationId);
+	const mime = isAllowedMime(found.row.mime) ? found.row.mime : 'application/octet-stream';
+	const download = event.url.searchParams.get('download') === '1';
+	const body = fs.readFileSync(found.path);
+	return new Response(body, {
+		headers: {
+			'Content-Type': mime,
+			'Content-Length': String(body.length),
+			'Content-Disposition': contentDisposition(download || mime === 'application/octet-stream' ? 'attachment' : 'inline', found.row.filename),
+			'X-Content-Type-Options': 'nosniff',
+			'Cache-Control': 'private, no-store',
+			ETag: `"${found.row.sha256}"`
+		}
+	});
+};

@@ -1,0 +1,156 @@
+/**
+ * The authorization matrix: every page, form action and endpoint of src/routes × every role
+ * (anonymous, office, the city of the application's region, a city of another region, the expert
+ * assigned, an expert not assigned, an expert assigned but with a declared conflict, the
+ * observer), against the built server. The expectation comes from the route group and the object:
+ * a route added without a guard fails here. A denied request must write nothing; pages of roles
+ * other than the office must not carry a full ID number (nor phone, except the city's own forms).
+ */
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freshDb, removeDb, startServer, withDb, type Server } from './harness';
+import { discoverRoutes, urlOf, type Route } from './routes';
+import { COLUMNS, expected, makeWorld, paramsFor, type Column, type World } from './world';
+import { get, postAction, request, type Answer } from './http';
+import { fingerprint } from '../support/hostile';
+import { maskIdNumber, maskPhone } from '../../src/lib/domain/identifiers';
+import { DEMO_PASSWORDS } from '../../src/lib/server/demo/seed';
+
+const routes = discoverRoutes();
+let server: Server;
+let dbFile: string;
+let world: World;
+let look: Database.Database;
+
+beforeAll(async () => {
+	dbFile = freshDb(inject('templateDb'), 'authz');
+	world = withDb(dbFile, makeWorld);
+	server = await startServer({ db: dbFile });
+	look = new Database(dbFile, { readonly: true });
+});
+
+afterAll(async () => {
+	look?.close();
+	await server?.stop();
+	removeDb(dbFile);
+});
+
+type Kind = { type: 'page' } | { type: 'action'; name: string } | { type: 'method'; name: string };
+
+function send(kind: Kind, url: string, cookie: string | null): Promise<Answer> {
+	if (kind.type === 'page') return get(server.base, url, cookie);
+	if (kind.type === 'action') return postAction(server.base, url, kind.name, cookie);
+	return request(server.base, kind.name, url, { cookie, headers: { 'content-type': 'application/json' }, body: kind.name === 'GET' ? null : '{}' });
+}
+
+/** Personal data a column must not receive. */
+function forbiddenData(column: Column): string[] {
+	if (column === 'office' || column === 'anonymous') return [];
+	// The city of X's region fills in its applications' phones itself; ID numbers stay masked for it too.
+	return column === 'city' ? world.idNumbers : [...world.idNumbers, ...world.phones];
+}
+
+async function matrix(route: Route, kind: Kind) {
+	const { values, scope } = paramsFor(look, route, world);
+	const url = urlOf(route, values);
+	const problems: string[] = [];
+	const cells = COLUMNS.map((column) => ({ column, want: expected(route, scope, column) }));
+	// Public routes: no guard to check; they must answer without a server error.
+	if (route.group === 'public') {
+		for (const { column } of cells) {
+			const a = await send(kind, url, world.cookies[column]);
+			if (a.verdict === 'server-error') problems.push(`${column}: ${a.status}`);
+		}
+		expect(problems).toEqual([]);
+		return;
+	}
+	const denied = cells.filter((c) => c.want !== 'allowed');
+	const allowed = cells.filter((c) => c.want === 'allowed');
+	const before = fingerprint(look);
+	for (const { column, want } of denied) {
+		const a = await send(kind, url, world.cookies[column]);
+		if (a.verdict !== want) problems.push(`${column}: 应为 ${want}，实为 ${a.verdict}（HTTP ${a.status}${a.action ? ' ' + JSON.stringify(a.action).slice(0, 120) : ''}）`);
+	}
+	if (fingerprint(look) !== before) problems.push('被拒绝的请求写入了数据库');
+	for (const { column } of allowed) {
+		const a = await send(kind, url, world.cookies[column]);
+		const ok = kind.type === 'page' && scope !== 'unknown' ? ['allowed'] : ['allowed', 'not-found'];
+		if (!ok.includes(a.verdict)) problems.push(`${column}: 应允许，实为 ${a.verdict}（HTTP ${a.status}${a.location ? ' → ' + a.location : ''}${a.action ? ' ' + JSON.stringify(a.action).slice(0, 160) : ''}）`);
+		for (const secret of forbiddenData(column)) {
+			if (a.body.includes(secret)) problems.push(`${column}: 页面含有完整的个人信息 ${maskIdNumber(secret)}`);
+		}
+		if (['city-other', 'expert-unassigned', 'expert-conflict'].includes(column) && new RegExp(`/applications/${world.app.id}["/?#]`).test(a.body)) {
+			problems.push(`${column}: 页面列出了无权查看的申报 ${world.app.id}`);
+		}
+	}
+	expect(problems, `${kind.type === 'page' ? 'GET' : kind.name} ${url}`).toEqual([]);
+}
+
+describe('authorization matrix', () => {
+	it('reads the route tree', () => {
+		const ids = routes.map((r) => r.id);
+		expect(ids).toContain('(office)/office/applications/[id]');
+		expect(ids).toContain('(expert)/expert/applications/[id]/sheet');
+		expect(routes.find((r) => r.id === '(office)/office/users')?.actions.length).toBeGreaterThan(0);
+		expect(routes.filter((r) => r.group === 'signed-in').map((r) => r.id)).toContain('account/password');
+		expect(routes.length).toBeGreaterThan(25);
+	});
+
+	for (const route of routes) {
+		describe(route.id || '/', () => {
+			if (route.page || route.methods.includes('GET')) it('GET × every role', () => matrix(route, { type: 'page' }));
+			if (route.group !== 'public') {
+				for (const name of route.actions) it(`action ${name} × every role`, () => matrix(route, { type: 'action', name }));
+				for (const name of route.methods.filter((m) => m !== 'GET' && m !== 'fallback')) it(`${name} × every role`, () => matrix(route, { type: 'method', name }));
+			}
+		});
+	}
+});
+
+describe('personal data', () => {
+	it('the office sees the full ID number and phones; every other role a masked one', async () => {
+		const detail = look
+			.prepare('SELECT i.legal_rep_id_number AS id, a.lead_phone AS phone FROM applications a JOIN institutions i ON i.id = a.institution_id WHERE a.id = ?')
+			.get(world.app.id) as { id: string; phone: string };
+		expect(detail.id).toMatch(/^\d{17}[\dX]$/);
+		const office = await get(server.base, `/office/applications/${world.app.id}`, world.cookies.office);
+		expect(office.body).toContain(detail.id);
+		if (detail.phone) expect(office.body).toContain(detail.phone);
+		for (const [column, path] of [
+			['city', `/city/applications/${world.app.id}`],
+			['expert', `/expert/applications/${world.app.id}`]
+		] as const) {
+			const page = await get(server.base, path, world.cookies[column]);
+			expect(page.status, column).toBe(200);
+			expect(page.body, column).not.toContain(detail.id);
+			expect(page.body, column).toContain(maskIdNumber(detail.id));
+			if (detail.phone && column === 'expert') {
+				expect(page.body).not.toContain(detail.phone);
+				expect(page.body).toContain(maskPhone(detail.phone));
+			}
+		}
+	});
+
+	it('after a scripted session nothing personal is in the audit log or the server output', async () => {
+		// Sign in through the real form as every role, and fail a few times with personal data typed in.
+		for (const [username, password] of [
+			['office', DEMO_PASSWORDS.office],
+			[world.users.city, DEMO_PASSWORDS.city],
+			[world.users.expert, DEMO_PASSWORDS.expert],
+			['observer', DEMO_PASSWORDS.observer],
+			[world.phones[0], world.idNumbers[0]],
+			['office', world.idNumbers[0]]
+		]) {
+			const body = new URLSearchParams({ username, password });
+			const a = await request(server.base, 'POST', '/login', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+			expect(a.status).toBeLessThan(500);
+		}
+		const audit = (look.prepare('SELECT actor, action, entity, entity_id, detail FROM audit_log').raw().all() as unknown[][]).map((r) => r.join(' ')).join('\n');
+		expect(audit).toMatch(/user\.login/);
+		const output = server.output();
+		for (const secret of [...world.idNumbers, ...world.phones]) {
+			expect(audit.includes(secret), `审计日志含有 ${maskPhone(secret)}`).toBe(false);
+			expect(output.includes(secret), `服务器输出含有 ${maskPhone(secret)}`).toBe(false);
+		}
+	});
+});
