@@ -16,7 +16,10 @@ import { expertRelation, expertTasks } from '../../src/lib/server/queries/review
 import { applicationRoster, assignmentBoard } from '../../src/lib/server/queries/assignment-board';
 import { importBundle } from '../../src/lib/server/services/bundle-import';
 import { SYSTEM_ACTOR } from '../../src/lib/server/audit';
-import { OFFICE, assigned, auditActions, commit, lastAudit, world } from './draw-world';
+import { OFFICE, assigned, auditActions, commit, lastAudit, world, worldBundle } from './draw-world';
+import { cli, tempDir, writeJson } from './helpers';
+import { openDatabase } from '../../src/lib/server/db';
+import path from 'node:path';
 
 function error(fn: () => unknown): AssignmentError {
 	try {
@@ -266,5 +269,24 @@ describe('the board', () => {
 		const b = applicationRoster(db, 'app-b')!;
 		expect(b.eligible.find((e) => e.id === 'e2')!.conflict).toMatchObject({ code: 'SHARED_UNIT_WITH_STAFF', hard: false });
 		expect(applicationRoster(db, 'nope')).toBeNull();
+	});
+});
+
+describe('cli assign --publish', () => {
+	it('publishes the roster after the draw, audited; without the flag nothing is published', async () => {
+		const dir = tempDir();
+		const file = path.join(dir, 'w.db');
+		expect((await cli(file, 'import', writeJson(dir, 'w.json', worldBundle()))).code).toBe(0);
+		expect((await cli(file, 'assign', '--per-application', '3', '--seed', 's', '--occupation', 'ic')).code).toBe(0);
+		let db = openDatabase(file);
+		expect(db.select().from(s.batches).get()!.assignmentsPublishedAt).toBeNull();
+		db.$client.close();
+		const r = await cli(file, 'assign', '--per-application', '3', '--seed', 's', '--publish');
+		expect(r.code).toBe(0);
+		db = openDatabase(file);
+		expect(db.select().from(s.batches).get()!.assignmentsPublishedAt).not.toBeNull();
+		expect(unpublishedCount(db)).toBe(0);
+		expect(auditActions(db).filter((a) => a.startsWith('assignment.'))).toEqual(['assignment.draw', 'assignment.draw', 'assignment.publish']);
+		db.$client.close();
 	});
 });

@@ -3,14 +3,15 @@ import { CliError, optionInt, optionString, parseArgs } from '../args';
 import { printJson } from '../io';
 import { CLI_ACTOR } from '../../lib/server/audit';
 import { runDraw } from '../../lib/server/services/assignment';
+import { AssignmentError, publishAssignments } from '../../lib/server/services/assignment-admin';
 import { isOccupationKey } from '../../lib/domain/occupations';
 
 export const assignCommand: Command = {
 	name: 'assign',
 	summary: '抽取评审专家：为每项不足 N 人的申报补足专家（负载均衡，可复现）',
-	usage: 'assign [--per-application N] [--seed S] [--occupation KEY] [--json]',
+	usage: 'assign [--per-application N] [--seed S] [--occupation KEY] [--publish] [--json]',
 	run(argv, { db, io }) {
-		const args = parseArgs(argv, { flags: ['json'], values: ['per-application', 'seed', 'occupation'] });
+		const args = parseArgs(argv, { flags: ['json', 'publish'], values: ['per-application', 'seed', 'occupation'] });
 		if (args.positional.length) throw new CliError(`多余的参数 "${args.positional[0]}"`);
 		const perApplication = optionInt(args, 'per-application', 1, 50);
 		const seed = optionString(args, 'seed');
@@ -18,6 +19,15 @@ export const assignCommand: Command = {
 		const occupation = optionString(args, 'occupation');
 		if (occupation !== undefined && !isOccupationKey(occupation)) throw new CliError(`--occupation 不是有效的职业键 "${occupation}"`);
 		const r = runDraw(db, { perApplication, seed, occupation: occupation ?? null }, CLI_ACTOR);
+		// --publish: make the roster (this draw included) visible to the experts, as the office's publish button does.
+		if (args.options.has('publish')) {
+			try {
+				publishAssignments(db, CLI_ACTOR);
+			} catch (e) {
+				if (!(e instanceof AssignmentError)) throw e;
+				io.err(`未发布：${e.message}`);
+			}
+		}
 		if (args.options.has('json')) {
 			printJson(io, {
 				assignments: r.assignments.map((a) => ({ applicationId: a.applicationId, expertId: a.expertId })),

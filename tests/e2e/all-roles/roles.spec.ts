@@ -83,7 +83,7 @@ test('an expert signs the commitment, sees only own assignments, and cannot open
 	// The office draws experts for the applications left undrawn in the demo (虚拟现实, 集成电路, …);
 	// the 集成电路 experts had no work before and have not signed the commitment yet.
 	const drawn = JSON.parse(
-		execFileSync('npx', ['tsx', 'src/cli/index.ts', '--db', E2E_DB, 'assign', '--seed', 'e2e', '--json'], { encoding: 'utf8' })
+		execFileSync('npx', ['tsx', 'src/cli/index.ts', '--db', E2E_DB, 'assign', '--seed', 'e2e', '--publish', '--json'], { encoding: 'utf8' })
 	);
 	expect(drawn.assignments.length).toBeGreaterThan(0);
 	const [fresh] = query<{ id: string }>(

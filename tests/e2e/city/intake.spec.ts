@@ -130,7 +130,7 @@ async function draftWithMaterials(page: Page, o: Parameters<typeof fillTraining>
 	await open(page, '/city/applications/new?type=training');
 	await fillTraining(page, o);
 	await page.getByRole('button', { name: '保存草稿' }).click();
-	await page.waitForURL(/\/city\/applications\/app-[0-9a-f]+\?created=1/);
+	await page.waitForURL(/\/city\/applications\/app-[0-9a-f]+\?created=1/, { timeout: 15_000 });
 	await page.locator('body[data-hydrated="1"]').waitFor({ state: 'attached' });
 	await expect(page.getByRole('status')).toContainText('已保存为草稿');
 	await attachMaterials(page);
@@ -155,7 +155,7 @@ test('鞍山: a complete Annex 1 with materials is recommended; the third in one
 
 	// Checks as one types: the credit code, the ID number, the counters, the computed totals.
 	const code = page.getByLabel('统一社会信用代码', { exact: true });
-	await code.fill(uscc('210300', 1).slice(0, 17) + 'X');
+	await code.fill(uscc('210300', 1).slice(0, 17) + 'I');
 	await expect(page.getByText('「统一社会信用代码」含有不允许的字符')).toBeVisible();
 	await code.fill(uscc('210300', 1));
 	await expect(page.getByText('✓ 校验通过（GB 32100—2015）')).toBeVisible();

@@ -62,7 +62,9 @@ const LABEL_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: {
 const INPUT_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFF8DC' } };
 const FONT = '宋体';
 
-const fmt = (x: number) => (Number.isInteger(x) ? String(x) : String(x));
+const fmt = (x: number) => String(x);
+/** A whole number of points below the maximum, for the "如 8 或 8.5" hint of a criterion. */
+const example = (max: number) => Math.max(0, Math.floor(max * 0.8) - 1);
 const text = (v: string | null | undefined) => escapeCellText(v ?? '');
 
 /** Rough number of wrapped lines of a CJK text in a column of `width` characters. */
@@ -189,7 +191,7 @@ function addApplicationSheet(wb: ExcelJS.Workbook, name: string, t: Task, expert
 				formulae: [0, c.maxPoints],
 				showInputMessage: true,
 				promptTitle: `${c.name}（满分 ${fmt(c.maxPoints)} 分）`.slice(0, 32),
-				prompt: `0–${fmt(c.maxPoints)} 分，0.5 分一档（如 12 或 12.5）`,
+				prompt: `0–${fmt(c.maxPoints)} 分，0.5 分一档（如 ${example(c.maxPoints)} 或 ${example(c.maxPoints)}.5）`,
 				showErrorMessage: true,
 				errorStyle: 'stop',
 				errorTitle: '得分超出范围',

@@ -77,7 +77,7 @@ export function readPointsCell(v: Cell): ReadPoints {
 
 /** The problem with points against a maximum, in the words of the upload page; null when fine. */
 export function pointsCellProblem(value: number, max: number): string | null {
-	const m = Number.isInteger(max) ? String(max) : String(max);
+	const m = String(max);
 	if (value < 0) return '得分不能为负数';
 	if (value > max) return `超过满分 ${m} 分`;
 	if (!isHalfStep(value)) return '得分须为 0.5 的整数倍（如 12 或 12.5）';
