@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every test: unit and integration (vitest), then the browser journeys (Playwright in Debian's Chromium).
+# Every test: unit and integration (vitest), the built server's tests (vitest), then the browser journeys (Playwright in Debian's Chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,4 +13,6 @@ fi
 npx svelte-kit sync >/dev/null
 npx vitest run
 npx vite build --logLevel warn
+# Against the built server: the authorization matrix, security headers, hostile form input, kill -9 durability.
+npx vitest run -c vitest.server.config.ts
 npx playwright test

@@ -507,13 +507,13 @@ export type Upload = { name: string; bytes: Uint8Array; size?: number };
  * Stores a PDF, JPEG or PNG file (judged by its content, not its name; at most 10 MB) for an
  * application the user may edit.
  */
-export function uploadAttachment(db: Db, user: User, id: string, kind: unknown, file: Upload, opts: { dir?: string } = {}): AttachmentRow {
+export function uploadAttachment(db: Db, user: User, id: string, kind: unknown, file: Upload | null, opts: { dir?: string } = {}): AttachmentRow {
+	// Permission first: a refused user learns nothing about the file or the form.
+	db.transaction((t) => void loadEditable(t as unknown as Db, user, id));
 	if (typeof kind !== 'string' || !(s.ATTACHMENT_KINDS as readonly string[]).includes(kind)) {
 		throw new ApplicationError('请选择材料类别', { kind: '请选择材料类别' });
 	}
 	const k = kind as s.AttachmentKind;
-	// Permission first: a refused user learns nothing about the file.
-	db.transaction((t) => void loadEditable(t as unknown as Db, user, id));
 	const field = `attachments.${k}`;
 	const size = file ? Math.max(file.size ?? 0, file.bytes.length) : 0;
 	if (!file || size === 0) throw new ApplicationError('请选择要上传的文件（文件不能为空）', { [field]: '请选择要上传的文件' });

@@ -87,8 +87,6 @@ export const actions = {
 		const form = await event.request.formData();
 		const kind = form.get('kind');
 		const file = await uploadedFile(form);
-		const field = `attachments.${typeof kind === 'string' ? kind : ''}`;
-		if (!file) return fail(400, { message: '请先选择要上传的文件', errors: { [field]: '请先选择要上传的文件' } });
 		try {
 			const row = uploadAttachment(getDb(), user, event.params.id, kind, file);
 			return { uploaded: row.filename };
