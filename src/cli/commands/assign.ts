@@ -5,6 +5,7 @@ import { CLI_ACTOR } from '../../lib/server/audit';
 import { runDraw } from '../../lib/server/services/assignment';
 import { AssignmentError, publishAssignments } from '../../lib/server/services/assignment-admin';
 import { isOccupationKey } from '../../lib/domain/occupations';
+import { loadBatchRow } from '../../lib/server/queries/bundle';
 
 export const assignCommand: Command = {
 	name: 'assign',
@@ -18,6 +19,13 @@ export const assignCommand: Command = {
 		if (seed !== undefined && (seed.length === 0 || seed.length > 100)) throw new CliError('--seed 应为 1–100 个字符');
 		const occupation = optionString(args, 'occupation');
 		if (occupation !== undefined && !isOccupationKey(occupation)) throw new CliError(`--occupation 不是有效的职业键 "${occupation}"`);
+		// No batch yet means no application either (every application belongs to the batch): nothing
+		// to draw, which is a success with empty lists rather than an error.
+		if (!loadBatchRow(db)) {
+			if (args.options.has('json')) printJson(io, { assignments: [], unfilled: [] });
+			else io.out('尚未建立评审批次，没有需要抽取专家的申报');
+			return 0;
+		}
 		const r = runDraw(db, { perApplication, seed, occupation: occupation ?? null }, CLI_ACTOR);
 		// --publish: make the roster (this draw included) visible to the experts, as the office's publish button does.
 		if (args.options.has('publish')) {

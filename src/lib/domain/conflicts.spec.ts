@@ -337,17 +337,24 @@ describe('detectPair: DECLARED', () => {
 });
 
 describe('detectPair: SHARED_UNIT_WITH_STAFF', () => {
-	it('is a soft finding when a listed person other than the expert works in the expert’s unit', () => {
-		const app = application({ people: [person({ name: '王五', workUnit: '沈阳工业大学（理学院）' })] });
+	it('is a soft finding when a listed person other than the expert works in the expert’s unit (equal after normalization)', () => {
+		const app = application({ people: [person({ name: '王五', workUnit: ' 沈阳 工业大学。' })] });
 		expect(detectPair(expert(), app, institution())).toEqual([
 			{
 				expertId: 'exp-1',
 				applicationId: 'app-1',
 				code: 'SHARED_UNIT_WITH_STAFF',
 				hard: false,
-				matched: '专家单位“沈阳工业大学”与培训教师“王五”（沈阳工业大学（理学院））的单位一致'
+				matched: '专家单位“沈阳工业大学”与培训教师“王五”（沈阳 工业大学。）的单位一致'
 			}
 		]);
+	});
+
+	it('needs equal units: a department of the expert’s unit, or the other way round, is not the same unit here', () => {
+		const department = application({ people: [person({ name: '王五', workUnit: '沈阳工业大学（理学院）' })] });
+		expect(detectPair(expert(), department, institution())).toEqual([]);
+		const whole = application({ people: [person({ name: '王五', workUnit: '沈阳工业大学' })] });
+		expect(detectPair(expert({ workUnit: '沈阳工业大学理学院' }), whole, institution())).toEqual([]);
 	});
 
 	it('gives one finding for several colleagues, naming three and the count', () => {
@@ -379,7 +386,7 @@ describe('detectPair: several rules at once', () => {
 	it('returns one finding per rule, in table order', () => {
 		const app = application({
 			lead: { name: '李四', title: null, phone: '13900000001', email: null },
-			people: [person({ name: '李四', workUnit: '东北大学', phone: null }), person({ name: '王五', workUnit: '东北大学' })]
+			people: [person({ name: '李四', workUnit: '东北大学', phone: null }), person({ name: '王五', workUnit: '东北大学软件学院' })]
 		});
 		const found = detectPair(expert({ workUnit: '东北大学软件学院' }), app, institution({ name: '东北大学' }), [
 			{ applicationId: 'app-1', expertId: 'exp-1', reason: '曾为该校兼职' },

@@ -344,11 +344,14 @@ function evaluatePair(
 	const reasons = unique(declared.map((r) => r.trim()).filter((r) => r !== ''));
 	if (declared.length) out.push(conflict(pe, pa, 'DECLARED', reasons.length ? reasons.join('；') : '专家声明回避'));
 
-	// SHARED_UNIT_WITH_STAFF: a listed person other than the expert works in the expert's unit.
+	// SHARED_UNIT_WITH_STAFF: a listed person other than the expert works in the expert's unit. The
+	// table says "equals": the normalized units are the same, not one inside the other (containment
+	// is for SAME_UNIT and for recognising the expert in the list).
 	const shared: string[] = [];
 	for (const i of unitRows) {
 		if (self.has(i)) continue;
 		const p = pa.people[i];
+		if (p.unit !== pe.unit) continue;
 		shared.push(`${roleLabel(p.row.role)}${quote(p.row.name)}（${(p.row.workUnit ?? '').trim()}）`);
 	}
 	const staff = unique(shared);
