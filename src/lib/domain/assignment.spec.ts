@@ -605,7 +605,7 @@ describe('assignExperts with detected conflicts', () => {
 			certificateCategory: null,
 			venues: [],
 			team: null,
-			people: [person('李四', '沈阳工业大学'), person('王五', '东北大学')],
+			people: [person('李四', '沈阳工业大学'), person('王五', '东北大学（软件学院）')],
 			planned: null,
 			fees: null,
 			attachments: null,

@@ -167,7 +167,7 @@ describe('cutStability', () => {
 		expect([q.pAboveCut, q.bootstrapShare, q.leaveOneOutChanges, q.unstable]).toEqual([0, 0, false, false]);
 	});
 
-	it('a province of 600 applications (7 sheets each, 200 bootstrap replicates) in well under a second', () => {
+	it('a province of 600 applications (7 sheets each, 200 bootstrap replicates) gives every group with unstable marks (timing: npm run bench)', () => {
 		let s = 7;
 		const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
 		const occupations = ['ai', 'iot', 'bigdata', 'cloud', 'smart-manufacturing', 'industrial-internet', 'vr', 'blockchain', 'ic', 'digital-management'];
@@ -197,13 +197,9 @@ describe('cutStability', () => {
 			decisions: []
 		};
 		for (const method of ['trimmed', 'zscore'] as const) {
-			const t0 = performance.now();
 			const r = cutStability({ ...base, method, seed: 'perf' });
-			const ms = performance.now() - t0;
-			console.log(`cutStability 600 × 7, ${method}, 200 bootstrap: ${ms.toFixed(0)} ms`);
 			expect(r.groups.length).toBe(20);
 			expect(r.groups.flatMap((g) => g.applications).some((a) => a.unstable)).toBe(true);
-			expect(ms).toBeLessThan(1000);
 		}
 	});
 });

@@ -6,7 +6,7 @@
  * names in `unread`; an empty field is not unread, it is just empty.
  */
 import { createHash } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { Db } from '../db';
 import * as s from '../db/schema';
 import { audit, type Actor } from '../audit';
@@ -803,7 +803,16 @@ export function regionFromUscc(uscc: string | null | undefined): string | null {
 	return DIVISION_REGIONS[uscc.slice(2, 6)] ?? null;
 }
 
-export type AnnexImportOptions = { region?: string; id?: string };
+export type AnnexImportOptions = {
+	region?: string;
+	id?: string;
+	/**
+	 * A city's import: refuse (nothing written) when the application it would overwrite belongs to
+	 * another region, or when the institution (same id or same USCC) has applications in another
+	 * region. Checked inside the import's transaction.
+	 */
+	onlyRegion?: string;
+};
 export type AnnexImportResult = {
 	counts: ImportCounts;
 	type: AnnexType;
@@ -867,12 +876,47 @@ function fieldOfPath(path: string, L: Labels): string {
 	return `${L.form} ${path}`;
 }
 
+/** A refusal of `onlyRegion`; its paths already name the form field. */
+class RegionRefusal extends BundleImportError {}
+
+/**
+ * `onlyRegion`: the application to be overwritten must be of that region, and the institution (by
+ * id or USCC) must have no application in another region. Names neither the other region nor its
+ * applications (a city may not learn what it cannot see).
+ */
+function refuseOtherRegion(tx: Db, region: string, applicationId: string, institutionId: string, uscc: string | null, form: string): void {
+	const target = tx.select({ region: s.applications.region }).from(s.applications).where(eq(s.applications.id, applicationId)).get();
+	if (target && target.region !== region) {
+		throw new RegionRefusal([
+			{ path: `${form}「申报编号」`, message: '同一申报（同一单位、职业和类型）已属于其他地区，不能用本地区导入的附件覆盖；请联系省厅人才开发处' }
+		]);
+	}
+	const institutionIds = new Set([institutionId]);
+	if (uscc) {
+		for (const r of tx.select({ id: s.institutions.id }).from(s.institutions).where(eq(s.institutions.uscc, uscc)).all()) institutionIds.add(r.id);
+	}
+	const elsewhere = tx
+		.select({ id: s.applications.id })
+		.from(s.applications)
+		.where(and(inArray(s.applications.institutionId, [...institutionIds]), ne(s.applications.region, region)))
+		.get();
+	if (elsewhere) {
+		throw new RegionRefusal([
+			{
+				path: `${form}「${uscc ? '统一社会信用代码' : '单位名称'}」`,
+				message: `该单位${uscc ? `（统一社会信用代码 ${uscc}）` : ''}已有其他地区的申报，不能作为本地区的申报草稿导入；请联系省厅人才开发处`
+			}
+		]);
+	}
+}
+
 /**
  * Imports a filled Annex 1 or 2 as a DRAFT application (status 'draft', upsert by id) with its
  * institution, in one transaction. Region: `opts.region`, else the recommending unit, else the
  * USCC's division code. Institution id: the stored institution with the same USCC, else
  * `inst-<USCC>`, else one derived from the name. Application id: `opts.id`, else the stored draft of
  * the same institution, occupation and type, else `app-<USCC>-<type>-<occupation>`.
+ * `opts.onlyRegion` (a city's import) refuses another region's application or institution.
  * Throws BundleImportError (nothing written) naming the form field.
  */
 export async function importAnnexDocx(db: Db, buf: Buffer, actor: Actor, opts: AnnexImportOptions = {}): Promise<AnnexImportResult> {
@@ -913,6 +957,8 @@ export async function importAnnexDocx(db: Db, buf: Buffer, actor: Actor, opts: A
 		.all();
 	const applicationId =
 		opts.id ?? existing.find((x) => x.status === 'draft')?.id ?? existing[0]?.id ?? `app-${institutionId.replace(/^inst-/, '')}-${parsed.type}-${a.occupation}`;
+	// A city learns nothing about another region's application (not even its status) from the refusal.
+	if (opts.onlyRegion !== undefined) refuseOtherRegion(db, opts.onlyRegion, applicationId, institutionId, uscc, L.form);
 	const current = db.select({ status: s.applications.status }).from(s.applications).where(eq(s.applications.id, applicationId)).get();
 	if (current && current.status !== 'draft') {
 		throw new BundleImportError([
@@ -964,6 +1010,7 @@ export async function importAnnexDocx(db: Db, buf: Buffer, actor: Actor, opts: A
 
 	try {
 		const counts = db.transaction((tx) => {
+			if (opts.onlyRegion !== undefined) refuseOtherRegion(tx as unknown as Db, opts.onlyRegion, applicationId, institutionId, uscc, L.form);
 			const c = importBundle(tx as unknown as Db, { institutions: [institution], applications: [application] }, actor);
 			tx.update(s.applications).set({ status: 'draft', submittedAt: null }).where(eq(s.applications.id, applicationId)).run();
 			audit(tx, actor, 'application.import-docx', 'application', applicationId, {
@@ -974,7 +1021,7 @@ export async function importAnnexDocx(db: Db, buf: Buffer, actor: Actor, opts: A
 		});
 		return { counts, type: parsed.type, applicationId, institutionId, region: region!, unread: parsed.unread, problems: parsed.problems };
 	} catch (e) {
-		if (!(e instanceof BundleImportError)) throw e;
+		if (!(e instanceof BundleImportError) || e instanceof RegionRefusal) throw e;
 		throw new BundleImportError(e.errors.map((err: BundleError) => ({ path: fieldOfPath(err.path, L), message: err.message })));
 	}
 }

@@ -1,9 +1,11 @@
-import { requireRole } from '$lib/server/guard';
+import { fail } from '@sveltejs/kit';
+import { actorOf, requireRole } from '$lib/server/guard';
 import { getDb } from '$lib/server/db';
+import { importAnnexUpload, zipUpload } from '$lib/server/services/intake-files';
 import { listApplications } from '$lib/server/queries/applications';
 import { batchFromRow, loadBatchRow } from '$lib/server/queries/bundle';
 import { DEFAULT_BATCH, quotaFor } from '$lib/domain/bundle';
-import type { PageServerLoad } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 
 export const load = ((event) => {
 	const user = requireRole(event, 'city');
@@ -28,3 +30,16 @@ export const load = ((event) => {
 		closed: batch.closedEvaluationOccupations
 	};
 }) satisfies PageServerLoad;
+
+export const actions = {
+	/** A filled Annex 1/2 as a draft of the city's own region; another region's application or institution is refused. */
+	importWord: async (event) => {
+		const user = requireRole(event, 'city');
+		const f = await zipUpload(await event.request.formData(), 'Word 文档（.docx）');
+		if ('error' in f) return fail(400, { file: null as string | null, problems: [f.error], more: 0 });
+		const region = user.region!;
+		const r = await importAnnexUpload(getDb(), f.buf, actorOf(user), { region, onlyRegion: region });
+		if (!r.ok) return fail(400, { file: f.name, problems: r.problems, more: r.more });
+		return { word: { file: f.name, ...r.result } };
+	}
+} satisfies Actions;

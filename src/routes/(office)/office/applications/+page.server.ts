@@ -1,30 +1,42 @@
-import { error } from '@sveltejs/kit';
-import { requireRole } from '$lib/server/guard';
+import { error, fail } from '@sveltejs/kit';
+import { actorOf, requireRole } from '$lib/server/guard';
 import { getDb } from '$lib/server/db';
 import { listIntake } from '$lib/server/services/applications';
-import { isOccupationKey } from '$lib/domain/occupations';
+import { importAnnexUpload, importWorkbookUpload, parseListFilter, zipUpload } from '$lib/server/services/intake-files';
 import { isRegionKey } from '$lib/domain/regions';
-import { FINDING_RULES, isFindingCode } from '$lib/domain/formal-check';
-import type { PageServerLoad } from './$types';
-
-const STATUSES = ['draft', 'submitted', 'returned', 'accepted'];
+import { FINDING_RULES } from '$lib/domain/formal-check';
+import type { Actions, PageServerLoad } from './$types';
 
 export const load = ((event) => {
 	requireRole(event, 'office');
-	const q = event.url.searchParams;
-	const f = {
-		region: q.get('region') || '',
-		occupation: q.get('occupation') || '',
-		type: q.get('type') || '',
-		status: q.get('status') || '',
-		finding: q.get('finding') || ''
-	};
-	if (f.region && !isRegionKey(f.region)) error(400, { message: '筛选条件“地区”无效' });
-	if (f.occupation && !isOccupationKey(f.occupation)) error(400, { message: '筛选条件“职业”无效' });
-	if (f.type && f.type !== 'training' && f.type !== 'evaluation') error(400, { message: '筛选条件“类型”无效' });
-	if (f.status && !STATUSES.includes(f.status)) error(400, { message: '筛选条件“状态”无效' });
-	if (f.finding && f.finding !== 'blocking' && f.finding !== 'none' && !isFindingCode(f.finding)) error(400, { message: '筛选条件“审查问题”无效' });
+	const parsed = parseListFilter(event.url.searchParams);
+	if ('error' in parsed) error(400, { message: parsed.error });
+	const f = parsed.filter;
 	const rows = listIntake(getDb(), f);
 	const counts = { total: rows.length, blocking: rows.filter((r) => r.blocking).length, submitted: rows.filter((r) => r.status === 'submitted').length };
-	return { rows, filter: f, rules: FINDING_RULES.map((r) => ({ ...r })), counts };
+	// The export link carries the filters that are set, so the download is the list as shown.
+	const query = new URLSearchParams(Object.entries(f).filter(([, v]) => v)).toString();
+	return { rows, filter: f, query, rules: FINDING_RULES.map((r) => ({ ...r })), counts };
 }) satisfies PageServerLoad;
+
+export const actions = {
+	importExcel: async (event) => {
+		const user = requireRole(event, 'office');
+		const f = await zipUpload(await event.request.formData(), 'Excel 工作簿（.xlsx）');
+		if ('error' in f) return fail(400, { action: 'importExcel' as const, file: null as string | null, problems: [f.error], more: 0 });
+		const r = await importWorkbookUpload(getDb(), f.buf, actorOf(user));
+		if (!r.ok) return fail(400, { action: 'importExcel' as const, file: f.name, problems: r.problems, more: r.more });
+		return { excel: { file: f.name, institutions: r.counts.institutions, applications: r.counts.applications } };
+	},
+	importWord: async (event) => {
+		const user = requireRole(event, 'office');
+		const form = await event.request.formData();
+		const region = String(form.get('region') ?? '');
+		if (region && !isRegionKey(region)) return fail(400, { action: 'importWord' as const, file: null as string | null, problems: ['请选择有效的地区'], more: 0 });
+		const f = await zipUpload(form, 'Word 文档（.docx）');
+		if ('error' in f) return fail(400, { action: 'importWord' as const, file: null as string | null, problems: [f.error], more: 0 });
+		const r = await importAnnexUpload(getDb(), f.buf, actorOf(user), region ? { region } : {});
+		if (!r.ok) return fail(400, { action: 'importWord' as const, file: f.name, problems: r.problems, more: r.more });
+		return { word: { file: f.name, ...r.result } };
+	}
+} satisfies Actions;
