@@ -34,9 +34,36 @@ export function migrationsFolder(): string {
 	throw new Error(`找不到数据库迁移目录 drizzle/（已查找：${candidates.join('，')}）`);
 }
 
+/**
+ * drizzle asks better-sqlite3 to prepare every query it runs, and preparing costs about as much as
+ * running a small query. This keeps the connection's prepared statements by SQL text (the 1000 used
+ * last), handed out again in their default mode (object rows: no raw, pluck or expand left over),
+ * and never one that is still being iterated (then a fresh statement is prepared, as before).
+ */
+function cacheStatements(client: Database.Database): void {
+	const prepare = client.prepare.bind(client);
+	const cache = new Map<string, Database.Statement>();
+	client.prepare = ((source: string) => {
+		const hit = cache.get(source);
+		if (hit && !hit.busy) {
+			cache.delete(source);
+			cache.set(source, hit);
+			if (hit.reader) hit.raw(false).pluck(false).expand(false);
+			return hit;
+		}
+		const statement = prepare(source);
+		if (!hit) {
+			cache.set(source, statement);
+			if (cache.size > 1000) cache.delete(cache.keys().next().value!);
+		}
+		return statement;
+	}) as typeof client.prepare;
+}
+
 export function openDatabase(file: string = databasePath()): Db {
 	if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
 	const client = new Database(file);
+	cacheStatements(client);
 	client.pragma('journal_mode = WAL');
 	client.pragma('foreign_keys = ON');
 	client.pragma('synchronous = NORMAL');

@@ -2,7 +2,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import * as s from '../db/schema';
-import { loadApplications, loadInstitutions } from './bundle';
+import { loadApplicationById, loadInstitutions } from './bundle';
 import type { Application, Institution } from '../../domain/bundle';
 
 export type ApplicationListRow = {
@@ -47,7 +47,7 @@ export type ApplicationDetail = {
 };
 
 export function getApplication(db: Db, id: string): ApplicationDetail | null {
-	const found = loadApplications(db, (r) => r.id === id)[0];
+	const found = loadApplicationById(db, id);
 	if (!found) return null;
 	const institution = loadInstitutions(db, new Set([found.app.institutionId]))[0];
 	return { ...found, institution };

@@ -2,7 +2,7 @@
  * Reads the database as a review bundle (docs/bundle.md). The same loader feeds export and every
  * computation over the whole batch (formal check, conflicts, draw, results).
  */
-import { asc, sql } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import * as s from '../db/schema';
 import {
@@ -55,10 +55,26 @@ export function loadBatch(db: Q): Batch | null {
 	return row ? batchFromRow(row) : null;
 }
 
+/** Up to this many ids, loadInstitutions reads only their rows (else the whole table, filtered). */
+const FEW_IDS = 200;
+
 export function loadInstitutions(db: Q, ids?: Set<string>): Institution[] {
-	let rows = db.select().from(s.institutions).orderBy(asc(rowid)).all();
-	if (ids) rows = rows.filter((r) => ids.has(r.id));
-	const taxes = groupBy(db.select().from(s.institutionTaxes).all(), (t) => t.institutionId);
+	// A few ids (one application's institution on every guarded request): read only their rows,
+	// in the same (rowid) order as the whole table.
+	const few = ids !== undefined && ids.size <= FEW_IDS;
+	const list = few ? [...ids] : [];
+	let rows = few
+		? list.length
+			? db.select().from(s.institutions).where(inArray(s.institutions.id, list)).orderBy(asc(rowid)).all()
+			: []
+		: db.select().from(s.institutions).orderBy(asc(rowid)).all();
+	if (ids && !few) rows = rows.filter((r) => ids.has(r.id));
+	const taxRows = few
+		? list.length
+			? db.select().from(s.institutionTaxes).where(inArray(s.institutionTaxes.institutionId, list)).orderBy(asc(rowid)).all()
+			: []
+		: db.select().from(s.institutionTaxes).all();
+	const taxes = groupBy(taxRows, (t) => t.institutionId);
 	return rows.map((r) => ({
 		id: r.id,
 		name: r.name,
@@ -179,6 +195,24 @@ export function loadApplications(db: Q, filter?: (r: s.ApplicationRow) => boolea
 			people: pe.get(row.id) ?? []
 		})
 	}));
+}
+
+/**
+ * One application with all its rows: the same as `loadApplications(db, (r) => r.id === id)[0]`, but
+ * reading only its own rows (guards call this on every request of an expert).
+ */
+export function loadApplicationById(db: Q, id: string): { row: s.ApplicationRow; app: Application } | undefined {
+	const row = db.select().from(s.applications).where(eq(s.applications.id, id)).get();
+	if (!row) return undefined;
+	return {
+		row,
+		app: applicationFromRows(row, {
+			trainingYears: db.select().from(s.trainingYears).where(eq(s.trainingYears.applicationId, id)).orderBy(asc(rowid)).all(),
+			evaluationYears: db.select().from(s.evaluationYears).where(eq(s.evaluationYears.applicationId, id)).orderBy(asc(rowid)).all(),
+			venues: db.select().from(s.venues).where(eq(s.venues.applicationId, id)).orderBy(asc(rowid)).all(),
+			people: db.select().from(s.people).where(eq(s.people.applicationId, id)).orderBy(asc(rowid)).all()
+		})
+	};
 }
 
 export function expertFromRow(e: s.ExpertRow): Expert {

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db';
 import * as s from '../db/schema';
-import { loadApplications, loadBatchRow, loadInstitutions, expertFromRow } from './bundle';
+import { loadApplicationById, loadBatchRow, loadInstitutions, expertFromRow } from './bundle';
 import { detectPair } from '../../domain/conflicts';
 import { commitmentText } from '../../domain/commitment';
 import type { ExpertRelation } from '../../domain/permissions';
@@ -35,7 +35,7 @@ export function acceptCommitment(db: Db, expertId: string, actor: Actor): void {
 /** Hard conflicts between one expert and one application: detected, declared, or confirmed by the office. */
 export function hardConflictCodes(db: Db, expertId: string, applicationId: string): string[] {
 	const expertRow = db.select().from(s.experts).where(eq(s.experts.id, expertId)).get();
-	const found = loadApplications(db, (r) => r.id === applicationId)[0];
+	const found = loadApplicationById(db, applicationId);
 	if (!expertRow || !found) return [];
 	const institution = loadInstitutions(db, new Set([found.app.institutionId]))[0];
 	const declarations = db

@@ -128,12 +128,13 @@ function checkPoints(rubric: Rubric, points: Record<string, number | null>, comp
 
 function writePoints(tx: Tx, sheetId: number, rubric: Rubric, points: Record<string, number>, comments: Record<string, string>) {
 	tx.delete(s.sheetPoints).where(eq(s.sheetPoints.sheetId, sheetId)).run();
+	// One statement for all the rows (in criteria order): autosave runs this for every change.
+	const rows: (typeof s.sheetPoints.$inferInsert)[] = [];
 	rubric.criteria.forEach((c, position) => {
 		if (points[c.id] === undefined) return;
-		tx.insert(s.sheetPoints)
-			.values({ sheetId, criterionId: c.id, position, points: points[c.id], comment: comments[c.id]?.trim() || null })
-			.run();
+		rows.push({ sheetId, criterionId: c.id, position, points: points[c.id], comment: comments[c.id]?.trim() || null });
 	});
+	if (rows.length) tx.insert(s.sheetPoints).values(rows).run();
 }
 
 /**
