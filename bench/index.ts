@@ -843,22 +843,37 @@ function benchDashboard(db: Db) {
 	heading('2b. Office dashboard data (queries/dashboard.ts, the /office/dashboard load)');
 	console.log('  province database: 600 applications × 7 submitted sheets, 200 experts');
 	gc();
+	// The formal check and the conflicts are cached against the intake change counter (triggers), so
+	// three cases: the review day (a sheet was just saved: intake cached, sheets re-read and
+	// re-aggregated) — the target; right after an intake change (everything recomputed); nothing changed.
+	const touchIntake = () => db.$client.prepare('UPDATE batches SET name = name').run();
+	const touchSheets = () => db.$client.prepare('UPDATE score_sheets SET version = version WHERE rowid = (SELECT min(rowid) FROM score_sheets)').run();
+	const cases: [string, () => void, string | undefined][] = [
+		['dashboardData, province, after a sheet save (median of 15)', touchSheets, '< 100 ms'],
+		['dashboardData, province, after an intake change (median of 15)', touchIntake, undefined],
+		['dashboardData, province, nothing changed (median of 15)', () => {}, undefined]
+	];
 	for (let i = 0; i < 3; i++) dashboardData(db); // warm-up
-	const runs: number[] = [];
-	for (let i = 0; i < 15; i++) runs.push(timeIt(() => dashboardData(db)).ms);
-	const st = stats(runs);
-	record('dashboard', 'dashboardData, province (median of 15)', ms(st.p50), '< 100 ms', st.p50 < 100);
-	record('dashboard', '  slowest of 15', ms(st.max));
+	for (const [label, touch, target] of cases) {
+		const runs: number[] = [];
+		for (let i = 0; i < 15; i++) {
+			touch();
+			runs.push(timeIt(() => dashboardData(db)).ms);
+		}
+		const st = stats(runs);
+		record('dashboard', label, ms(st.p50), target, target ? st.p50 < 100 : null);
+		record('dashboard', '  slowest of 15', ms(st.max));
+	}
 	// Where the time goes (the steps of computeResults, then the dashboard's own work).
 	const findings = computeFindings(db);
 	const { input } = computeResults(db);
 	const parts: [string, () => unknown][] = [
 		['  read applications and institutions', () => (loadApplications(db), loadInstitutions(db))],
-		['  formal check of all (computeFindings, with the read)', () => computeFindings(db)],
-		['  conflicts of interest (computeConflicts)', () => computeConflicts(db, findings)],
+		['  formal check of all (computeFindings, with the read, uncached)', () => (touchIntake(), computeFindings(db))],
+		['  conflicts of interest (computeConflicts, uncached)', () => (touchIntake(), computeConflicts(db, findings))],
 		['  read the sheets (loadScores)', () => loadScores(db)],
 		['  aggregate (domain)', () => aggregate(input)],
-		['  all of computeResults', () => computeResults(db)]
+		['  all of computeResults (intake cached)', () => computeResults(db)]
 	];
 	for (const [label, fn] of parts) {
 		fn();

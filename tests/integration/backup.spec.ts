@@ -10,6 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { cli, FIXTURES, tempDir } from './helpers';
 import { databaseInUse, inspectDatabaseFile } from '../../src/lib/server/backup';
 
+/** The schema version is the number of committed migrations. */
+const MIGRATIONS = (JSON.parse(fs.readFileSync(path.join(__dirname, '../../drizzle/meta/_journal.json'), 'utf8')) as { entries: unknown[] }).entries.length;
+
 async function seeded(dir: string, name = 'live.db') {
 	const db = path.join(dir, name);
 	expect((await cli(db, 'import', path.join(FIXTURES, 'full-bundle.json'))).code).toBe(0);
@@ -32,7 +35,7 @@ describe('backup and restore', () => {
 		const res = await cli(live, 'backup', '--out', backup, '--json');
 		expect(res.code).toBe(0);
 		const summary = JSON.parse(res.stdout).backup;
-		expect(summary).toMatchObject({ schemaVersion: 1, auditIntact: true, counts: { applications: 2, experts: 2, users: 1, sheets: 2 } });
+		expect(summary).toMatchObject({ schemaVersion: MIGRATIONS, auditIntact: true, counts: { applications: 2, experts: 2, users: 1, sheets: 2 } });
 		// A self-contained file: no -wal beside it.
 		expect(fs.existsSync(`${backup}-wal`)).toBe(false);
 		// Refuses to overwrite without --force.

@@ -3,6 +3,7 @@
  * server modules during `vite build`, and the command line chooses its own file.
  */
 import Database from 'better-sqlite3';
+import { sql } from 'drizzle-orm';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate as drizzleMigrate } from 'drizzle-orm/better-sqlite3/migrator';
 import fs from 'node:fs';
@@ -79,14 +80,23 @@ export function migrate(db: Db): void {
 			tx
 				.insert(schema.occupations)
 				.values({ key: o.key, label: o.label, position: i })
-				.onConflictDoUpdate({ target: schema.occupations.key, set: { label: o.label, position: i } })
+				.onConflictDoUpdate({
+					target: schema.occupations.key,
+					set: { label: o.label, position: i },
+					// Only when the vocabulary changed: opening a database must not write (nor move the change counters).
+					setWhere: sql`${schema.occupations.label} IS NOT excluded.label OR ${schema.occupations.position} IS NOT excluded.position`
+				})
 				.run()
 		);
 		REGIONS.forEach((r, i) =>
 			tx
 				.insert(schema.regions)
 				.values({ key: r.key, label: r.label, unit: r.unit, position: i })
-				.onConflictDoUpdate({ target: schema.regions.key, set: { label: r.label, unit: r.unit, position: i } })
+				.onConflictDoUpdate({
+					target: schema.regions.key,
+					set: { label: r.label, unit: r.unit, position: i },
+					setWhere: sql`${schema.regions.label} IS NOT excluded.label OR ${schema.regions.unit} IS NOT excluded.unit OR ${schema.regions.position} IS NOT excluded.position`
+				})
 				.run()
 		);
 	});

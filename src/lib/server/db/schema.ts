@@ -464,7 +464,9 @@ export const sheets = sqliteTable(
 		returnedReason: text('returned_reason'),
 		version: integer('version').notNull().default(1),
 		submittedAt: text('submitted_at'),
-		updatedAt: text('updated_at').notNull().default(now)
+		updatedAt: text('updated_at').notNull().default(now),
+		/** Bumped by triggers (migration 0001) whenever a point of the sheet is written or deleted: the cached scores re-read only the sheets whose points moved. */
+		pointsGen: integer('points_gen').notNull().default(0)
 	},
 	(t) => [
 		uniqueIndex('sheets_pair').on(t.applicationId, t.expertId),
@@ -550,6 +552,18 @@ export const auditLog = sqliteTable(
 	},
 	(t) => [index('audit_entity').on(t.entity, t.entityId), index('audit_action').on(t.action)]
 );
+
+/**
+ * Change counters, bumped by triggers (migration 0001) on every insert, update or delete of the
+ * tables they watch: `intake` (batch, institutions, applications and their rows, attachments,
+ * overrides, experts, declarations, conflict reviews) and `review` (assignments, rubrics, sheets,
+ * points, decisions). Derived state (formal check, conflicts) is cached against them; a write from
+ * any connection, the command line included, moves the counter.
+ */
+export const generations = sqliteTable('generations', {
+	name: text('name').primaryKey(),
+	n: integer('n').notNull().default(0)
+});
 
 export type UserRow = typeof users.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;

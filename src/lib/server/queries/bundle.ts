@@ -244,15 +244,63 @@ export function loadRubrics(db: Q): Rubric[] {
 	}));
 }
 
-export function loadScores(db: Q): Score[] {
-	const rows = db.select().from(s.sheets).orderBy(asc(s.sheets.id)).all();
-	const pts = groupBy(db.select().from(s.sheetPoints).all(), (p) => p.sheetId);
+type SheetLine = { id: number; application_id: string; expert_id: string; rubric_id: string; status: Score['status']; comment: string | null; explanation: string | null; points_gen: number };
+type PointLine = { sheet_id: number; criterion_id: string; points: number };
+
+/**
+ * The points of each sheet, per connection, with the sheet's `points_gen` when they were read
+ * (a trigger bumps it on every write of the sheet's points): the dashboard and the results re-read
+ * only the points of sheets that changed. Inside a transaction everything is read afresh.
+ */
+const pointsCache = new WeakMap<object, Map<number, { gen: number; points: Record<string, number> }>>();
+
+function pointsBySheet(pts: PointLine[]): Map<number, Record<string, number>> {
+	const out = new Map<number, Record<string, number>>();
+	for (const p of pts) {
+		let m = out.get(p.sheet_id);
+		if (!m) out.set(p.sheet_id, (m = {}));
+		m[p.criterion_id] = p.points;
+	}
+	return out;
+}
+
+export function loadScores(db: Pick<Db, 'select' | 'all'>): Score[] {
+	// Only the columns a score needs, without drizzle's row mapping: the dashboard and the results
+	// read every sheet of the batch on each view.
+	const rows = db.all<SheetLine>(sql`SELECT id, application_id, expert_id, rubric_id, status, comment, explanation, points_gen FROM score_sheets ORDER BY id`);
+	// Inside a transaction the counters may still roll back: read everything, cache nothing.
+	const client = (db as { $client?: { inTransaction?: boolean } }).$client;
+	let points: (id: number) => Record<string, number>;
+	if (!client || client.inTransaction) {
+		const all = pointsBySheet(db.all<PointLine>(sql`SELECT sheet_id, criterion_id, points FROM sheet_points ORDER BY sheet_id, position`));
+		points = (id) => all.get(id) ?? {};
+	} else {
+		let cache = pointsCache.get(client);
+		if (!cache) pointsCache.set(client, (cache = new Map()));
+		const stale = rows.filter((r) => cache!.get(r.id)?.gen !== r.points_gen);
+		if (stale.length) {
+			// Many stale sheets: one pass over all points; a few: only theirs.
+			const fresh = pointsBySheet(
+				stale.length > 200
+					? db.all<PointLine>(sql`SELECT sheet_id, criterion_id, points FROM sheet_points ORDER BY sheet_id, position`)
+					: db.all<PointLine>(
+							sql`SELECT sheet_id, criterion_id, points FROM sheet_points WHERE sheet_id IN (SELECT value FROM json_each(${JSON.stringify(stale.map((r) => r.id))})) ORDER BY sheet_id, position`
+						)
+			);
+			for (const r of stale) cache.set(r.id, { gen: r.points_gen, points: fresh.get(r.id) ?? {} });
+		}
+		if (cache.size > rows.length) {
+			const live = new Set(rows.map((r) => r.id));
+			for (const id of cache.keys()) if (!live.has(id)) cache.delete(id);
+		}
+		points = (id) => ({ ...cache!.get(id)!.points });
+	}
 	return rows.map((r) => ({
-		applicationId: r.applicationId,
-		expertId: r.expertId,
-		rubricId: r.rubricId,
+		applicationId: r.application_id,
+		expertId: r.expert_id,
+		rubricId: r.rubric_id,
 		status: r.status,
-		points: Object.fromEntries((pts.get(r.id) ?? []).sort(byPosition).map((p) => [p.criterionId, p.points])),
+		points: points(r.id),
 		comment: r.comment,
 		explanation: r.explanation
 	}));

@@ -14,9 +14,7 @@ export function dashboardData(db: Db) {
 	const appOccupation = new Map(input.applications.map((a) => [a.id, a.occupation]));
 
 	// Expected sheets = assignments without a hard conflict; their state from the sheets table.
-	const sheetState = new Map(
-		db.select({ a: s.sheets.applicationId, e: s.sheets.expertId, st: s.sheets.status }).from(s.sheets).all().map((r) => [`${r.a}|${r.e}`, r.st])
-	);
+	const sheetState = new Map(input.sheets.map((r) => [`${r.applicationId}|${r.expertId}`, r.status]));
 	const byOcc = new Map<string, { submitted: number; draft: number; notStarted: number }>();
 	const byExpert = new Map<string, { submitted: number; draft: number; notStarted: number }>();
 	for (const key of input.assigned) {

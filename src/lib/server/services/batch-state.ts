@@ -2,6 +2,7 @@
  * The whole batch computed from the database: formal-check findings, conflicts of interest and
  * aggregated results. The pages and the command line both read the batch through here.
  */
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import * as s from '../db/schema';
 import { loadApplications, loadBatch, loadExperts, loadInstitutions, loadRubrics, loadScores } from '../queries/bundle';
@@ -21,7 +22,49 @@ export type FindingsState = {
 	overrides: Map<string, Map<string, { reason: string; at: string }>>;
 };
 
+/*
+ * The formal check and the conflicts of a batch depend only on the intake tables, which change far
+ * less often than pages are read (every expert page and the dashboard need them). They are kept per
+ * database connection against the `intake` change counter (bumped by triggers on every write to
+ * those tables, from any process) and the date. Inside a transaction (no `$client`) they are always
+ * computed afresh. The cached state is shared: callers read it and never change it.
+ */
+type IntakeCache = { key: string; findings: FindingsState; conflicts?: ConflictState };
+const intakeCache = new WeakMap<object, IntakeCache>();
+
+/** The connection of a database handle; null for a transaction handle or while a transaction is open (its writes may still roll back). */
+function clientOf(db: Db): object | null {
+	const client = (db as { $client?: { inTransaction?: boolean } }).$client;
+	return client && !client.inTransaction ? client : null;
+}
+
+function localDate(): string {
+	const d = new Date();
+	return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** The cache key of the intake state now, or null when it cannot be cached. */
+function intakeKey(db: Db, today: string | undefined): string | null {
+	if (!clientOf(db)) return null;
+	try {
+		const row = db.get<{ n: number } | undefined>(sql`SELECT n FROM generations WHERE name = 'intake'`);
+		return row && typeof row.n === 'number' ? `${row.n}|${today ?? localDate()}` : null;
+	} catch {
+		return null; // a database from before the counters: no cache
+	}
+}
+
 export function computeFindings(db: Db, today?: string): FindingsState {
+	const key = intakeKey(db, today);
+	const client = clientOf(db);
+	const hit = key && client ? intakeCache.get(client) : undefined;
+	if (hit && hit.key === key) return hit.findings;
+	const state = findingsOf(db, today);
+	if (key && client) intakeCache.set(client, { key, findings: state });
+	return state;
+}
+
+function findingsOf(db: Db, today?: string): FindingsState {
 	const batch = loadBatch(db) ?? DEFAULT_BATCH;
 	const applications = loadApplications(db);
 	const institutions = loadInstitutions(db);
@@ -59,6 +102,23 @@ export type ConflictState = {
 };
 
 export function computeConflicts(db: Db, base?: Pick<FindingsState, 'applications' | 'institutions'>): ConflictState {
+	const key = intakeKey(db, undefined);
+	const client = clientOf(db);
+	const hit = key && client ? intakeCache.get(client) : undefined;
+	if (hit && hit.key === key) {
+		hit.conflicts ??= conflictsOf(db, base ?? hit.findings);
+		return hit.conflicts;
+	}
+	if (key && client) {
+		const findings = findingsOf(db);
+		const conflicts = conflictsOf(db, findings);
+		intakeCache.set(client, { key, findings, conflicts });
+		return conflicts;
+	}
+	return conflictsOf(db, base);
+}
+
+function conflictsOf(db: Db, base?: Pick<FindingsState, 'applications' | 'institutions'>): ConflictState {
 	const applications = base?.applications ?? loadApplications(db);
 	const institutions = base?.institutions ?? loadInstitutions(db);
 	const experts = loadExperts(db);
