@@ -10,6 +10,7 @@ import { openDatabase, type Db } from '../../src/lib/server/db';
 import * as s from '../../src/lib/server/db/schema';
 import { computeConflicts, computeFindings } from '../../src/lib/server/services/batch-state';
 import { loadScores } from '../../src/lib/server/queries/bundle';
+import { hardConflictCodes } from '../../src/lib/server/queries/reviews';
 import { cli, FIXTURES, tempDir } from './helpers';
 
 const codesOf = (db: Db, id: string) => (computeFindings(db).findings.get(id) ?? []).map((f) => f.code);
@@ -115,6 +116,24 @@ describe('cached points of the sheets', () => {
 		expect(cached(db)).toEqual(before);
 		db.update(s.sheetPoints).set({ points: 0.5 }).run();
 		expect(cached(db)).toEqual(fresh(db));
+		db.$client.close();
+	});
+});
+
+describe('cached conflict codes of a pair', () => {
+	it('follow a declaration, a confirmed soft conflict and a changed work unit at once', async () => {
+		const db = openDatabase(await seeded());
+		const pairs = db.select({ a: s.assignments.applicationId, e: s.assignments.expertId }).from(s.assignments).all();
+		const fresh = () => pairs.map((p) => db.transaction((tx) => hardConflictCodes(tx as unknown as Db, p.e, p.a)).join(','));
+		const cachedCodes = () => pairs.map((p) => hardConflictCodes(db, p.e, p.a).join(','));
+		expect(cachedCodes()).toEqual(fresh());
+		const free = pairs.find((p) => hardConflictCodes(db, p.e, p.a).length === 0)!;
+		db.insert(s.declarations).values({ applicationId: free.a, expertId: free.e, reason: '近三年在该单位兼职' }).run();
+		expect(hardConflictCodes(db, free.e, free.a)).toEqual(['DECLARED']);
+		expect(cachedCodes()).toEqual(fresh());
+		db.delete(s.declarations).run();
+		db.update(s.experts).set({ workUnit: '完全无关的某某研究院' }).run();
+		expect(cachedCodes()).toEqual(fresh());
 		db.$client.close();
 	});
 });

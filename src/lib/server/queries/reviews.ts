@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db';
+import { cacheClient, generation } from '../db/generations';
 import * as s from '../db/schema';
 import { loadApplicationById, loadBatchRow, loadInstitutions, expertFromRow } from './bundle';
 import { detectPair } from '../../domain/conflicts';
@@ -32,8 +33,23 @@ export function acceptCommitment(db: Db, expertId: string, actor: Actor): void {
 	});
 }
 
+/** Hard conflict codes per pair, per connection, against the intake counter (all their inputs are intake tables). */
+const pairCache = new WeakMap<object, { n: number; codes: Map<string, string[]> }>();
+
 /** Hard conflicts between one expert and one application: detected, declared, or confirmed by the office. */
 export function hardConflictCodes(db: Db, expertId: string, applicationId: string): string[] {
+	const client = cacheClient(db);
+	const n = client ? generation(db, 'intake') : null;
+	if (!client || n === null) return pairConflictCodes(db, expertId, applicationId);
+	let cache = pairCache.get(client);
+	if (!cache || cache.n !== n) pairCache.set(client, (cache = { n, codes: new Map() }));
+	const key = `${applicationId}|${expertId}`;
+	let codes = cache.codes.get(key);
+	if (!codes) cache.codes.set(key, (codes = pairConflictCodes(db, expertId, applicationId)));
+	return [...codes];
+}
+
+function pairConflictCodes(db: Db, expertId: string, applicationId: string): string[] {
 	const expertRow = db.select().from(s.experts).where(eq(s.experts.id, expertId)).get();
 	const found = loadApplicationById(db, applicationId);
 	if (!expertRow || !found) return [];

@@ -2,8 +2,8 @@
  * The whole batch computed from the database: formal-check findings, conflicts of interest and
  * aggregated results. The pages and the command line both read the batch through here.
  */
-import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
+import { cacheClient, generation } from '../db/generations';
 import * as s from '../db/schema';
 import { loadApplications, loadBatch, loadExperts, loadInstitutions, loadRubrics, loadScores } from '../queries/bundle';
 import { DEFAULT_BATCH, type Application, type Batch, type Institution } from '../../domain/bundle';
@@ -32,12 +32,6 @@ export type FindingsState = {
 type IntakeCache = { key: string; findings: FindingsState; conflicts?: ConflictState };
 const intakeCache = new WeakMap<object, IntakeCache>();
 
-/** The connection of a database handle; null for a transaction handle or while a transaction is open (its writes may still roll back). */
-function clientOf(db: Db): object | null {
-	const client = (db as { $client?: { inTransaction?: boolean } }).$client;
-	return client && !client.inTransaction ? client : null;
-}
-
 function localDate(): string {
 	const d = new Date();
 	return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
@@ -45,18 +39,14 @@ function localDate(): string {
 
 /** The cache key of the intake state now, or null when it cannot be cached. */
 function intakeKey(db: Db, today: string | undefined): string | null {
-	if (!clientOf(db)) return null;
-	try {
-		const row = db.get<{ n: number } | undefined>(sql`SELECT n FROM generations WHERE name = 'intake'`);
-		return row && typeof row.n === 'number' ? `${row.n}|${today ?? localDate()}` : null;
-	} catch {
-		return null; // a database from before the counters: no cache
-	}
+	if (!cacheClient(db)) return null;
+	const n = generation(db, 'intake');
+	return n === null ? null : `${n}|${today ?? localDate()}`;
 }
 
 export function computeFindings(db: Db, today?: string): FindingsState {
 	const key = intakeKey(db, today);
-	const client = clientOf(db);
+	const client = cacheClient(db);
 	const hit = key && client ? intakeCache.get(client) : undefined;
 	if (hit && hit.key === key) return hit.findings;
 	const state = findingsOf(db, today);
@@ -103,7 +93,7 @@ export type ConflictState = {
 
 export function computeConflicts(db: Db, base?: Pick<FindingsState, 'applications' | 'institutions'>): ConflictState {
 	const key = intakeKey(db, undefined);
-	const client = clientOf(db);
+	const client = cacheClient(db);
 	const hit = key && client ? intakeCache.get(client) : undefined;
 	if (hit && hit.key === key) {
 		hit.conflicts ??= conflictsOf(db, base ?? hit.findings);
