@@ -254,6 +254,8 @@ type PointLine = { sheet_id: number; criterion_id: string; points: number };
  */
 const pointsCache = new WeakMap<object, Map<number, { gen: number; points: Record<string, number> }>>();
 
+const allPoints = (db: Pick<Db, 'all'>) => db.all<PointLine>(sql`SELECT sheet_id, criterion_id, points FROM sheet_points ORDER BY sheet_id, position`);
+
 function pointsBySheet(pts: PointLine[]): Map<number, Record<string, number>> {
 	const out = new Map<number, Record<string, number>>();
 	for (const p of pts) {
@@ -272,7 +274,7 @@ export function loadScores(db: Pick<Db, 'select' | 'all'>): Score[] {
 	const client = (db as { $client?: { inTransaction?: boolean } }).$client;
 	let points: (id: number) => Record<string, number>;
 	if (!client || client.inTransaction) {
-		const all = pointsBySheet(db.all<PointLine>(sql`SELECT sheet_id, criterion_id, points FROM sheet_points ORDER BY sheet_id, position`));
+		const all = pointsBySheet(allPoints(db));
 		points = (id) => all.get(id) ?? {};
 	} else {
 		let cache = pointsCache.get(client);
@@ -282,7 +284,7 @@ export function loadScores(db: Pick<Db, 'select' | 'all'>): Score[] {
 			// Many stale sheets: one pass over all points; a few: only theirs.
 			const fresh = pointsBySheet(
 				stale.length > 200
-					? db.all<PointLine>(sql`SELECT sheet_id, criterion_id, points FROM sheet_points ORDER BY sheet_id, position`)
+					? allPoints(db)
 					: db.all<PointLine>(
 							sql`SELECT sheet_id, criterion_id, points FROM sheet_points WHERE sheet_id IN (SELECT value FROM json_each(${JSON.stringify(stale.map((r) => r.id))})) ORDER BY sheet_id, position`
 						)

@@ -26,8 +26,8 @@ export type FindingsState = {
  * The formal check and the conflicts of a batch depend only on the intake tables, which change far
  * less often than pages are read (every expert page and the dashboard need them). They are kept per
  * database connection against the `intake` change counter (bumped by triggers on every write to
- * those tables, from any process) and the date. Inside a transaction (no `$client`) they are always
- * computed afresh. The cached state is shared: callers read it and never change it.
+ * those tables, from any process) and the date. Inside a transaction they are always computed
+ * afresh. The cached state is shared: callers read it and never change it.
  */
 type IntakeCache = { key: string; findings: FindingsState; conflicts?: ConflictState };
 const intakeCache = new WeakMap<object, IntakeCache>();
@@ -37,21 +37,19 @@ function localDate(): string {
 	return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
-/** The cache key of the intake state now, or null when it cannot be cached. */
-function intakeKey(db: Db, today: string | undefined): string | null {
-	if (!cacheClient(db)) return null;
-	const n = generation(db, 'intake');
-	return n === null ? null : `${n}|${today ?? localDate()}`;
+/** The connection's cached intake state, brought up to date; null when it cannot be cached. */
+function cachedIntake(db: Db, today: string | undefined): IntakeCache | null {
+	const client = cacheClient(db);
+	const n = client ? generation(db, 'intake') : null;
+	if (!client || n === null) return null;
+	const key = `${n}|${today ?? localDate()}`;
+	let hit = intakeCache.get(client);
+	if (!hit || hit.key !== key) intakeCache.set(client, (hit = { key, findings: findingsOf(db, today) }));
+	return hit;
 }
 
 export function computeFindings(db: Db, today?: string): FindingsState {
-	const key = intakeKey(db, today);
-	const client = cacheClient(db);
-	const hit = key && client ? intakeCache.get(client) : undefined;
-	if (hit && hit.key === key) return hit.findings;
-	const state = findingsOf(db, today);
-	if (key && client) intakeCache.set(client, { key, findings: state });
-	return state;
+	return cachedIntake(db, today)?.findings ?? findingsOf(db, today);
 }
 
 function findingsOf(db: Db, today?: string): FindingsState {
@@ -92,20 +90,9 @@ export type ConflictState = {
 };
 
 export function computeConflicts(db: Db, base?: Pick<FindingsState, 'applications' | 'institutions'>): ConflictState {
-	const key = intakeKey(db, undefined);
-	const client = cacheClient(db);
-	const hit = key && client ? intakeCache.get(client) : undefined;
-	if (hit && hit.key === key) {
-		hit.conflicts ??= conflictsOf(db, base ?? hit.findings);
-		return hit.conflicts;
-	}
-	if (key && client) {
-		const findings = findingsOf(db);
-		const conflicts = conflictsOf(db, findings);
-		intakeCache.set(client, { key, findings, conflicts });
-		return conflicts;
-	}
-	return conflictsOf(db, base);
+	const cached = cachedIntake(db, undefined);
+	if (!cached) return conflictsOf(db, base);
+	return (cached.conflicts ??= conflictsOf(db, cached.findings));
 }
 
 function conflictsOf(db: Db, base?: Pick<FindingsState, 'applications' | 'institutions'>): ConflictState {
