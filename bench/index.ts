@@ -10,8 +10,11 @@
  *
  * Options: --only=draw,aggregation,dashboard,save,mixed (default: all) · --short (shorter load
  * phases, for trying the bench out; the published figures come from a full run) · --keep (leave
- * the province database in data/bench/ for inspection). BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR"
+ * the province database in data/bench/ for inspection) · --cold (the saves start on a server that
+ * has just started, without the experts opening their pages first). BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR"
  * passes node options to the server (then stopped with SIGTERM so that the profile is written).
+ * BENCH_TRACE=FILE appends a line per save of phase a) to FILE: its start (ms into the phase),
+ * its latency (ms) and the expert's number, to see when the slow ones happened.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -51,6 +54,11 @@ const SHORT = args.includes('--short');
 /** Leaves the province database in data/bench/ (for looking into it; delete it by hand). */
 const KEEP = args.includes('--keep');
 const SECONDS = { save: SHORT ? 8 : 20, capacity: SHORT ? 6 : 15, mixed: SHORT ? 12 : 30 };
+/**
+ * Skips the page opening before the saves: the 200 experts then save on a server that has just
+ * started and never served a page (no route module loaded, no JIT, nothing prepared or cached).
+ */
+const COLD = args.includes('--cold');
 /** Pause (ms) of an expert after each answer: the autosave of the scoring page fires 2.5 s after the last change. */
 const PACE: [number, number] = [1500, 3500];
 /** In the mixed load, an expert opens the scoring page of an application, then saves this many times, */
@@ -694,6 +702,7 @@ async function savePhase(server: Server, world: BenchWorld, saver: Saver, second
 				const a = await request(agent, server.base, 'POST', sheetPath(app), jsonHeaders(server.base, ex.cookie), sent.json);
 				tally.add(a);
 				if (a.status && start - t0 >= STEADY_AFTER) steady.push(a.ms);
+				if (process.env.BENCH_TRACE) fs.appendFileSync(process.env.BENCH_TRACE, `${(start - t0).toFixed(1)} ${a.ms.toFixed(1)} ${i}\n`);
 				saver.answer(app, ex.id, a.status, a.body, sent);
 				const pause = pace[0] + rng() * (pace[1] - pace[0]);
 				if (pause > 0) await sleep(pause);
@@ -923,8 +932,50 @@ async function serviceTimes(server: Server, world: BenchWorld, saver: Saver) {
 	agent.destroy();
 }
 
+/**
+ * Before they save, the experts open what they score: an autosave fires only on a scoring page
+ * that was opened. Every expert opens the scoring page of each of its draft sheets (8 requests at
+ * a time); the server loads its route modules, warms up and prepares its queries on the way.
+ * Then one expert saves three times (not timed either).
+ */
+async function openPages(server: Server, world: BenchWorld, saver: Saver) {
+	const pages = world.experts.flatMap((ex) => ex.drafts.map((app) => ({ ex, app })));
+	const tally = new Tally();
+	const t0 = performance.now();
+	let next = 0;
+	await Promise.all(
+		Array.from({ length: 8 }, async () => {
+			const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+			while (next < pages.length) {
+				const { ex, app } = pages[next++];
+				tally.add(await request(agent, server.base, 'GET', `/expert/applications/${encodeURIComponent(app)}`, { cookie: ex.cookie, accept: 'text/html' }));
+			}
+			agent.destroy();
+		})
+	);
+	// As before every timed kind of request (3c): a few requests not timed, so that the first
+	// timed save does not pay for loading its route and compiling its code.
+	const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+	const ex = world.experts[world.experts.length - 1];
+	const rng = seededRandom('warm-up');
+	for (let i = 0; i < 3; i++) {
+		const app = ex.drafts[i % ex.drafts.length];
+		const sent = saver.body(app, ex.id, rng);
+		const a = await request(agent, server.base, 'POST', sheetPath(app), jsonHeaders(server.base, ex.cookie), sent.json);
+		tally.add(a);
+		saver.answer(app, ex.id, a.status, a.body, sent);
+	}
+	agent.destroy();
+	const st = stats(tally.latencies);
+	console.log(`  before a): the 200 experts open the scoring pages of their ${int(pages.length)} draft sheets, 8 at a time, in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+	record('saves', `before a): experts open their scoring pages (n=${int(pages.length)}, 8 at a time; then 3 saves) p50 / p99`, `${ms(st.p50)} / ${ms(st.p99)}`);
+	record('saves', 'before a): errors / non-2xx', `${tally.errors} / ${tally.non2xx}`, '0 / 0', tally.errors + tally.non2xx === 0);
+}
+
 async function benchSaves(server: Server, world: BenchWorld, saver: Saver) {
 	heading('3. Saving score sheets against the built server');
+	if (COLD) console.log('  --cold: the saves start on a server that has just started and never served a page');
+	else await openPages(server, world, saver);
 	console.log(`  200 experts, ${int(world.experts.reduce((a, e) => a + e.drafts.length, 0))} draft sheets (${world.experts[0].drafts.length}–${Math.max(...world.experts.map((e) => e.drafts.length))} each), JSON autosave POST …/sheet with the version check`);
 	// a) All 200 at once (first saves within the same second), then every expert saves again 1.5–3.5 s
 	// after each answer: the scoring page autosaves 2.5 s after the last change, so this is every

@@ -5,8 +5,9 @@
 import { hash, verify } from '@node-rs/argon2';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from './db';
+import { prepared } from './db/prepared';
 import { sessions, users, type SessionRow, type UserRow } from './db/schema';
 
 export const SESSION_COOKIE = 'session';
@@ -39,12 +40,15 @@ export type SessionValidation = { session: SessionRow; user: SessionUser } | { s
 
 export function validateSessionToken(db: Db, token: string): SessionValidation {
 	const id = sessionIdOf(token);
-	const row = db
-		.select({ session: sessions, user: users })
-		.from(sessions)
-		.innerJoin(users, eq(sessions.userId, users.id))
-		.where(eq(sessions.id, id))
-		.get();
+	// Runs on every request: a prepared query (built once per connection).
+	const row = prepared(db, 'auth.session', (d) =>
+		d
+			.select({ session: sessions, user: users })
+			.from(sessions)
+			.innerJoin(users, eq(sessions.userId, users.id))
+			.where(eq(sessions.id, sql.placeholder('id')))
+			.prepare()
+	).get({ id });
 	if (!row) return { session: null, user: null };
 	const { session, user } = row;
 	if (Date.now() >= session.expiresAt.getTime() || !user.active) {

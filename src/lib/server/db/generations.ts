@@ -5,8 +5,10 @@
  * sheets, points, decisions), from any connection. State derived from those tables can be kept per
  * connection against the counter.
  */
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from './index';
+import { prepared } from './prepared';
+import { generations } from './schema';
 
 /**
  * The connection a cache may be kept for: null for a transaction handle, or while a transaction
@@ -20,7 +22,11 @@ export function cacheClient(db: Db): object | null {
 /** The counter now; null when it cannot be read (a database from before migration 0001). */
 export function generation(db: Db, name: 'intake' | 'review'): number | null {
 	try {
-		const row = db.get<{ n: number } | undefined>(sql`SELECT n FROM generations WHERE name = ${name}`);
+		// Read on every cached lookup: a prepared query. Preparing fails (and is tried again next
+		// time) while the table does not exist.
+		const row = prepared(db, 'generations.n', (d) =>
+			d.select({ n: generations.n }).from(generations).where(eq(generations.name, sql.placeholder('name'))).prepare()
+		).get({ name });
 		return row && typeof row.n === 'number' ? row.n : null;
 	} catch {
 		return null;

@@ -4,6 +4,7 @@
  */
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db';
+import { prepared } from '../db/prepared';
 import * as s from '../db/schema';
 import {
 	BUNDLE_FORMAT,
@@ -47,7 +48,7 @@ export function batchFromRow(b: s.BatchRow): Batch {
 }
 
 export function loadBatchRow(db: Q): s.BatchRow | undefined {
-	return db.select().from(s.batches).orderBy(asc(rowid)).limit(1).all()[0];
+	return prepared(db, 'bundle.batch', (d) => d.select().from(s.batches).orderBy(asc(rowid)).limit(1).prepare()).all()[0];
 }
 
 export function loadBatch(db: Q): Batch | null {
@@ -63,17 +64,27 @@ export function loadInstitutions(db: Q, ids?: Set<string>): Institution[] {
 	// in the same (rowid) order as the whole table.
 	const few = ids !== undefined && ids.size <= FEW_IDS;
 	const list = few ? [...ids] : [];
-	let rows = few
-		? list.length
-			? db.select().from(s.institutions).where(inArray(s.institutions.id, list)).orderBy(asc(rowid)).all()
-			: []
-		: db.select().from(s.institutions).orderBy(asc(rowid)).all();
+	// One id (a guarded request): prepared queries.
+	const one = few && list.length === 1 ? { id: list[0] } : null;
+	let rows = one
+		? prepared(db, 'bundle.institution', (d) =>
+				d.select().from(s.institutions).where(eq(s.institutions.id, sql.placeholder('id'))).orderBy(asc(rowid)).prepare()
+			).all(one)
+		: few
+			? list.length
+				? db.select().from(s.institutions).where(inArray(s.institutions.id, list)).orderBy(asc(rowid)).all()
+				: []
+			: db.select().from(s.institutions).orderBy(asc(rowid)).all();
 	if (ids && !few) rows = rows.filter((r) => ids.has(r.id));
-	const taxRows = few
-		? list.length
-			? db.select().from(s.institutionTaxes).where(inArray(s.institutionTaxes.institutionId, list)).orderBy(asc(rowid)).all()
-			: []
-		: db.select().from(s.institutionTaxes).all();
+	const taxRows = one
+		? prepared(db, 'bundle.institutionTaxes', (d) =>
+				d.select().from(s.institutionTaxes).where(eq(s.institutionTaxes.institutionId, sql.placeholder('id'))).orderBy(asc(rowid)).prepare()
+			).all(one)
+		: few
+			? list.length
+				? db.select().from(s.institutionTaxes).where(inArray(s.institutionTaxes.institutionId, list)).orderBy(asc(rowid)).all()
+				: []
+			: db.select().from(s.institutionTaxes).all();
 	const taxes = groupBy(taxRows, (t) => t.institutionId);
 	return rows.map((r) => ({
 		id: r.id,
@@ -202,15 +213,21 @@ export function loadApplications(db: Q, filter?: (r: s.ApplicationRow) => boolea
  * reading only its own rows (guards call this on every request of an expert).
  */
 export function loadApplicationById(db: Q, id: string): { row: s.ApplicationRow; app: Application } | undefined {
-	const row = db.select().from(s.applications).where(eq(s.applications.id, id)).get();
+	// Read on guarded requests (conflicts of a pair, the scoring page): prepared queries.
+	const p = { id };
+	const row = prepared(db, 'bundle.application', (d) => d.select().from(s.applications).where(eq(s.applications.id, sql.placeholder('id'))).prepare()).get(p);
 	if (!row) return undefined;
 	return {
 		row,
 		app: applicationFromRows(row, {
-			trainingYears: db.select().from(s.trainingYears).where(eq(s.trainingYears.applicationId, id)).orderBy(asc(rowid)).all(),
-			evaluationYears: db.select().from(s.evaluationYears).where(eq(s.evaluationYears.applicationId, id)).orderBy(asc(rowid)).all(),
-			venues: db.select().from(s.venues).where(eq(s.venues.applicationId, id)).orderBy(asc(rowid)).all(),
-			people: db.select().from(s.people).where(eq(s.people.applicationId, id)).orderBy(asc(rowid)).all()
+			trainingYears: prepared(db, 'bundle.trainingYears', (d) =>
+				d.select().from(s.trainingYears).where(eq(s.trainingYears.applicationId, sql.placeholder('id'))).orderBy(asc(rowid)).prepare()
+			).all(p),
+			evaluationYears: prepared(db, 'bundle.evaluationYears', (d) =>
+				d.select().from(s.evaluationYears).where(eq(s.evaluationYears.applicationId, sql.placeholder('id'))).orderBy(asc(rowid)).prepare()
+			).all(p),
+			venues: prepared(db, 'bundle.venues', (d) => d.select().from(s.venues).where(eq(s.venues.applicationId, sql.placeholder('id'))).orderBy(asc(rowid)).prepare()).all(p),
+			people: prepared(db, 'bundle.people', (d) => d.select().from(s.people).where(eq(s.people.applicationId, sql.placeholder('id'))).orderBy(asc(rowid)).prepare()).all(p)
 		})
 	};
 }

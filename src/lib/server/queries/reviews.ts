@@ -1,7 +1,8 @@
 /** The expert's side: their assignments, the relation to one application, the commitment. */
 import { createHash } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db';
+import { prepared } from '../db/prepared';
 import { cacheClient, generation } from '../db/generations';
 import * as s from '../db/schema';
 import { loadApplicationById, loadBatchRow, loadInstitutions, expertFromRow } from './bundle';
@@ -14,14 +15,15 @@ export function commitmentHash(): string {
 	return createHash('sha256').update(commitmentText()).digest('hex');
 }
 
-export function hasCommitted(db: Db, expertId: string): boolean {
-	const batch = loadBatchRow(db);
+export function hasCommitted(db: Db, expertId: string, batch = loadBatchRow(db)): boolean {
 	if (!batch) return false;
-	return !!db
-		.select()
-		.from(s.commitments)
-		.where(and(eq(s.commitments.expertId, expertId), eq(s.commitments.batchId, batch.id)))
-		.get();
+	return !!prepared(db, 'reviews.commitment', (d) =>
+		d
+			.select({ expertId: s.commitments.expertId })
+			.from(s.commitments)
+			.where(and(eq(s.commitments.expertId, sql.placeholder('expertId')), eq(s.commitments.batchId, sql.placeholder('batchId'))))
+			.prepare()
+	).get({ expertId, batchId: batch.id });
 }
 
 export function acceptCommitment(db: Db, expertId: string, actor: Actor): void {
@@ -50,20 +52,25 @@ export function hardConflictCodes(db: Db, expertId: string, applicationId: strin
 }
 
 function pairConflictCodes(db: Db, expertId: string, applicationId: string): string[] {
-	const expertRow = db.select().from(s.experts).where(eq(s.experts.id, expertId)).get();
+	const expertRow = prepared(db, 'reviews.expert', (d) => d.select().from(s.experts).where(eq(s.experts.id, sql.placeholder('id'))).prepare()).get({ id: expertId });
 	const found = loadApplicationById(db, applicationId);
 	if (!expertRow || !found) return [];
 	const institution = loadInstitutions(db, new Set([found.app.institutionId]))[0];
-	const declarations = db
-		.select()
-		.from(s.declarations)
-		.where(and(eq(s.declarations.expertId, expertId), eq(s.declarations.applicationId, applicationId)))
-		.all();
-	const reviews = db
-		.select()
-		.from(s.conflictReviews)
-		.where(and(eq(s.conflictReviews.expertId, expertId), eq(s.conflictReviews.applicationId, applicationId)))
-		.all();
+	const pair = { expertId, applicationId };
+	const declarations = prepared(db, 'reviews.declarations', (d) =>
+		d
+			.select()
+			.from(s.declarations)
+			.where(and(eq(s.declarations.expertId, sql.placeholder('expertId')), eq(s.declarations.applicationId, sql.placeholder('applicationId'))))
+			.prepare()
+	).all(pair);
+	const reviews = prepared(db, 'reviews.conflictReviews', (d) =>
+		d
+			.select()
+			.from(s.conflictReviews)
+			.where(and(eq(s.conflictReviews.expertId, sql.placeholder('expertId')), eq(s.conflictReviews.applicationId, sql.placeholder('applicationId'))))
+			.prepare()
+	).all(pair);
 	const confirmed = new Set(reviews.filter((r) => r.decision === 'confirmed').map((r) => r.code));
 	return detectPair(expertFromRow(expertRow), found.app, institution, declarations)
 		.filter((c) => c.hard || confirmed.has(c.code))
@@ -80,17 +87,19 @@ export function isPublished(assignmentCreatedAt: string, publishedAt: string | n
 
 export function expertRelation(db: Db, expertId: string, applicationId: string): ExpertRelation {
 	const batch = loadBatchRow(db);
-	const row = db
-		.select({ createdAt: s.assignments.createdAt })
-		.from(s.assignments)
-		.where(and(eq(s.assignments.expertId, expertId), eq(s.assignments.applicationId, applicationId)))
-		.get();
+	const row = prepared(db, 'reviews.assignment', (d) =>
+		d
+			.select({ createdAt: s.assignments.createdAt })
+			.from(s.assignments)
+			.where(and(eq(s.assignments.expertId, sql.placeholder('expertId')), eq(s.assignments.applicationId, sql.placeholder('applicationId'))))
+			.prepare()
+	).get({ expertId, applicationId });
 	const assigned = !!row;
 	return {
 		assigned,
 		hardConflict: assigned ? hardConflictCodes(db, expertId, applicationId).length > 0 : false,
 		published: !!row && isPublished(row.createdAt, batch?.assignmentsPublishedAt),
-		committed: hasCommitted(db, expertId)
+		committed: hasCommitted(db, expertId, batch)
 	};
 }
 

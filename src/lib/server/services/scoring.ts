@@ -7,6 +7,7 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import * as z from 'zod';
 import type { Db } from '../db';
+import { prepared } from '../db/prepared';
 import * as s from '../db/schema';
 import { audit, type Actor } from '../audit';
 import { loadBatchRow } from '../queries/bundle';
@@ -31,12 +32,14 @@ type Tx = Db;
 export function currentRubric(db: Db, type: 'training' | 'evaluation'): Rubric {
 	const batch = loadBatchRow(db);
 	if (!batch) throw new ScoringError(400, '尚未建立评审批次');
-	let row = db
-		.select()
-		.from(s.rubrics)
-		.where(and(eq(s.rubrics.batchId, batch.id), eq(s.rubrics.type, type)))
-		.orderBy(desc(s.rubrics.version), desc(sql`rowid`))
-		.get();
+	let row = prepared(db, 'scoring.currentRubric', (d) =>
+		d
+			.select()
+			.from(s.rubrics)
+			.where(and(eq(s.rubrics.batchId, sql.placeholder('batchId')), eq(s.rubrics.type, sql.placeholder('type'))))
+			.orderBy(desc(s.rubrics.version), desc(sql`rowid`))
+			.prepare()
+	).get({ batchId: batch.id, type });
 	if (!row) {
 		const def = defaultRubric(type);
 		db.transaction((tx) => {
@@ -52,9 +55,11 @@ export function currentRubric(db: Db, type: 'training' | 'evaluation'): Rubric {
 }
 
 export function rubricById(db: Db, id: string): Rubric | null {
-	const row = db.select().from(s.rubrics).where(eq(s.rubrics.id, id)).get();
+	const row = prepared(db, 'scoring.rubric', (d) => d.select().from(s.rubrics).where(eq(s.rubrics.id, sql.placeholder('id'))).prepare()).get({ id });
 	if (!row) return null;
-	const crit = db.select().from(s.criteria).where(eq(s.criteria.rubricId, id)).orderBy(asc(s.criteria.position)).all();
+	const crit = prepared(db, 'scoring.criteria', (d) =>
+		d.select().from(s.criteria).where(eq(s.criteria.rubricId, sql.placeholder('id'))).orderBy(asc(s.criteria.position)).prepare()
+	).all({ id });
 	return { id, type: row.type, criteria: crit.map((c) => ({ id: c.id, name: c.name, maxPoints: c.maxPoints, guidance: c.guidance })) };
 }
 
@@ -77,16 +82,35 @@ export type SheetView = {
 	abnormal: { mean: number; deviationPct: number } | null;
 };
 
+/*
+ * The queries of every save and of the scoring page, prepared once per connection (see
+ * db/prepared.ts): autosave runs them for every change of every expert.
+ */
+const applicationType = (db: Db, id: string) =>
+	prepared(db, 'scoring.applicationType', (d) =>
+		d.select({ type: s.applications.type }).from(s.applications).where(eq(s.applications.id, sql.placeholder('id'))).prepare()
+	).get({ id });
+
+const sheetRow = (db: Db, applicationId: string, expertId: string) =>
+	prepared(db, 'scoring.sheet', (d) =>
+		d
+			.select()
+			.from(s.sheets)
+			.where(and(eq(s.sheets.applicationId, sql.placeholder('applicationId')), eq(s.sheets.expertId, sql.placeholder('expertId'))))
+			.prepare()
+	).get({ applicationId, expertId });
+
+const sheetPointRows = (db: Db, sheetId: number) =>
+	prepared(db, 'scoring.points', (d) =>
+		d.select().from(s.sheetPoints).where(eq(s.sheetPoints.sheetId, sql.placeholder('sheetId'))).orderBy(asc(s.sheetPoints.position)).prepare()
+	).all({ sheetId });
+
 export function getSheet(db: Db, applicationId: string, expertId: string): SheetView {
-	const app = db.select({ type: s.applications.type }).from(s.applications).where(eq(s.applications.id, applicationId)).get();
+	const app = applicationType(db, applicationId);
 	if (!app) throw new ScoringError(404, '没有找到该申报');
-	const row = db
-		.select()
-		.from(s.sheets)
-		.where(and(eq(s.sheets.applicationId, applicationId), eq(s.sheets.expertId, expertId)))
-		.get();
+	const row = sheetRow(db, applicationId, expertId);
 	const rubric = row ? rubricById(db, row.rubricId)! : currentRubric(db, app.type);
-	const pts = row ? db.select().from(s.sheetPoints).where(eq(s.sheetPoints.sheetId, row.id)).orderBy(asc(s.sheetPoints.position)).all() : [];
+	const pts = row ? sheetPointRows(db, row.id) : [];
 	const points = Object.fromEntries(pts.map((p) => [p.criterionId, p.points]));
 	const comments = Object.fromEntries(pts.filter((p) => p.comment).map((p) => [p.criterionId, p.comment!]));
 	return {
@@ -127,14 +151,65 @@ function checkPoints(rubric: Rubric, points: Record<string, number | null>, comp
 }
 
 function writePoints(tx: Tx, sheetId: number, rubric: Rubric, points: Record<string, number>, comments: Record<string, string>) {
-	tx.delete(s.sheetPoints).where(eq(s.sheetPoints.sheetId, sheetId)).run();
-	// One statement for all the rows (in criteria order): autosave runs this for every change.
-	const rows: (typeof s.sheetPoints.$inferInsert)[] = [];
+	prepared(tx, 'scoring.deletePoints', (d) => d.delete(s.sheetPoints).where(eq(s.sheetPoints.sheetId, sql.placeholder('sheetId'))).prepare()).run({
+		sheetId
+	});
+	// A prepared insert run once per row, in criteria order: autosave runs this for every change.
+	const insert = prepared(tx, 'scoring.insertPoint', (d) =>
+		d
+			.insert(s.sheetPoints)
+			.values({
+				sheetId: sql.placeholder('sheetId'),
+				criterionId: sql.placeholder('criterionId'),
+				position: sql.placeholder('position'),
+				points: sql.placeholder('points'),
+				comment: sql.placeholder('comment')
+			})
+			.prepare()
+	);
 	rubric.criteria.forEach((c, position) => {
 		if (points[c.id] === undefined) return;
-		rows.push({ sheetId, criterionId: c.id, position, points: points[c.id], comment: comments[c.id]?.trim() || null });
+		insert.run({ sheetId, criterionId: c.id, position, points: points[c.id], comment: comments[c.id]?.trim() || null });
 	});
-	if (rows.length) tx.insert(s.sheetPoints).values(rows).run();
+}
+
+/** The columns a save writes; `explanation` only when the expert sent one. */
+function updateSheet(tx: Tx, withExplanation: boolean) {
+	return prepared(tx, withExplanation ? 'scoring.updateSheetExplained' : 'scoring.updateSheet', (d) =>
+		d
+			.update(s.sheets)
+			.set({
+				rubricId: sql.placeholder('rubricId'),
+				status: sql.placeholder('status'),
+				comment: sql.placeholder('comment'),
+				...(withExplanation ? { explanation: sql.placeholder('explanation') } : {}),
+				version: sql.placeholder('version'),
+				updatedAt: sql.placeholder('updatedAt'),
+				submittedAt: sql.placeholder('submittedAt')
+			} as unknown as Partial<typeof s.sheets.$inferInsert>)
+			.where(eq(s.sheets.id, sql.placeholder('id')))
+			.prepare()
+	);
+}
+
+function insertSheet(tx: Tx, withExplanation: boolean) {
+	return prepared(tx, withExplanation ? 'scoring.insertSheetExplained' : 'scoring.insertSheet', (d) =>
+		d
+			.insert(s.sheets)
+			.values({
+				applicationId: sql.placeholder('applicationId'),
+				expertId: sql.placeholder('expertId'),
+				rubricId: sql.placeholder('rubricId'),
+				status: sql.placeholder('status'),
+				comment: sql.placeholder('comment'),
+				...(withExplanation ? { explanation: sql.placeholder('explanation') } : {}),
+				version: sql.placeholder('version'),
+				updatedAt: sql.placeholder('updatedAt'),
+				submittedAt: sql.placeholder('submittedAt')
+			} as unknown as typeof s.sheets.$inferInsert)
+			.returning({ id: s.sheets.id })
+			.prepare()
+	);
 }
 
 /**
@@ -143,15 +218,11 @@ function writePoints(tx: Tx, sheetId: number, rubric: Rubric, points: Record<str
  */
 export function saveSheet(db: Db, applicationId: string, expertId: string, input: SheetInput, actor: Actor, opts: { submit?: boolean } = {}): SheetView {
 	const result = db.transaction((tx) => {
-		const app = tx.select({ type: s.applications.type }).from(s.applications).where(eq(s.applications.id, applicationId)).get();
+		const app = applicationType(tx as unknown as Db, applicationId);
 		if (!app) throw new ScoringError(404, '没有找到该申报');
 		const batch = loadBatchRow(tx);
 		if (batch?.resultsLockedAt) throw new ScoringError(409, '评审结果已锁定，不能再修改评分');
-		const row = tx
-			.select()
-			.from(s.sheets)
-			.where(and(eq(s.sheets.applicationId, applicationId), eq(s.sheets.expertId, expertId)))
-			.get();
+		const row = sheetRow(tx as unknown as Db, applicationId, expertId);
 		const current = row?.version ?? 0;
 		if (input.version !== current) {
 			throw new ScoringError(409, '此评分表已在其他窗口或设备上修改过。为避免相互覆盖，本次保存未生效，请先载入最新内容。');
@@ -171,11 +242,13 @@ export function saveSheet(db: Db, applicationId: string, expertId: string, input
 			submittedAt: opts.submit ? now : null
 		};
 		let sheetId: number;
+		const explained = values.explanation !== undefined;
+		const params = { explanation: null, ...values };
 		if (row) {
-			tx.update(s.sheets).set(values).where(eq(s.sheets.id, row.id)).run();
+			updateSheet(tx as unknown as Db, explained).run({ ...params, id: row.id });
 			sheetId = row.id;
 		} else {
-			sheetId = tx.insert(s.sheets).values({ applicationId, expertId, ...values }).returning({ id: s.sheets.id }).get().id;
+			sheetId = insertSheet(tx as unknown as Db, explained).get({ ...params, applicationId, expertId })!.id;
 		}
 		writePoints(tx as unknown as Db, sheetId, rubric, points, comments);
 		if (opts.submit) {
