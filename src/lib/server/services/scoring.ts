@@ -173,20 +173,22 @@ function writePoints(tx: Tx, sheetId: number, rubric: Rubric, points: Record<str
 	});
 }
 
-/** The columns a save writes; `explanation` only when the expert sent one. */
+/** The columns a save writes, as placeholders; `explanation` only when the expert sent one. */
+const savedColumns = (withExplanation: boolean) => ({
+	rubricId: sql.placeholder('rubricId'),
+	status: sql.placeholder('status'),
+	comment: sql.placeholder('comment'),
+	...(withExplanation ? { explanation: sql.placeholder('explanation') } : {}),
+	version: sql.placeholder('version'),
+	updatedAt: sql.placeholder('updatedAt'),
+	submittedAt: sql.placeholder('submittedAt')
+});
+
 function updateSheet(tx: Tx, withExplanation: boolean) {
 	return prepared(tx, withExplanation ? 'scoring.updateSheetExplained' : 'scoring.updateSheet', (d) =>
 		d
 			.update(s.sheets)
-			.set({
-				rubricId: sql.placeholder('rubricId'),
-				status: sql.placeholder('status'),
-				comment: sql.placeholder('comment'),
-				...(withExplanation ? { explanation: sql.placeholder('explanation') } : {}),
-				version: sql.placeholder('version'),
-				updatedAt: sql.placeholder('updatedAt'),
-				submittedAt: sql.placeholder('submittedAt')
-			} as unknown as Partial<typeof s.sheets.$inferInsert>)
+			.set(savedColumns(withExplanation) as unknown as Partial<typeof s.sheets.$inferInsert>)
 			.where(eq(s.sheets.id, sql.placeholder('id')))
 			.prepare()
 	);
@@ -199,13 +201,7 @@ function insertSheet(tx: Tx, withExplanation: boolean) {
 			.values({
 				applicationId: sql.placeholder('applicationId'),
 				expertId: sql.placeholder('expertId'),
-				rubricId: sql.placeholder('rubricId'),
-				status: sql.placeholder('status'),
-				comment: sql.placeholder('comment'),
-				...(withExplanation ? { explanation: sql.placeholder('explanation') } : {}),
-				version: sql.placeholder('version'),
-				updatedAt: sql.placeholder('updatedAt'),
-				submittedAt: sql.placeholder('submittedAt')
+				...savedColumns(withExplanation)
 			} as unknown as typeof s.sheets.$inferInsert)
 			.returning({ id: s.sheets.id })
 			.prepare()
