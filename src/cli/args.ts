@@ -3,7 +3,11 @@ export class CliError extends Error {}
 
 export type ParsedArgs = { positional: string[]; options: Map<string, string | true> };
 
-export function parseArgs(argv: string[], spec: { values?: string[]; flags?: string[] }): ParsedArgs {
+/**
+ * `values`: options that take a value; `flags`: options without one; `positional`: how many
+ * plain arguments the command takes (none unless given). Anything else is an error naming it.
+ */
+export function parseArgs(argv: string[], spec: { values?: string[]; flags?: string[]; positional?: number }): ParsedArgs {
 	const values = new Set(spec.values ?? []);
 	const flags = new Set(spec.flags ?? []);
 	const positional: string[] = [];
@@ -31,6 +35,8 @@ export function parseArgs(argv: string[], spec: { values?: string[]; flags?: str
 			positional.push(a);
 		}
 	}
+	const max = spec.positional ?? 0;
+	if (positional.length > max) throw new CliError(`多余的参数 "${positional[max]}"`);
 	return { positional, options };
 }
 

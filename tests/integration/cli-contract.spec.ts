@@ -2,6 +2,7 @@
  * The command-line contract of docs/bundle.md end to end: a bundle in, `check`, `coi`, `assign`
  * and `results` out, with the JSON shapes other tools read.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, fullBundle, tempDir, writeJson } from './helpers';
@@ -131,5 +132,20 @@ describe('check, coi, assign, results through the command line', () => {
 		const bad = await cli(db, 'results', '--method', 'average');
 		expect(bad.code).toBe(1);
 		expect(bad.stderr).toMatch(/--method/);
+	});
+
+	it('a word the command does not take is bad input: exit 1, one line naming it, nothing done', async () => {
+		const dir = tempDir();
+		const db = path.join(dir, 'x.db');
+		const bundle = writeJson(dir, 'b.json', scenario());
+		for (const args of [['check', 'extra'], ['coi', '--json', 'extra'], ['results', 'extra'], ['migrate', 'extra'], ['assign', 'extra'], ['import', bundle, 'second.json'], ['export', '--out', path.join(dir, 'o.json'), 'extra']]) {
+			const r = await cli(db, ...args);
+			expect(r.code, args.join(' ')).toBe(1);
+			expect(r.stderr.split('\n'), args.join(' ')).toHaveLength(1);
+			expect(r.stderr, args.join(' ')).toMatch(/多余的参数 "(extra|second\.json)"/);
+		}
+		// The refused import imported nothing; the refused export wrote nothing.
+		expect(JSON.parse((await cli(db, 'check', '--json')).stdout).applications).toEqual([]);
+		expect(fs.existsSync(path.join(dir, 'o.json'))).toBe(false);
 	});
 });

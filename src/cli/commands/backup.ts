@@ -37,7 +37,7 @@ export const restoreCommand: Command = {
 	summary: '用备份文件替换数据库（须先停止服务器；原文件保留为 .before-restore-时间）',
 	usage: 'restore FILE [--json]',
 	async run(argv, { db, dbPath, io }) {
-		const a = parseArgs(argv, { flags: ['json'] });
+		const a = parseArgs(argv, { flags: ['json'], positional: 1 });
 		const [file, ...extra] = a.positional;
 		if (!file || extra.length) throw new CliError('用法：restore FILE [--json]');
 		// The command line opened (and migrated) the target; let go of it before replacing it.

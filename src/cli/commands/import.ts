@@ -12,7 +12,7 @@ export const importCommand: Command = {
 	summary: '导入评审数据包（.json）、Excel 模板（.xlsx）或填好的附件1/2（.docx）',
 	usage: 'import FILE [--json]',
 	async run(argv, { db, io }) {
-		const args = parseArgs(argv, { flags: ['json'] });
+		const args = parseArgs(argv, { flags: ['json'], positional: 1 });
 		const file = args.positional[0];
 		if (!file || args.positional.length > 1) throw new CliError('用法：import FILE [--json]');
 		if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new CliError(`${file}: 文件不存在`);

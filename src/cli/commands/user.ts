@@ -21,7 +21,7 @@ export const userCommand: Command = {
 		try {
 			switch (sub) {
 				case 'add': {
-					const a = parseArgs(rest, { values: ['role', 'name', 'region', 'expert', 'password'] });
+					const a = parseArgs(rest, { values: ['role', 'name', 'region', 'expert', 'password'], positional: 1 });
 					const username = a.positional[0];
 					if (!username || a.positional.length > 1) throw new CliError(`用法：${USAGE.split('\n')[0]}`);
 					const role = optionString(a, 'role');
@@ -42,7 +42,7 @@ export const userCommand: Command = {
 					return 0;
 				}
 				case 'reset': {
-					const a = parseArgs(rest, { values: ['password'] });
+					const a = parseArgs(rest, { values: ['password'], positional: 1 });
 					const username = a.positional[0];
 					if (!username || a.positional.length > 1) throw new CliError('用法：user reset USERNAME [--password 密码]');
 					const pw = await resetPassword(db, username, optionString(a, 'password') ?? null, CLI_ACTOR);
@@ -51,7 +51,7 @@ export const userCommand: Command = {
 				}
 				case 'deactivate':
 				case 'activate': {
-					const a = parseArgs(rest, {});
+					const a = parseArgs(rest, { positional: 1 });
 					const username = a.positional[0];
 					if (!username || a.positional.length > 1) throw new CliError(`用法：user ${sub} USERNAME`);
 					setUserActive(db, username, sub === 'activate', CLI_ACTOR);
