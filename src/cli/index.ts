@@ -2,8 +2,10 @@
  * The operator command line: `npm run --silent cli -- COMMAND [options]` (docs/bundle.md).
  * Exit 0 on success; 1 with a one-line error on bad input, having changed nothing.
  */
+import fs from 'node:fs';
 import { CliError } from './args';
 import { openForCli, type Command } from './context';
+import { databasePath } from '../lib/server/db';
 import { processIo, type Io } from './io';
 import { migrateCommand } from './commands/migrate';
 import { importCommand } from './commands/import';
@@ -69,10 +71,16 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 		return 1;
 	}
 	let opened: ReturnType<typeof openForCli> | undefined;
+	// A command that fails changes nothing: not even by leaving a new, empty database behind.
+	const file = databasePath(dbPath ?? process.env.DATABASE_URL);
+	const existed = file === ':memory:' || fs.existsSync(file);
+	let code = 1;
 	try {
 		opened = openForCli(dbPath);
-		return await command.run(rest, { ...opened, io });
+		code = await command.run(rest, { ...opened, io });
+		return code;
 	} catch (e) {
+		code = 1;
 		if (e instanceof CliError) {
 			io.err(`错误：${e.message}`);
 			return 1;
@@ -81,7 +89,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 		io.err(`错误：${msg.split('\n')[0]}`);
 		return 1;
 	} finally {
-		opened?.db.$client.close();
+		if (opened?.db.$client.open) opened.db.$client.close();
+		if (!existed && code !== 0) for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) fs.rmSync(f, { force: true });
 	}
 }
 

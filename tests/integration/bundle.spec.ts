@@ -7,6 +7,9 @@ import { exportBundle } from '../../src/lib/server/queries/bundle';
 import { BundleImportError, importBundle } from '../../src/lib/server/services/bundle-import';
 import { SYSTEM_ACTOR, verifyAudit } from '../../src/lib/server/audit';
 import { generateDemoBundle } from '../../src/lib/server/demo/generate';
+import { currentRubric, getSheet, saveSheet } from '../../src/lib/server/services/scoring';
+import { updateRubric } from '../../src/lib/server/services/rubrics';
+import { OFFICE, actorFor, scoringDb } from './scoring-fixture';
 
 describe('bundle round trip', () => {
 	it('a bundle with every field comes back unchanged through import and export', async () => {
@@ -125,5 +128,53 @@ describe('malformed bundles: exit 1, one clear line, nothing written', () => {
 		const odd = await cli(db, 'import', writeJson(dir, 'x.csv', 'a,b'));
 		expect(odd.code).toBe(1);
 		expect(odd.stderr).toMatch(/不支持的文件类型/);
+	});
+});
+
+describe('drafts and rubric changes through the bundle', () => {
+	const criteriaOf = (db: ReturnType<typeof scoringDb>) =>
+		currentRubric(db, 'training').criteria.map((c) => ({ id: c.id, name: c.name, maxPoints: c.maxPoints, guidance: c.guidance ?? '' }));
+
+	it('a draft keeping points above a maximum the office lowered exports and imports back identically', () => {
+		const db = scoringDb();
+		saveSheet(db, 'app-1', 'exp-1', { version: 0, points: { qualification: 8, scale: 12 }, comments: {}, comment: '' }, actorFor('exp-1'));
+		const c = criteriaOf(db);
+		// qualification 10 → 5, standing 15 → 20: the draft's 8 stays above the new maximum.
+		updateRubric(db, 'rub-training', c.map((x) => (x.id === 'qualification' ? { ...x, maxPoints: 5 } : x.id === 'standing' ? { ...x, maxPoints: 20 } : x)), OFFICE);
+		const first = exportBundle(db);
+		expect(first.scores.find((x) => x.applicationId === 'app-1' && x.expertId === 'exp-1')?.points).toEqual({ qualification: 8, scale: 12 });
+		const copy = memoryDb();
+		importBundle(copy, JSON.parse(JSON.stringify(first)), SYSTEM_ACTOR);
+		expect(JSON.stringify(exportBundle(copy))).toBe(JSON.stringify(first));
+		// A submitted sheet must still fit its rubric.
+		const bad = JSON.parse(JSON.stringify(first));
+		bad.scores = [{ ...bad.scores.find((x: { status: string }) => x.status === 'draft'), status: 'submitted' }];
+		expect(() => importBundle(memoryDb(), { ...first, scores: bad.scores }, SYSTEM_ACTOR)).toThrow(/不能超过满分5分/);
+	});
+
+	it('a bundle that removes a criterion drops the drafts’ points on it (new version); one that changes the type of a rubric in use is refused', () => {
+		const db = scoringDb();
+		saveSheet(db, 'app-1', 'exp-1', { version: 0, points: { qualification: 8, scale: 12 }, comments: {}, comment: '' }, actorFor('exp-1'));
+		const c = criteriaOf(db).filter((x) => x.id !== 'scale');
+		const merged = c.map((x) => (x.id === 'plan' ? { ...x, maxPoints: x.maxPoints + 20 } : x));
+		importBundle(db, { rubrics: [{ id: 'rub-training', type: 'training', criteria: merged }] }, SYSTEM_ACTOR);
+		const sheet = getSheet(db, 'app-1', 'exp-1');
+		expect(sheet.points).toEqual({ qualification: 8 });
+		expect(sheet.version).toBe(2);
+		const again = exportBundle(db);
+		const copy = memoryDb();
+		importBundle(copy, JSON.parse(JSON.stringify(again)), SYSTEM_ACTOR);
+		expect(JSON.stringify(exportBundle(copy))).toBe(JSON.stringify(again));
+
+		const before = JSON.stringify(exportBundle(db));
+		let error: unknown;
+		try {
+			importBundle(db, { rubrics: [{ id: 'rub-training', type: 'evaluation', criteria: merged }] }, SYSTEM_ACTOR);
+		} catch (e) {
+			error = e;
+		}
+		expect(error).toBeInstanceOf(BundleImportError);
+		expect(String((error as Error).message)).toMatch(/rubrics\[0\]\.type.*不能改变类型/);
+		expect(JSON.stringify(exportBundle(db))).toBe(before);
 	});
 });

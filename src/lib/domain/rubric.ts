@@ -187,7 +187,7 @@ export type PointsProblem = { criterionId: string; message: string };
 export function pointsProblems(
 	r: Rubric,
 	points: Record<string, unknown>,
-	opts: { complete: boolean }
+	opts: { complete: boolean; aboveMaxAllowed?: boolean }
 ): PointsProblem[] {
 	const problems: PointsProblem[] = [];
 	const known = new Set<string>();
@@ -204,7 +204,7 @@ export function pointsProblems(
 			problems.push({ criterionId: c.id, message: `${label}的分数应为数字` });
 		} else if (v < 0) {
 			problems.push({ criterionId: c.id, message: `${label}的分数不能为负数` });
-		} else if (v > c.maxPoints) {
+		} else if (v > c.maxPoints && !opts.aboveMaxAllowed) {
 			problems.push({ criterionId: c.id, message: `${label}的分数不能超过满分${formatPoints(c.maxPoints)}分` });
 		} else if (!isHalfStep(v)) {
 			problems.push({ criterionId: c.id, message: `${label}的分数应为0.5的整数倍` });

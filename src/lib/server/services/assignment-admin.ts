@@ -101,6 +101,11 @@ export type DrawReport = {
 	maxLoad: number;
 };
 
+/** Assignments decide whose sheets count: none of them changes while the results are locked. */
+function requireUnlocked(db: Db): void {
+	if (loadBatchRow(db)?.resultsLockedAt) throw new AssignmentError('form', '评审结果已锁定，不能再改变专家分配；请先由省厅重新开放结果');
+}
+
 /**
  * Draws for one occupation or the whole batch with the batch's settings; applications with an
  * unresolved blocking finding are left out. The seed (given or generated) is recorded with the draw.
@@ -108,6 +113,7 @@ export type DrawReport = {
 export function drawExperts(db: Db, input: DrawInput, actor: Actor): DrawReport {
 	const v = parse(drawInput, input);
 	requireBatch(db);
+	requireUnlocked(db);
 	const r = runDraw(db, { seed: v.seed ?? undefined, occupation: v.scope === 'all' ? null : v.scope, skipBlocking: true }, actor);
 	const names = institutionNames(db);
 	return {
@@ -175,6 +181,7 @@ function loadOf(db: Db, expertId: string): number {
  */
 export function assignByHand(db: Db, input: PairInput, actor: Actor): void {
 	const v = parse(pairInput, input);
+	requireUnlocked(db);
 	const { app, expert, assignment } = loadPair(db, v.applicationId, v.expertId);
 	if (!RECOMMENDED_STATUSES.includes(app.status)) throw new AssignmentError('applicationId', '该申报不在已推荐或已受理状态，不能分配专家');
 	if (!expert.active) throw new AssignmentError('expertId', `专家 ${expert.name} 已停用，不能分配`);
@@ -194,6 +201,7 @@ export function assignByHand(db: Db, input: PairInput, actor: Actor): void {
 /** Removes an expert from an application with a reason; a submitted sheet needs `confirm` (it is then no longer counted). */
 export function unassignExpert(db: Db, input: PairInput, actor: Actor): void {
 	const v = parse(pairInput, input);
+	requireUnlocked(db);
 	const { expert, assignment, submitted } = loadPair(db, v.applicationId, v.expertId);
 	if (!assignment) throw new AssignmentError('expertId', `专家 ${expert.name} 未分配到此申报`);
 	if (submitted && !v.confirm) throw new AssignmentError('confirm', SUBMITTED_WARNING, true);
@@ -229,6 +237,7 @@ export function nextAlternate(db: Db, applicationId: string): string | null {
 /** Replaces an assigned expert by the next usable alternate; returns the new expert's id. */
 export function replaceWithAlternate(db: Db, input: PairInput, actor: Actor): string {
 	const v = parse(pairInput, input);
+	requireUnlocked(db);
 	const { expert, assignment, submitted } = loadPair(db, v.applicationId, v.expertId);
 	if (!assignment) throw new AssignmentError('expertId', `专家 ${expert.name} 未分配到此申报`);
 	if (submitted && !v.confirm) throw new AssignmentError('confirm', SUBMITTED_WARNING, true);

@@ -40,6 +40,7 @@ export function newSeed(): string {
 export function runDraw(db: Db, opts: DrawOptions, actor: Actor): DrawOutcome {
 	const batch = loadBatchRow(db);
 	if (!batch) throw new Error('尚未建立评审批次，无法抽取专家');
+	if (batch.resultsLockedAt) throw new Error('评审结果已锁定，不能再抽取专家；请先由省厅重新开放结果');
 	const perApplication = opts.perApplication ?? batch.perApplication;
 	const seed = opts.seed ?? newSeed();
 	const maxLoad = opts.maxLoad === undefined ? batch.maxLoad : opts.maxLoad;

@@ -64,10 +64,12 @@ function validateReferences(db: Db, b: Bundle): BundleError[] {
 
 	const existingBatch = loadBatchRow(db);
 	if (existingBatch?.resultsLockedAt) {
-		for (const section of ['applications', 'rubrics', 'assignments', 'declarations', 'scores', 'decisions'] as const) {
+		// Every section can change the results (the formal check, the conflicts, the draw, the
+		// points, the decisions), so a locked batch imports nothing.
+		for (const section of ['institutions', 'applications', 'experts', 'rubrics', 'assignments', 'declarations', 'scores', 'decisions'] as const) {
 			if (b[section]?.length) err(section, '评审结果已锁定，不能导入会改变结果的数据；请先由省厅重新开放结果');
 		}
-		if (b.batch?.aggregation) err('batch.aggregation', '评审结果已锁定，不能修改汇总设置');
+		if (b.batch) err('batch', '评审结果已锁定，不能修改批次设置（名额、截止日期、汇总方法等）；请先由省厅重新开放结果');
 	}
 	if (b.batch && existingBatch && existingBatch.id !== b.batch.id) {
 		err('batch.id', `数据库中已有批次 "${existingBatch.id}"，不能导入另一批次 "${b.batch.id}"`);
@@ -121,6 +123,9 @@ function validateReferences(db: Db, b: Bundle): BundleError[] {
 		const rub: Rub = { id: r.id, type: r.type, criteria: r.criteria.map((c) => ({ ...c, guidance: c.guidance ?? null })) };
 		for (const p of rubricProblems(rub)) err(`rubrics[${i}].criteria`, p);
 		const old = rubrics.get(r.id);
+		if (old && old.type !== rub.type && db.select({ id: s.sheets.id }).from(s.sheets).where(eq(s.sheets.rubricId, r.id)).get()) {
+			err(`rubrics[${i}].type`, `评分细则 "${r.id}" 已有评分表在使用，不能改变类型`);
+		}
 		if (old && frozen.has(r.id)) {
 			const same =
 				old.type === rub.type &&
@@ -157,7 +162,10 @@ function validateReferences(db: Db, b: Bundle): BundleError[] {
 			return;
 		}
 		if (type && rub.type !== type) err(`scores[${i}].rubricId`, `评分细则 "${rub.id}" 的类型（${rub.type}）与申报类型（${type}）不符`);
-		for (const p of pointsProblems(rub, sc.points ?? {}, { complete: sc.status === 'submitted' })) {
+		// A draft may hold points above a maximum the office lowered after they were given (the
+		// rubric editor keeps them for the expert to correct): such a draft exports, so it imports.
+		const draft = sc.status !== 'submitted';
+		for (const p of pointsProblems(rub, sc.points ?? {}, { complete: !draft, aboveMaxAllowed: draft })) {
 			err(`scores[${i}].points${p.criterionId ? '.' + p.criterionId : ''}`, p.message);
 		}
 	});
@@ -243,12 +251,22 @@ function writeBundle(tx: Db, b: Bundle): ImportCounts {
 		const existing = tx.select().from(s.rubrics).where(eq(s.rubrics.id, r.id)).get();
 		if (!existing) tx.insert(s.rubrics).values({ id: r.id, batchId, type: r.type }).run();
 		else tx.update(s.rubrics).set({ type: r.type }).where(eq(s.rubrics.id, r.id)).run();
+		const before = tx.select({ id: s.criteria.id }).from(s.criteria).where(eq(s.criteria.rubricId, r.id)).all().map((c) => c.id);
 		tx.delete(s.criteria).where(eq(s.criteria.rubricId, r.id)).run();
 		r.criteria.forEach((c, position) =>
 			tx.insert(s.criteria)
 				.values({ rubricId: r.id, id: c.id, position, name: c.name, maxPoints: c.maxPoints, guidance: c.guidance ?? null })
 				.run()
 		);
+		// As the rubric editor does: draft points on criteria that were removed are dropped, and
+		// those drafts get a new version (a frozen rubric cannot change, so only drafts use it).
+		const removed = before.filter((id) => !r.criteria.some((c) => c.id === id));
+		if (removed.length) {
+			for (const d of tx.select({ id: s.sheets.id, version: s.sheets.version }).from(s.sheets).where(eq(s.sheets.rubricId, r.id)).all()) {
+				const dropped = tx.delete(s.sheetPoints).where(and(eq(s.sheetPoints.sheetId, d.id), inArray(s.sheetPoints.criterionId, removed))).run().changes;
+				if (dropped > 0) tx.update(s.sheets).set({ version: d.version + 1, updatedAt: stamp }).where(eq(s.sheets.id, d.id)).run();
+			}
+		}
 		counts.rubrics++;
 	}
 
