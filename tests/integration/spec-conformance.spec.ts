@@ -1058,7 +1058,8 @@ describe('exit codes and errors', () => {
 			expect(r.code, args.join(' ')).toBe(1);
 			expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
 		}
-		expect(fs.existsSync(db)).toBe(true);
+		// "changes nothing when it fails": not even by leaving a new, empty database behind.
+		expect(fs.existsSync(db)).toBe(false);
 	});
 
 	it('import is an upsert by id: a re-import adds nothing twice', async () => {
