@@ -80,7 +80,6 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 		code = await command.run(rest, { ...opened, io });
 		return code;
 	} catch (e) {
-		code = 1;
 		if (e instanceof CliError) {
 			io.err(`错误：${e.message}`);
 			return 1;
