@@ -2,13 +2,12 @@
  * The authorization matrix: every page, form action and endpoint of src/routes × every role
  * (anonymous, office, the city of the application's region, a city of another region, the expert
  * assigned, an expert not assigned, an expert assigned but with a declared conflict, the
- * observer), against the built server. The expectation comes from the route group and the object:
+ * observer), against the built served.server. The expectation comes from the route group and the object:
  * a route added without a guard fails here. A denied request must write nothing; pages of roles
  * other than the office must not carry a full ID number (nor phone, except the city's own forms).
  */
-import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freshDb, removeDb, startServer, withDb, type Server } from './harness';
+import { describe, expect, it } from 'vitest';
+import { serveFile } from './harness';
 import { discoverRoutes, urlOf, type Route } from './routes';
 import { COLUMNS, expected, makeWorld, paramsFor, type Column, type World } from './world';
 import { get, postAction, request, type Answer } from './http';
@@ -17,30 +16,18 @@ import { maskIdNumber, maskPhone } from '../../src/lib/domain/identifiers';
 import { DEMO_PASSWORDS } from '../../src/lib/server/demo/seed';
 
 const routes = discoverRoutes();
-let server: Server;
-let dbFile: string;
 let world: World;
-let look: Database.Database;
 
-beforeAll(async () => {
-	dbFile = freshDb(inject('templateDb'), 'authz');
-	world = withDb(dbFile, makeWorld);
-	server = await startServer({ db: dbFile });
-	look = new Database(dbFile, { readonly: true });
-});
-
-afterAll(async () => {
-	look?.close();
-	await server?.stop();
-	removeDb(dbFile);
+const served = serveFile('authz', (db) => {
+	world = makeWorld(db);
 });
 
 type Kind = { type: 'page' } | { type: 'action'; name: string } | { type: 'method'; name: string };
 
 function send(kind: Kind, url: string, cookie: string | null): Promise<Answer> {
-	if (kind.type === 'page') return get(server.base, url, cookie);
-	if (kind.type === 'action') return postAction(server.base, url, kind.name, cookie);
-	return request(server.base, kind.name, url, { cookie, headers: { 'content-type': 'application/json' }, body: kind.name === 'GET' ? null : '{}' });
+	if (kind.type === 'page') return get(served.server.base, url, cookie);
+	if (kind.type === 'action') return postAction(served.server.base, url, kind.name, cookie);
+	return request(served.server.base, kind.name, url, { cookie, headers: { 'content-type': 'application/json' }, body: kind.name === 'GET' ? null : '{}' });
 }
 
 /** Personal data a column must not receive. */
@@ -51,7 +38,7 @@ function forbiddenData(column: Column): string[] {
 }
 
 async function matrix(route: Route, kind: Kind) {
-	const { values, scope } = paramsFor(look, route, world);
+	const { values, scope } = paramsFor(served.look, route, world);
 	const url = urlOf(route, values);
 	const problems: string[] = [];
 	const cells = COLUMNS.map((column) => ({ column, want: expected(route, scope, column) }));
@@ -66,12 +53,12 @@ async function matrix(route: Route, kind: Kind) {
 	}
 	const denied = cells.filter((c) => c.want !== 'allowed');
 	const allowed = cells.filter((c) => c.want === 'allowed');
-	const before = fingerprint(look);
+	const before = fingerprint(served.look);
 	for (const { column, want } of denied) {
 		const a = await send(kind, url, world.cookies[column]);
 		if (a.verdict !== want) problems.push(`${column}: 应为 ${want}，实为 ${a.verdict}（HTTP ${a.status}${a.action ? ' ' + JSON.stringify(a.action).slice(0, 120) : ''}）`);
 	}
-	if (fingerprint(look) !== before) problems.push('被拒绝的请求写入了数据库');
+	if (fingerprint(served.look) !== before) problems.push('被拒绝的请求写入了数据库');
 	for (const { column } of allowed) {
 		const a = await send(kind, url, world.cookies[column]);
 		const ok = kind.type === 'page' && scope !== 'unknown' ? ['allowed'] : ['allowed', 'not-found'];
@@ -109,18 +96,18 @@ describe('authorization matrix', () => {
 
 describe('personal data', () => {
 	it('the office sees the full ID number and phones; every other role a masked one', async () => {
-		const detail = look
+		const detail = served.look
 			.prepare('SELECT i.legal_rep_id_number AS id, a.lead_phone AS phone FROM applications a JOIN institutions i ON i.id = a.institution_id WHERE a.id = ?')
 			.get(world.app.id) as { id: string; phone: string };
 		expect(detail.id).toMatch(/^\d{17}[\dX]$/);
-		const office = await get(server.base, `/office/applications/${world.app.id}`, world.cookies.office);
+		const office = await get(served.server.base, `/office/applications/${world.app.id}`, world.cookies.office);
 		expect(office.body).toContain(detail.id);
 		if (detail.phone) expect(office.body).toContain(detail.phone);
 		for (const [column, path] of [
 			['city', `/city/applications/${world.app.id}`],
 			['expert', `/expert/applications/${world.app.id}`]
 		] as const) {
-			const page = await get(server.base, path, world.cookies[column]);
+			const page = await get(served.server.base, path, world.cookies[column]);
 			expect(page.status, column).toBe(200);
 			expect(page.body, column).not.toContain(detail.id);
 			expect(page.body, column).toContain(maskIdNumber(detail.id));
@@ -142,12 +129,12 @@ describe('personal data', () => {
 			['office', world.idNumbers[0]]
 		]) {
 			const body = new URLSearchParams({ username, password });
-			const a = await request(server.base, 'POST', '/login', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+			const a = await request(served.server.base, 'POST', '/login', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
 			expect(a.status).toBeLessThan(500);
 		}
-		const audit = (look.prepare('SELECT actor, action, entity, entity_id, detail FROM audit_log').raw().all() as unknown[][]).map((r) => r.join(' ')).join('\n');
+		const audit = (served.look.prepare('SELECT actor, action, entity, entity_id, detail FROM audit_log').raw().all() as unknown[][]).map((r) => r.join(' ')).join('\n');
 		expect(audit).toMatch(/user\.login/);
-		const output = server.output();
+		const output = served.server.output();
 		for (const secret of [...world.idNumbers, ...world.phones]) {
 			expect(audit.includes(secret), `审计日志含有 ${maskPhone(secret)}`).toBe(false);
 			expect(output.includes(secret), `服务器输出含有 ${maskPhone(secret)}`).toBe(false);

@@ -7,10 +7,9 @@
  * office touches an application it may not see; afterwards no page renders the injected markup,
  * and neither the audit log nor the server output holds the personal data typed in.
  */
-import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freshDb, removeDb, sessionCookie, startServer, withDb, type Server } from './harness';
+import { describe, expect, it } from 'vitest';
+import { sessionCookie, withDb, serveFile } from './harness';
 import { discoverRoutes, urlOf, type Route } from './routes';
 import { COLUMNS, expected, makeWorld, paramsFor, type Column, type World } from './world';
 import { get, postAction, request, answerText, type Answer } from './http';
@@ -18,10 +17,7 @@ import { HOSTILE_STRINGS, SCRIPT, XSS_MARKER, fingerprint, pick, rng } from '../
 import { idCheckChar } from '../../src/lib/domain/identifiers';
 
 const routes = discoverRoutes().filter((r) => r.group !== 'public');
-let server: Server;
-let dbFile: string;
 let world: World;
-let look: Database.Database;
 const r = rng(424242);
 
 /** Personal data typed into the forms; it must never reach the audit log or the server output. */
@@ -29,17 +25,8 @@ const PROBE_PHONE = '13987654321';
 const PROBE_ID = '21010219791231005' + idCheckChar('21010219791231005');
 const CJK = /[\u4e00-\u9fff]/;
 
-beforeAll(async () => {
-	dbFile = freshDb(inject('templateDb'), 'fuzz');
-	world = withDb(dbFile, makeWorld);
-	server = await startServer({ db: dbFile });
-	look = new Database(dbFile, { readonly: true });
-});
-
-afterAll(async () => {
-	look?.close();
-	await server?.stop();
-	removeDb(dbFile);
+const served = serveFile('fuzz', (db) => {
+	world = makeWorld(db);
 });
 
 /* ------------------------------------------------------------------ who acts */
@@ -48,10 +35,10 @@ const ACTOR: Record<Route['group'], Column> = { office: 'office', city: 'city', 
 
 /** A hostile action may deactivate or reset its own account: sign the actor in again if so. */
 async function ensureSession(column: Column) {
-	const probe = await get(server.base, '/', world.cookies[column]);
+	const probe = await get(served.server.base, '/', world.cookies[column]);
 	if (probe.location?.startsWith('/login')) {
 		const username = world.users[column as Exclude<Column, 'anonymous'>];
-		withDb(dbFile, (db) => {
+		withDb(served.dbFile, (db) => {
 			db.$client.prepare('UPDATE users SET active = 1, failed_logins = 0, locked_until = NULL WHERE username = ?').run(username);
 			world.cookies[column] = sessionCookie(db, username);
 		});
@@ -170,22 +157,22 @@ function variants(fields: Field[], foreign: string | null): Variant[] {
 /** Everything stored about one application: its row, child rows and audit entries. */
 function appFingerprint(appId: string): string {
 	const h = createHash('sha256');
-	const tables = look.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all() as string[];
+	const tables = served.look.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all() as string[];
 	for (const t of tables) {
-		const cols = (look.prepare(`PRAGMA table_info("${t}")`).all() as { name: string }[]).map((c) => c.name);
-		if (t === 'applications') h.update(JSON.stringify(look.prepare('SELECT * FROM applications WHERE id = ?').raw().all(appId)));
-		else if (cols.includes('application_id')) h.update(t + JSON.stringify(look.prepare(`SELECT * FROM "${t}" WHERE application_id = ? ORDER BY rowid`).raw().all(appId)));
+		const cols = (served.look.prepare(`PRAGMA table_info("${t}")`).all() as { name: string }[]).map((c) => c.name);
+		if (t === 'applications') h.update(JSON.stringify(served.look.prepare('SELECT * FROM applications WHERE id = ?').raw().all(appId)));
+		else if (cols.includes('application_id')) h.update(t + JSON.stringify(served.look.prepare(`SELECT * FROM "${t}" WHERE application_id = ? ORDER BY rowid`).raw().all(appId)));
 		else if (t === 'score_sheets') continue;
 	}
-	h.update(JSON.stringify(look.prepare(`SELECT * FROM sheet_points WHERE sheet_id IN (SELECT id FROM score_sheets WHERE application_id = ?) ORDER BY rowid`).raw().all(appId)));
-	h.update(JSON.stringify(look.prepare(`SELECT id FROM audit_log WHERE entity_id = ? OR detail LIKE ?`).raw().all(appId, `%"${appId}"%`)));
+	h.update(JSON.stringify(served.look.prepare(`SELECT * FROM sheet_points WHERE sheet_id IN (SELECT id FROM score_sheets WHERE application_id = ?) ORDER BY rowid`).raw().all(appId)));
+	h.update(JSON.stringify(served.look.prepare(`SELECT id FROM audit_log WHERE entity_id = ? OR detail LIKE ?`).raw().all(appId, `%"${appId}"%`)));
 	return h.digest('hex');
 }
 
 const isRefusal = (a: Answer) => (a.action ? a.action.type === 'failure' || a.action.type === 'error' : a.status >= 400);
 
 async function check(label: string, actor: Column, send: () => Promise<Answer>, problems: string[]) {
-	const before = fingerprint(look);
+	const before = fingerprint(served.look);
 	const foreignBefore = actor === 'office' ? null : appFingerprint(world.foreignApp);
 	let a: Answer;
 	try {
@@ -197,7 +184,7 @@ async function check(label: string, actor: Column, send: () => Promise<Answer>, 
 	if (a.status >= 500 || a.action?.status === 500) problems.push(`${label}: 服务器错误 HTTP ${a.status} ${a.body.slice(0, 160)}`);
 	else if (a.verdict === 'login' || a.verdict === 'forbidden') problems.push(`${label}: 执行者被拒绝（${a.verdict}），无法测试`);
 	else if (isRefusal(a)) {
-		if (fingerprint(look) !== before) problems.push(`${label}: 请求被拒绝（HTTP ${a.status}），但写入了数据`);
+		if (fingerprint(served.look) !== before) problems.push(`${label}: 请求被拒绝（HTTP ${a.status}），但写入了数据`);
 		// The framework's own answers (body too large, not a form) are plain; ours must say what is wrong in Chinese.
 		if (![413, 415].includes(a.status) && a.action?.status !== 415 && !CJK.test(answerText(a))) problems.push(`${label}: 错误信息不明确：${answerText(a).slice(0, 160)}`);
 	}
@@ -212,15 +199,15 @@ describe('hostile form input', () => {
 		it(`${route.id}: every action refuses malformed and hostile input cleanly`, async () => {
 			const actor = ACTOR[route.group];
 			await ensureSession(actor);
-			const { values } = paramsFor(look, route, world);
+			const { values } = paramsFor(served.look, route, world);
 			const url = urlOf(route, values);
-			const forms = route.page ? scrapeForms((await get(server.base, url, world.cookies[actor])).body) : new Map<string, Field[]>();
+			const forms = route.page ? scrapeForms((await get(served.server.base, url, world.cookies[actor])).body) : new Map<string, Field[]>();
 			const problems: string[] = [];
 			const foreign = actor === 'office' ? null : world.foreignApp;
 			for (const action of route.actions) {
 				for (const v of variants(forms.get(action) ?? [], foreign)) {
 					await ensureSession(actor);
-					await check(`${action} [${v.label}]`, actor, () => postAction(server.base, url, action, world.cookies[actor], v.body, v.type), problems);
+					await check(`${action} [${v.label}]`, actor, () => postAction(served.server.base, url, action, world.cookies[actor], v.body, v.type), problems);
 				}
 			}
 			for (const method of route.methods.filter((m) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(m))) {
@@ -235,7 +222,7 @@ describe('hostile form input', () => {
 				];
 				for (const [label, body, type] of bodies) {
 					await ensureSession(actor);
-					await check(`${method} [${label}]`, actor, () => request(server.base, method, url, { cookie: world.cookies[actor], headers: { 'content-type': type }, body }), problems);
+					await check(`${method} [${label}]`, actor, () => request(served.server.base, method, url, { cookie: world.cookies[actor], headers: { 'content-type': type }, body }), problems);
 				}
 			}
 			expect(problems).toEqual([]);
@@ -245,17 +232,17 @@ describe('hostile form input', () => {
 	it('afterwards no page renders the injected markup, and no personal data typed in reached the logs', async () => {
 		const rendered: string[] = [];
 		for (const route of discoverRoutes().filter((x) => x.page)) {
-			const { values, scope } = paramsFor(look, route, world);
+			const { values, scope } = paramsFor(served.look, route, world);
 			for (const column of COLUMNS) {
 				if (expected(route, scope, column) !== 'allowed') continue;
 				if (column !== 'anonymous') await ensureSession(column);
-				const a = await get(server.base, urlOf(route, values), world.cookies[column]);
+				const a = await get(served.server.base, urlOf(route, values), world.cookies[column]);
 				if (a.body.includes(`onerror="${XSS_MARKER}"`) || a.body.includes(`<script>window.${XSS_MARKER.replace(/-/g, '_')}`)) rendered.push(`${column} ${urlOf(route, values)}`);
 			}
 		}
 		expect(rendered, '页面把注入的脚本当作标记输出').toEqual([]);
-		const audit = (look.prepare('SELECT actor, action, entity, entity_id, detail FROM audit_log').raw().all() as unknown[][]).map((x) => x.join(' ')).join('\n');
-		const output = server.output();
+		const audit = (served.look.prepare('SELECT actor, action, entity, entity_id, detail FROM audit_log').raw().all() as unknown[][]).map((x) => x.join(' ')).join('\n');
+		const output = served.server.output();
 		for (const secret of [PROBE_PHONE, PROBE_ID, ...world.idNumbers, ...world.phones]) {
 			expect(audit.includes(secret), `审计日志含有个人信息 ${secret.slice(0, 3)}…`).toBe(false);
 			expect(output.includes(secret), `服务器输出含有个人信息 ${secret.slice(0, 3)}…`).toBe(false);

@@ -4,6 +4,8 @@
  * input, personal data in pages and logs, kill -9 durability and backup under load.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, inject } from 'vitest';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -124,4 +126,27 @@ export function actionHeaders(base: string, cookie: string | null, contentType =
 		'content-type': contentType,
 		...(cookie ? { cookie } : {})
 	};
+}
+
+export type Served = { readonly server: Server; readonly dbFile: string; readonly look: Database.Database };
+
+/**
+ * The setting of one test file: its own copy of the template database, `prepare` run on it (the
+ * file's accounts, sessions, world), the built server on it and a read-only connection to look
+ * into it; all stopped and removed after the file. The fields are set once `beforeAll` has run.
+ */
+export function serveFile(name: string, prepare: (db: Db) => void = () => {}): Served {
+	const served = {} as { server: Server; dbFile: string; look: Database.Database };
+	beforeAll(async () => {
+		served.dbFile = freshDb(inject('templateDb'), name);
+		withDb(served.dbFile, prepare);
+		served.server = await startServer({ db: served.dbFile });
+		served.look = new Database(served.dbFile, { readonly: true });
+	});
+	afterAll(async () => {
+		served.look?.close();
+		await served.server?.stop();
+		if (served.dbFile) removeDb(served.dbFile);
+	});
+	return served;
 }

@@ -3,29 +3,16 @@
  * session cookie's flags (Secure behind https), CSRF (a cross-origin form POST is refused and
  * writes nothing) and the per-address sign-in limit.
  */
-import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort, freshDb, removeDb, sessionCookie, startServer, withDb, type Server } from './harness';
+import { describe, expect, inject, it } from 'vitest';
+import { freePort, freshDb, removeDb, sessionCookie, startServer, serveFile } from './harness';
 import { get, request } from './http';
 import { fingerprint } from '../support/hostile';
 import { DEMO_PASSWORDS } from '../../src/lib/server/demo/seed';
 
-let server: Server;
-let dbFile: string;
 let office: string;
-let look: Database.Database;
 
-beforeAll(async () => {
-	dbFile = freshDb(inject('templateDb'), 'headers');
-	office = withDb(dbFile, (db) => sessionCookie(db, 'office'));
-	server = await startServer({ db: dbFile });
-	look = new Database(dbFile, { readonly: true });
-});
-
-afterAll(async () => {
-	look?.close();
-	await server?.stop();
-	removeDb(dbFile);
+const served = serveFile('headers', (db) => {
+	office = sessionCookie(db, 'office');
 });
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
@@ -56,12 +43,12 @@ describe('security headers', () => {
 
 	it('every kind of response carries them: page, signed-in page, JSON, redirect, 403, 404', async () => {
 		const answers = {
-			login: await get(server.base, '/login', null),
-			office: await get(server.base, '/office', office),
-			json: await get(server.base, '/healthz', null),
-			redirect: await get(server.base, '/office/applications', null),
-			forbidden: await get(server.base, '/observer', office),
-			missing: await get(server.base, '/no/such/page', office)
+			login: await get(served.server.base, '/login', null),
+			office: await get(served.server.base, '/office', office),
+			json: await get(served.server.base, '/healthz', null),
+			redirect: await get(served.server.base, '/office/applications', null),
+			forbidden: await get(served.server.base, '/observer', office),
+			missing: await get(served.server.base, '/no/such/page', office)
 		};
 		expect(answers.redirect.status).toBe(303);
 		expect(answers.forbidden.status).toBe(403);
@@ -79,7 +66,7 @@ describe('security headers', () => {
 			['/office', office],
 			['/office/audit', office]
 		] as const) {
-			const a = await get(server.base, path, cookie);
+			const a = await get(served.server.base, path, cookie);
 			expect(a.status, path).toBe(200);
 			const csp = cspOf(a.headers);
 			expect(csp.get('default-src'), path).toEqual(["'self'"]);
@@ -93,7 +80,7 @@ describe('security headers', () => {
 			expect(scripts.length).toBeGreaterThan(0);
 			for (const tag of scripts) if (!/\bsrc=/.test(tag)) expect(tag, path).toContain(`nonce="${nonce}"`);
 			// A fresh nonce per response.
-			const again = await get(server.base, path, cookie);
+			const again = await get(served.server.base, path, cookie);
 			expect(cspOf(again.headers).get('script-src')).not.toEqual(script);
 		}
 	});
@@ -101,7 +88,7 @@ describe('security headers', () => {
 
 describe('session cookie', () => {
 	it('signing in sets an HttpOnly, SameSite=Lax session cookie for the whole site, not Secure over plain http', async () => {
-		const a = await login(server.base, 'observer', DEMO_PASSWORDS.observer);
+		const a = await login(served.server.base, 'observer', DEMO_PASSWORDS.observer);
 		expect(a.status).toBe(303);
 		const cookie = a.headers.get('set-cookie') ?? '';
 		expect(cookie).toMatch(/^session=[a-z0-9]{32};/);
@@ -128,8 +115,8 @@ describe('session cookie', () => {
 	});
 
 	it('a wrong password gets the same message for a known and an unknown user, and no cookie', async () => {
-		const known = await login(server.base, 'office', 'Wrong-pass-123');
-		const unknown = await login(server.base, 'no-such-user', 'Wrong-pass-123');
+		const known = await login(served.server.base, 'office', 'Wrong-pass-123');
+		const unknown = await login(served.server.base, 'no-such-user', 'Wrong-pass-123');
 		expect(known.status).toBe(400);
 		expect(known.headers.get('set-cookie')).toBeNull();
 		expect(known.body).toContain('用户名或密码不正确');
@@ -139,12 +126,12 @@ describe('session cookie', () => {
 
 describe('CSRF', () => {
 	it('a cross-origin form POST is refused with 403 and writes nothing, whatever the form encoding', async () => {
-		const before = fingerprint(look);
+		const before = fingerprint(served.look);
 		for (const type of ['application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/plain']) {
-			const a = await login(server.base, 'office', DEMO_PASSWORDS.office, 'http://evil.example', type);
+			const a = await login(served.server.base, 'office', DEMO_PASSWORDS.office, 'http://evil.example', type);
 			expect(a.status, type).toBe(403);
 			expect(a.headers.get('set-cookie'), type).toBeNull();
-			const create = await request(server.base, 'POST', '/office/users?/create', {
+			const create = await request(served.server.base, 'POST', '/office/users?/create', {
 				cookie: office,
 				headers: { origin: 'http://evil.example', 'content-type': type },
 				body: form({ username: 'csrf-made', displayName: '跨站', role: 'office' })
@@ -153,17 +140,17 @@ describe('CSRF', () => {
 			expect(create.body).toMatch(/Cross-site/);
 		}
 		// No Origin header at all (an old browser or a script) is refused too.
-		const noOrigin = await fetch(`${server.base}/login`, {
+		const noOrigin = await fetch(`${served.server.base}/login`, {
 			method: 'POST',
 			redirect: 'manual',
 			headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
 			body: form({ username: 'office', password: DEMO_PASSWORDS.office })
 		});
 		expect(noOrigin.status).toBe(403);
-		expect(fingerprint(look)).toBe(before);
-		expect(look.prepare(`SELECT count(*) FROM users WHERE username = 'csrf-made'`).pluck().get()).toBe(0);
+		expect(fingerprint(served.look)).toBe(before);
+		expect(served.look.prepare(`SELECT count(*) FROM users WHERE username = 'csrf-made'`).pluck().get()).toBe(0);
 		// The same request from the site's own origin goes through.
-		const same = await login(server.base, 'office', DEMO_PASSWORDS.office);
+		const same = await login(served.server.base, 'office', DEMO_PASSWORDS.office);
 		expect(same.status).toBe(303);
 		expect(same.location).toBe('/office');
 	});
@@ -172,10 +159,10 @@ describe('CSRF', () => {
 describe('sign-in limit per address', () => {
 	it('after 30 failed attempts from one address even the right password must wait', async () => {
 		for (let i = 0; i < 30; i++) {
-			const a = await login(server.base, `nobody-${i}`, 'Wrong-pass-123');
+			const a = await login(served.server.base, `nobody-${i}`, 'Wrong-pass-123');
 			expect(a.status).toBe(400);
 		}
-		const blocked = await login(server.base, 'office', DEMO_PASSWORDS.office);
+		const blocked = await login(served.server.base, 'office', DEMO_PASSWORDS.office);
 		expect(blocked.status).toBe(400);
 		expect(blocked.body).toContain('尝试次数过多，请一分钟后再试');
 		expect(blocked.headers.get('set-cookie')).toBeNull();

@@ -9,18 +9,14 @@
  * in-memory database; this file checks the pages, the change of one's own password, and the
  * cookies a browser really holds.)
  */
-import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freshDb, removeDb, sessionCookie, startServer, withDb, type Server } from './harness';
+import { describe, expect, it } from 'vitest';
+import { sessionCookie, serveFile } from './harness';
 import { postAction, request, type Answer } from './http';
 import { DEMO_PASSWORDS } from '../../src/lib/server/demo/seed';
 import { SESSION_COOKIE } from '../../src/lib/server/auth';
 
 type Account = { username: string; id: string; expertId: string | null; role: string };
 
-let server: Server;
-let dbFile: string;
-let look: Database.Database;
 let office: string;
 let selfChanger: Account;
 let resetTarget: Account;
@@ -30,27 +26,16 @@ const cookies = new Map<string, [string, string]>();
 /** Every password typed or handed out in this file. */
 const passwords: string[] = Object.values(DEMO_PASSWORDS);
 
-beforeAll(async () => {
-	dbFile = freshDb(inject('templateDb'), 'sessions');
-	withDb(dbFile, (db) => {
-		const pick = (q: string) => db.$client.prepare(q).get() as Account;
-		selfChanger = pick(`SELECT username, id, expert_id AS expertId, role FROM users WHERE role = 'expert' AND active = 1 ORDER BY username LIMIT 1`);
-		deactivated = pick(`SELECT username, id, expert_id AS expertId, role FROM users WHERE role = 'expert' AND active = 1 ORDER BY username LIMIT 1 OFFSET 1`);
-		resetTarget = pick(`SELECT username, id, expert_id AS expertId, role FROM users WHERE role = 'city' AND active = 1 ORDER BY username LIMIT 1`);
-		office = sessionCookie(db, 'office');
-		for (const a of [selfChanger, deactivated, resetTarget]) cookies.set(a.username, [sessionCookie(db, a.username), sessionCookie(db, a.username)]);
-	});
-	server = await startServer({ db: dbFile });
-	look = new Database(dbFile, { readonly: true });
+const served = serveFile('sessions', (db) => {
+	const pick = (q: string) => db.$client.prepare(q).get() as Account;
+	selfChanger = pick(`SELECT username, id, expert_id AS expertId, role FROM users WHERE role = 'expert' AND active = 1 ORDER BY username LIMIT 1`);
+	deactivated = pick(`SELECT username, id, expert_id AS expertId, role FROM users WHERE role = 'expert' AND active = 1 ORDER BY username LIMIT 1 OFFSET 1`);
+	resetTarget = pick(`SELECT username, id, expert_id AS expertId, role FROM users WHERE role = 'city' AND active = 1 ORDER BY username LIMIT 1`);
+	office = sessionCookie(db, 'office');
+	for (const a of [selfChanger, deactivated, resetTarget]) cookies.set(a.username, [sessionCookie(db, a.username), sessionCookie(db, a.username)]);
 });
 
-afterAll(async () => {
-	look?.close();
-	await server?.stop();
-	removeDb(dbFile);
-});
-
-const sessionsOf = (a: Account) => (look.prepare('SELECT count(*) FROM sessions WHERE user_id = ?').pluck().get(a.id) as number);
+const sessionsOf = (a: Account) => (served.look.prepare('SELECT count(*) FROM sessions WHERE user_id = ?').pluck().get(a.id) as number);
 
 /** A form posted by a browser without JavaScript (an HTML answer: 303 on success, the page with 400 on failure). */
 const FORM = { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' };
@@ -59,7 +44,7 @@ const FORM = { 'content-type': 'application/x-www-form-urlencoded', accept: 'tex
 const ACCOUNT_PAGE = '/account/password';
 
 async function accepted(cookie: string): Promise<boolean> {
-	const a = await request(server.base, 'GET', ACCOUNT_PAGE, { cookie });
+	const a = await request(served.server.base, 'GET', ACCOUNT_PAGE, { cookie });
 	if (a.status === 200) return true;
 	expect(a.status, `${ACCOUNT_PAGE}：HTTP ${a.status}`).toBe(303);
 	expect(a.location).toMatch(/^\/login\b/);
@@ -75,7 +60,7 @@ function newSessionCookie(a: Answer): string {
 }
 
 async function signIn(username: string, password: string): Promise<Answer> {
-	return request(server.base, 'POST', '/login', {
+	return request(served.server.base, 'POST', '/login', {
 		headers: FORM,
 		body: new URLSearchParams({ username, password })
 	});
@@ -83,15 +68,15 @@ async function signIn(username: string, password: string): Promise<Answer> {
 
 /** A write with a refused cookie must not get through (the sheet autosave endpoint of an expert). */
 async function writeRefused(cookie: string, expertId: string): Promise<void> {
-	const app = look.prepare('SELECT application_id FROM assignments WHERE expert_id = ? ORDER BY application_id').pluck().get(expertId) as string;
-	const before = look.prepare('SELECT version FROM score_sheets WHERE application_id = ? AND expert_id = ?').pluck().get(app, expertId) ?? null;
-	const a = await request(server.base, 'POST', `/expert/applications/${app}/sheet`, {
+	const app = served.look.prepare('SELECT application_id FROM assignments WHERE expert_id = ? ORDER BY application_id').pluck().get(expertId) as string;
+	const before = served.look.prepare('SELECT version FROM score_sheets WHERE application_id = ? AND expert_id = ?').pluck().get(app, expertId) ?? null;
+	const a = await request(served.server.base, 'POST', `/expert/applications/${app}/sheet`, {
 		cookie,
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify({ version: before ?? 0, points: {} })
 	});
 	expect(a.verdict, `旧 Cookie 写入评分表：HTTP ${a.status}`).toBe('login');
-	expect(look.prepare('SELECT version FROM score_sheets WHERE application_id = ? AND expert_id = ?').pluck().get(app, expertId) ?? null).toBe(before);
+	expect(served.look.prepare('SELECT version FROM score_sheets WHERE application_id = ? AND expert_id = ?').pluck().get(app, expertId) ?? null).toBe(before);
 }
 
 describe('sessions end on password change and deactivation', () => {
@@ -103,7 +88,7 @@ describe('sessions end on password change and deactivation', () => {
 
 		const next = 'NeuesPasswort2024x';
 		passwords.push(next);
-		const wrong = await request(server.base, 'POST', '/account/password', {
+		const wrong = await request(served.server.base, 'POST', '/account/password', {
 			cookie: here,
 			headers: FORM,
 			body: new URLSearchParams({ current: 'not-the-password-1', next, repeat: next })
@@ -111,7 +96,7 @@ describe('sessions end on password change and deactivation', () => {
 		expect(wrong.status).toBe(400);
 		expect(await accepted(elsewhere), '当前密码错误时不应结束会话').toBe(true);
 
-		const changed = await request(server.base, 'POST', '/account/password', {
+		const changed = await request(served.server.base, 'POST', '/account/password', {
 			cookie: here,
 			headers: FORM,
 			body: new URLSearchParams({ current: DEMO_PASSWORDS.expert, next, repeat: next })
@@ -135,9 +120,9 @@ describe('sessions end on password change and deactivation', () => {
 	it('the office’s password reset ends every session of that account, not the office’s', async () => {
 		const [here, elsewhere] = cookies.get(resetTarget.username)!;
 		expect(await accepted(here)).toBe(true);
-		const a = await postAction(server.base, '/office/users', 'reset', office, new URLSearchParams({ username: resetTarget.username }));
+		const a = await postAction(served.server.base, '/office/users', 'reset', office, new URLSearchParams({ username: resetTarget.username }));
 		expect(a.action?.type, JSON.stringify(a.action)).toBe('success');
-		const issued = look.prepare('SELECT must_change_password FROM users WHERE id = ?').pluck().get(resetTarget.id);
+		const issued = served.look.prepare('SELECT must_change_password FROM users WHERE id = ?').pluck().get(resetTarget.id);
 		expect(issued).toBe(1);
 		// The generated password is shown once to the office (in the answer); keep it to look for it in the logs.
 		const generated = (a.action?.data ?? '').match(/"([A-Za-z2-9]{12})"/g)?.map((x) => x.slice(1, -1)) ?? [];
@@ -159,9 +144,9 @@ describe('sessions end on password change and deactivation', () => {
 	it('deactivation ends every session; the account cannot sign in; reactivation does not revive old cookies', async () => {
 		const [here, elsewhere] = cookies.get(deactivated.username)!;
 		expect(await accepted(here)).toBe(true);
-		const off = await postAction(server.base, '/office/users', 'toggle', office, new URLSearchParams({ username: deactivated.username, active: '0' }));
+		const off = await postAction(served.server.base, '/office/users', 'toggle', office, new URLSearchParams({ username: deactivated.username, active: '0' }));
 		expect(off.action?.type, JSON.stringify(off.action)).toBe('success');
-		expect(look.prepare('SELECT active FROM users WHERE id = ?').pluck().get(deactivated.id)).toBe(0);
+		expect(served.look.prepare('SELECT active FROM users WHERE id = ?').pluck().get(deactivated.id)).toBe(0);
 
 		expect(await accepted(here)).toBe(false);
 		expect(await accepted(elsewhere)).toBe(false);
@@ -173,11 +158,11 @@ describe('sessions end on password change and deactivation', () => {
 		expect(refused.headers.getSetCookie().some((c) => c.startsWith(`${SESSION_COOKIE}=`) && !c.startsWith(`${SESSION_COOKIE}=;`))).toBe(false);
 
 		// The office cannot deactivate itself (and keeps its session).
-		const self = await postAction(server.base, '/office/users', 'toggle', office, new URLSearchParams({ username: 'office', active: '0' }));
+		const self = await postAction(served.server.base, '/office/users', 'toggle', office, new URLSearchParams({ username: 'office', active: '0' }));
 		expect(self.action?.type).toBe('failure');
 		expect(await accepted(office)).toBe(true);
 
-		const on = await postAction(server.base, '/office/users', 'toggle', office, new URLSearchParams({ username: deactivated.username, active: '1' }));
+		const on = await postAction(served.server.base, '/office/users', 'toggle', office, new URLSearchParams({ username: deactivated.username, active: '1' }));
 		expect(on.action?.type).toBe('success');
 		expect(await accepted(here), '重新启用不应恢复旧会话').toBe(false);
 		const back = await signIn(deactivated.username, DEMO_PASSWORDS.expert);
@@ -186,10 +171,10 @@ describe('sessions end on password change and deactivation', () => {
 	});
 
 	it('no password, old or new, is in the server output or the audit log', () => {
-		const audit = (look.prepare('SELECT actor, action, entity, entity_id, detail FROM audit_log').raw().all() as unknown[][]).map((r) => r.join(' ')).join('\n');
+		const audit = (served.look.prepare('SELECT actor, action, entity, entity_id, detail FROM audit_log').raw().all() as unknown[][]).map((r) => r.join(' ')).join('\n');
 		expect(audit).toMatch(/user\.reset-password/);
 		expect(audit).toMatch(/user\.deactivate/);
-		const output = server.output();
+		const output = served.server.output();
 		for (const p of passwords) {
 			expect(output.includes(p), `服务器输出含有密码 ${p.slice(0, 2)}…`).toBe(false);
 			expect(audit.includes(p), `审计日志含有密码 ${p.slice(0, 2)}…`).toBe(false);
