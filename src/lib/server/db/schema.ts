@@ -60,7 +60,9 @@ export const institutions = sqliteTable(
 		name: text('name').notNull(),
 		uscc: text('uscc'),
 		legalRepName: text('legal_rep_name'),
+		/** SM4-encrypted at rest (see server/crypto); `legalRepIdDigest` is the keyed digest (HMAC-SM3) of the normalized value for matching and search. */
 		legalRepIdNumber: text('legal_rep_id_number'),
+		legalRepIdDigest: text('legal_rep_id_digest'),
 		hasLegalRep: integer('has_legal_rep', { mode: 'boolean' }).notNull().default(false),
 		address: text('address'),
 		unitType: text('unit_type'),
@@ -75,7 +77,7 @@ export const institutions = sqliteTable(
 		baseStandardDeveloper: integer('base_standard_developer', { mode: 'boolean' }),
 		updatedAt: text('updated_at').notNull().default(now)
 	},
-	(t) => [index('institutions_uscc').on(t.uscc)]
+	(t) => [index('institutions_uscc').on(t.uscc), index('institutions_legal_rep_id_digest').on(t.legalRepIdDigest)]
 );
 
 export const institutionTaxes = sqliteTable(
@@ -116,12 +118,15 @@ export const applications = sqliteTable(
 		hasLead: integer('has_lead', { mode: 'boolean' }).notNull().default(false),
 		leadName: text('lead_name'),
 		leadTitle: text('lead_title'),
+		/** Phones are SM4-encrypted at rest; the `…Digest` columns hold the keyed digest of the normalized number. */
 		leadPhone: text('lead_phone'),
+		leadPhoneDigest: text('lead_phone_digest'),
 		leadEmail: text('lead_email'),
 		hasContact: integer('has_contact', { mode: 'boolean' }).notNull().default(false),
 		contactName: text('contact_name'),
 		contactTitle: text('contact_title'),
 		contactPhone: text('contact_phone'),
+		contactPhoneDigest: text('contact_phone_digest'),
 		contactEmail: text('contact_email'),
 		overview: text('overview'),
 		platform: text('platform'),
@@ -225,7 +230,8 @@ export const people = sqliteTable(
 		title: text('title'),
 		specialty: text('specialty'),
 		fullTime: integer('full_time', { mode: 'boolean' }),
-		phone: text('phone')
+		phone: text('phone'),
+		phoneDigest: text('phone_digest')
 	},
 	(t) => [primaryKey({ columns: [t.applicationId, t.position] }), index('people_name').on(t.name)]
 );
@@ -277,6 +283,7 @@ export const experts = sqliteTable('experts', {
 	occupations: text('occupations', { mode: 'json' }).$type<string[]>().notNull(),
 	region: text('region').references(() => regions.key),
 	phone: text('phone'),
+	phoneDigest: text('phone_digest'),
 	email: text('email'),
 	active: integer('active', { mode: 'boolean' }).notNull().default(true),
 	updatedAt: text('updated_at').notNull().default(now)
@@ -300,7 +307,9 @@ export const users = sqliteTable(
 		failedLogins: integer('failed_logins').notNull().default(0),
 		lockedUntil: integer('locked_until', { mode: 'timestamp_ms' }),
 		createdAt: text('created_at').notNull().default(now),
-		lastLoginAt: text('last_login_at')
+		lastLoginAt: text('last_login_at'),
+		/** When the password was last set (expiry counts from here; null: from createdAt). */
+		passwordChangedAt: text('password_changed_at')
 	},
 	(t) => [uniqueIndex('users_username').on(t.username), index('users_expert').on(t.expertId)]
 );
@@ -314,10 +323,52 @@ export const sessions = sqliteTable(
 			.notNull()
 			.references(() => users.id, { onDelete: 'cascade' }),
 		expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
-		createdAt: text('created_at').notNull().default(now)
+		createdAt: text('created_at').notNull().default(now),
+		/** Last request on the session (idle timeout); null: never used since createdAt. */
+		lastSeenAt: integer('last_seen_at', { mode: 'timestamp_ms' }),
+		/** Client address at sign-in (security events). */
+		address: text('address')
 	},
 	(t) => [index('sessions_user').on(t.userId)]
 );
+
+/** The last password hashes of an account (a new password may not reuse them). */
+export const passwordHistory = sqliteTable(
+	'password_history',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		passwordHash: text('password_hash').notNull(),
+		at: text('at').notNull().default(now)
+	},
+	(t) => [index('password_history_user').on(t.userId)]
+);
+
+/**
+ * Failed sign-ins per (username as typed, normalized; client address): a lockout applies to that
+ * pair only, so nobody can lock an account for everyone, and unknown usernames are counted alike.
+ */
+export const loginFailures = sqliteTable(
+	'login_failures',
+	{
+		username: text('username').notNull(),
+		address: text('address').notNull(),
+		failures: integer('failures').notNull().default(0),
+		lastAt: integer('last_at', { mode: 'timestamp_ms' }).notNull(),
+		lockedUntil: integer('locked_until', { mode: 'timestamp_ms' })
+	},
+	(t) => [primaryKey({ columns: [t.username, t.address] })]
+);
+
+/** Settings the security administrator changes (timeouts, lockout, password rules): key → JSON value. */
+export const settings = sqliteTable('settings', {
+	key: text('key').primaryKey(),
+	value: text('value', { mode: 'json' }).notNull(),
+	userId: text('user_id'),
+	updatedAt: text('updated_at').notNull().default(now)
+});
 
 /* ---------- rubrics ---------- */
 
@@ -548,10 +599,24 @@ export const auditLog = sqliteTable(
 		entityId: text('entity_id'),
 		detail: text('detail'),
 		prevHash: text('prev_hash').notNull(),
-		hash: text('hash').notNull()
+		hash: text('hash').notNull(),
+		/** How `hash` was made: 'sha256' (entries before the keyed chain) or 'hmac-sm3' (keyed). */
+		alg: text('alg').notNull().default('sha256')
 	},
 	(t) => [index('audit_entity').on(t.entity, t.entityId), index('audit_action').on(t.action)]
 );
+
+/**
+ * The sealed head of the audit chain (one row, id 1): the last entry's id and hash with a MAC under
+ * the audit key, written in the same transaction as each append, so a deleted tail is detected.
+ */
+export const auditHead = sqliteTable('audit_head', {
+	id: integer('id').primaryKey(),
+	lastId: integer('last_id').notNull(),
+	lastHash: text('last_hash').notNull(),
+	seal: text('seal').notNull(),
+	at: text('at').notNull()
+});
 
 /**
  * Change counters, bumped by triggers (migration 0001) on every insert, update or delete of the
