@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db';
 import * as s from '../db/schema';
-import { computeResults, blockingApplications, RECOMMENDED_STATUSES } from '../services/batch-state';
+import { computeResults, blockingApplications, recommendedApplications } from '../services/batch-state';
 import { loadBatchRow, loadExperts, loadRubrics, loadScores } from '../queries/bundle';
 import type { AggregationSettings } from '../../domain/bundle';
 import {
@@ -323,7 +323,10 @@ export type BuildMemoOptions = { now?: Date };
 
 export function buildMemoData(db: Db, opts: BuildMemoOptions = {}): MemoData {
 	const now = opts.now ?? new Date();
-	const { results, findings, conflicts } = computeResults(db);
+	// Only recommended applications are reported (received, checked, reviewed, overridden, visited):
+	// a draft or a returned application appears nowhere in the memo but in the count of returned ones.
+	const { results, findings, conflicts, counted } = computeResults(db);
+	const isCounted = (applicationId: string) => counted.has(applicationId);
 	const batchRow = loadBatchRow(db);
 	const batch = findings.batch;
 
@@ -335,7 +338,7 @@ export function buildMemoData(db: Db, opts: BuildMemoOptions = {}): MemoData {
 	};
 
 	/* received */
-	const received = findings.applications.filter((a) => RECOMMENDED_STATUSES.includes(a.row.status));
+	const received = recommendedApplications(findings);
 	const countRows = (
 		keys: { key: string; label: string }[],
 		keyOf: (a: (typeof received)[number]) => string,
@@ -395,6 +398,7 @@ export function buildMemoData(db: Db, opts: BuildMemoOptions = {}): MemoData {
 		.from(s.findingOverrides)
 		.orderBy(asc(s.findingOverrides.at), asc(s.findingOverrides.applicationId), asc(s.findingOverrides.code))
 		.all()
+		.filter((o) => isCounted(o.applicationId))
 		.map((o) => {
 			const a = apps.get(o.applicationId)?.app;
 			return {
@@ -411,13 +415,22 @@ export function buildMemoData(db: Db, opts: BuildMemoOptions = {}): MemoData {
 		});
 
 	/* experts, assignments, conflicts */
-	const assignments = db.select({ a: s.assignments.applicationId, e: s.assignments.expertId }).from(s.assignments).all();
-	const declarations = db.select({ a: s.declarations.applicationId, e: s.declarations.expertId }).from(s.declarations).all();
-	const scores = loadScores(db);
+	const assignments = db
+		.select({ a: s.assignments.applicationId, e: s.assignments.expertId })
+		.from(s.assignments)
+		.all()
+		.filter((r) => isCounted(r.a));
+	const declarations = db
+		.select({ a: s.declarations.applicationId, e: s.declarations.expertId })
+		.from(s.declarations)
+		.all()
+		.filter((r) => isCounted(r.a));
+	const scores = loadScores(db).filter((sc) => isCounted(sc.applicationId));
 	const sheetRows = db
 		.select({ a: s.sheets.applicationId, e: s.sheets.expertId, rubricId: s.sheets.rubricId, submittedAt: s.sheets.submittedAt, status: s.sheets.status })
 		.from(s.sheets)
-		.all();
+		.all()
+		.filter((r) => isCounted(r.a));
 	const sheetMeta = new Map(sheetRows.map((r) => [pairKey(r.a, r.e), r]));
 	const pointsOf = new Map(scores.map((sc) => [pairKey(sc.applicationId, sc.expertId), sc.points]));
 	const expertList = loadExperts(db);
@@ -565,6 +578,7 @@ export function buildMemoData(db: Db, opts: BuildMemoOptions = {}): MemoData {
 		.from(s.siteVisits)
 		.orderBy(asc(s.siteVisits.date), asc(s.siteVisits.id))
 		.all()
+		.filter((v) => isCounted(v.applicationId))
 		.map((v) => {
 			const a = apps.get(v.applicationId)?.app;
 			return {
@@ -630,7 +644,7 @@ export function buildMemoData(db: Db, opts: BuildMemoOptions = {}): MemoData {
 			recusals,
 			declared: declarations.length,
 			excludedSheets,
-			hardConflictPairs: conflicts.hard.size,
+			hardConflictPairs: [...conflicts.hard.keys()].filter((k) => isCounted(k.split('|')[0])).length,
 			workload
 		},
 		rubrics,

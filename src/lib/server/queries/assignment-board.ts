@@ -3,12 +3,12 @@
  * one occupation with loads, alternates and conflicts; the draw history; every conflict with its
  * rule, why it matched, its review and what it means for assignments and sheets.
  */
-import { desc, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '../db';
 import * as s from '../db/schema';
 import { loadBatchRow } from './bundle';
 import { isPublished } from './reviews';
-import { blockingApplications, computeConflicts, computeFindings, RECOMMENDED_STATUSES, type ConflictState } from '../services/batch-state';
+import { blockingApplications, computeConflicts, computeFindings, recommendedApplications, type ConflictState } from '../services/batch-state';
 import { conflictLabel, pairKey, type ConflictCode } from '../../domain/conflicts';
 import { OCCUPATIONS } from '../../domain/occupations';
 import { declarationGroundLabel } from '../../domain/experts';
@@ -134,7 +134,7 @@ export function assignmentBoard(db: Db, occupation: string | null) {
 	const first = firstConflicts(conflicts);
 	const experts = db.select().from(s.experts).all();
 	const institutions = new Map(findings.institutions.map((i) => [i.id, i.name]));
-	const apps = findings.applications.filter((a) => RECOMMENDED_STATUSES.includes(a.row.status));
+	const apps = recommendedApplications(findings);
 	const loadTotal = new Map<string, number>();
 	const byApp = new Map<string, typeof assignments>();
 	for (const a of assignments) {
@@ -363,4 +363,51 @@ export function conflictBoard(db: Db): ConflictRow[] {
 			sheetExcluded: sheet === 'submitted' && effectiveHard && (c.hard || state === 'confirmed')
 		};
 	});
+}
+
+export type OpenInactiveAssignment = {
+	applicationId: string;
+	institutionName: string;
+	occupation: string;
+	type: 'training' | 'evaluation';
+	expertId: string;
+	expertName: string;
+	sheet: 'draft' | null;
+};
+
+/**
+ * Assignments of deactivated experts whose sheet is not submitted, on recommended applications:
+ * the draw page lists them for replacement (a deactivated expert can no longer sign in).
+ */
+export function openAssignmentsOfInactiveExperts(db: Db): OpenInactiveAssignment[] {
+	const findings = computeFindings(db);
+	const apps = new Map(recommendedApplications(findings).map((a) => [a.app.id, a.app]));
+	const names = new Map(findings.institutions.map((i) => [i.id, i.name]));
+	const rows = db
+		.select({
+			applicationId: s.assignments.applicationId,
+			expertId: s.assignments.expertId,
+			expertName: s.experts.name,
+			sheet: s.sheets.status
+		})
+		.from(s.assignments)
+		.innerJoin(s.experts, eq(s.experts.id, s.assignments.expertId))
+		.leftJoin(s.sheets, and(eq(s.sheets.applicationId, s.assignments.applicationId), eq(s.sheets.expertId, s.assignments.expertId)))
+		.where(eq(s.experts.active, false))
+		.all();
+	const out: OpenInactiveAssignment[] = [];
+	for (const r of rows) {
+		const app = apps.get(r.applicationId);
+		if (!app || r.sheet === 'submitted') continue;
+		out.push({
+			applicationId: r.applicationId,
+			institutionName: names.get(app.institutionId) ?? app.institutionId,
+			occupation: app.occupation,
+			type: app.type,
+			expertId: r.expertId,
+			expertName: r.expertName,
+			sheet: r.sheet
+		});
+	}
+	return out.sort((a, b) => a.occupation.localeCompare(b.occupation) || a.applicationId.localeCompare(b.applicationId) || a.expertId.localeCompare(b.expertId));
 }

@@ -97,6 +97,8 @@ export function meetingView(db: Db, viewer: { expertId: string | null }, seq = 0
 	const { applicationId } = currentMeeting(db);
 	if (!applicationId) return { state: 'idle', seq };
 	const state = computeResults(db);
+	// The current item was returned to its city since the chair moved to it: it is off the agenda.
+	if (!state.counted.has(applicationId)) return { state: 'idle', seq };
 	if (viewer.expertId && state.conflicts.hard.has(pairKey(applicationId, viewer.expertId))) {
 		return { state: 'recused', seq, applicationId };
 	}
@@ -161,8 +163,8 @@ export function findResult(results: Results, applicationId: string): Application
 /** Experts who must leave the room for the current item (hard conflicts), by name and unit. */
 export function mustLeave(db: Db): { applicationId: string | null; institutionName: string | null; experts: { name: string; workUnit: string | null; code: string }[] } {
 	const { applicationId } = currentMeeting(db);
-	if (!applicationId) return { applicationId: null, institutionName: null, experts: [] };
-	const state = computeResults(db);
+	const state = applicationId ? computeResults(db) : null;
+	if (!applicationId || !state?.counted.has(applicationId)) return { applicationId: null, institutionName: null, experts: [] };
 	const ids = [...state.conflicts.hard.entries()].filter(([k]) => k.startsWith(applicationId + '|')).map(([k, code]) => [k.slice(applicationId.length + 1), code] as const);
 	const experts = ids.length
 		? db.select().from(s.experts).where(inArray(s.experts.id, ids.map(([e]) => e))).all()

@@ -381,8 +381,29 @@ const reasonText = (reason: unknown, field: string, what: string): string => {
 	return text;
 };
 
-/** Returns a recommended (or accepted) application to its city with a reason; the city can edit it again. */
-export function returnApplication(db: Db, user: User, id: string, reason: unknown): void {
+/** Submitted score sheets of an application (a return takes them out of the results). */
+export function submittedSheetCount(tx: Pick<Db, 'select'>, applicationId: string): number {
+	return tx
+		.select({ n: sql<number>`count(*)` })
+		.from(s.sheets)
+		.where(and(eq(s.sheets.applicationId, applicationId), eq(s.sheets.status, 'submitted')))
+		.get()!.n;
+}
+
+/** The confirmation a return of an application with submitted sheets needs: the number of sheets the office saw. */
+function confirmedCount(raw: unknown): number | null {
+	if (typeof raw !== 'string' || !/^\d{1,6}$/.test(raw.trim())) return null;
+	return Number(raw.trim());
+}
+
+/**
+ * Returns a recommended (or accepted) application to its city with a reason; the city can edit it
+ * again. While returned it is not recommended, so it leaves the results, the meeting and the
+ * shortlist (its sheets are kept). When experts have submitted sheets for it, the office must
+ * confirm with the number of sheets it was shown (`confirmSheets`); a different number (a sheet
+ * was submitted meanwhile) asks again. Refused while the results are locked.
+ */
+export function returnApplication(db: Db, user: User, id: string, reason: unknown, confirmSheets?: unknown): void {
 	requireOffice(user);
 	const text = reasonText(reason, 'reason', '退回理由');
 	db.transaction((t) => {
@@ -391,11 +412,21 @@ export function returnApplication(db: Db, user: User, id: string, reason: unknow
 		if (row.status !== 'submitted' && row.status !== 'accepted') {
 			throw new ApplicationError(`只能退回已推荐或已受理的申报（当前状态：${STATUS_LABELS[row.status]}）`, {}, 409);
 		}
+		const sheets = submittedSheetCount(tx, id);
+		if (sheets > 0) {
+			if (tx.select({ locked: s.batches.resultsLockedAt }).from(s.batches).where(eq(s.batches.id, row.batchId)).get()?.locked) {
+				throw new ApplicationError('评审结果已锁定，不能退回已有评分的申报；如需退回，请先在拟推荐名单页重新开放结果', {}, 409);
+			}
+			if (confirmedCount(confirmSheets) !== sheets) {
+				const message = `该申报已有 ${sheets} 份已提交的评分表。退回后它将退出评审结果、评审会议和拟推荐名单（评分表保留），直到市局重新推荐。请勾选确认后再退回。`;
+				throw new ApplicationError(message, { confirmSheets: message }, 409);
+			}
+		}
 		tx.update(s.applications)
 			.set({ status: 'returned', statusReason: text, version: sql`${s.applications.version} + 1`, updatedAt: new Date().toISOString() })
 			.where(eq(s.applications.id, id))
 			.run();
-		audit(tx, actorOf(user), 'application.return', 'application', id, { from: row.status, reason: text });
+		audit(tx, actorOf(user), 'application.return', 'application', id, { from: row.status, reason: text, submittedSheets: sheets });
 	});
 }
 

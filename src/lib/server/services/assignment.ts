@@ -10,7 +10,7 @@ import type { Db } from '../db';
 import * as s from '../db/schema';
 import { audit, type Actor } from '../audit';
 import { loadBatchRow, loadExperts } from '../queries/bundle';
-import { blockingApplications, computeConflicts, computeFindings, RECOMMENDED_STATUSES } from './batch-state';
+import { blockingApplications, computeConflicts, computeFindings, recommendedApplications } from './batch-state';
 import { assignExperts, type AssignResult } from '../../domain/assignment';
 import { pairKey } from '../../domain/conflicts';
 
@@ -49,9 +49,7 @@ export function runDraw(db: Db, opts: DrawOptions, actor: Actor): DrawOutcome {
 	const findings = computeFindings(db);
 	const conflicts = computeConflicts(db, findings);
 	const blocked = opts.skipBlocking ? blockingApplications(findings) : new Set<string>();
-	const inScope = findings.applications
-		.filter((a) => RECOMMENDED_STATUSES.includes(a.row.status))
-		.filter((a) => !opts.occupation || a.app.occupation === opts.occupation);
+	const inScope = recommendedApplications(findings).filter((a) => !opts.occupation || a.app.occupation === opts.occupation);
 	const skippedBlocking = inScope.filter((a) => blocked.has(a.app.id)).map((a) => a.app.id).sort();
 	const applications = inScope.filter((a) => !blocked.has(a.app.id)).map((a) => ({ id: a.app.id, occupation: a.app.occupation }));
 	const activeIds = new Set(db.select({ id: s.experts.id }).from(s.experts).where(eq(s.experts.active, true)).all().map((r) => r.id));

@@ -11,8 +11,21 @@ import { checkAll, hasUnresolvedBlocking, type Finding, type FindingCode } from 
 import { CONFLICT_CODES, detectConflicts, pairKey, type Conflict } from '../../domain/conflicts';
 import { aggregate, type AggregateInput, type Method, type Results } from '../../domain/aggregation';
 
-/** Applications a city has put forward count toward its quota; drafts and returned ones do not. */
+/**
+ * Applications a city has put forward (已推荐 / 已受理): they count toward its quota, and only they
+ * enter the draw, the results, the meeting, the shortlist, every export and the memo. Drafts and
+ * applications returned to the city do not.
+ */
 export const RECOMMENDED_STATUSES: readonly s.ApplicationStatus[] = ['submitted', 'accepted'];
+
+export function isRecommended(status: s.ApplicationStatus): boolean {
+	return RECOMMENDED_STATUSES.includes(status);
+}
+
+/** The batch's recommended applications (see RECOMMENDED_STATUSES), in the order of the state. */
+export function recommendedApplications(state: Pick<FindingsState, 'applications'>): FindingsState['applications'] {
+	return state.applications.filter((a) => isRecommended(a.row.status));
+}
 
 export type FindingsState = {
 	batch: Batch;
@@ -128,28 +141,43 @@ export function conflictRows(state: ConflictState) {
 		.map((c) => ({ expertId: c.expertId, applicationId: c.applicationId, code: c.code, hard: c.hard || c.review === 'confirmed' }));
 }
 
-export type ResultsState = { results: Results; input: AggregateInput; findings: FindingsState; conflicts: ConflictState };
+export type ResultsState = {
+	results: Results;
+	input: AggregateInput;
+	findings: FindingsState;
+	conflicts: ConflictState;
+	/** Ids of the recommended applications: the only ones in `results` and `input`. */
+	counted: Set<string>;
+};
 
+/**
+ * Aggregated results over the recommended applications only: a draft or an application returned
+ * to its city (even one with submitted sheets) is not in them, nor are its sheets and decision,
+ * until the city recommends it again.
+ */
 export function computeResults(db: Db, method?: Method): ResultsState {
 	const findings = computeFindings(db);
 	const conflicts = computeConflicts(db, findings);
+	const recommended = recommendedApplications(findings);
+	const counted = new Set(recommended.map((a) => a.app.id));
 	const assigned = new Set(
 		db.select({ a: s.assignments.applicationId, e: s.assignments.expertId }).from(s.assignments).all().map((r) => pairKey(r.a, r.e))
 	);
 	const decisions = db
 		.select({ applicationId: s.decisions.applicationId, decision: s.decisions.decision, reason: s.decisions.reason })
 		.from(s.decisions)
-		.all();
+		.all()
+		.filter((d) => counted.has(d.applicationId));
 	const input: AggregateInput = {
 		settings: findings.batch.aggregation,
 		method,
-		applications: findings.applications.map((a) => ({ id: a.app.id, occupation: a.app.occupation, type: a.app.type })),
-		sheets: loadScores(db),
+		applications: recommended.map((a) => ({ id: a.app.id, occupation: a.app.occupation, type: a.app.type })),
+		sheets: loadScores(db).filter((sc) => counted.has(sc.applicationId)),
 		rubrics: loadRubrics(db),
 		assigned,
 		hardConflicts: conflicts.hard,
 		blocking: blockingApplications(findings),
 		decisions
 	};
-	return { results: aggregate(input), input, findings, conflicts };
+	return { results: aggregate(input), input, findings, conflicts, counted };
 }

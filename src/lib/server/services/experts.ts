@@ -68,17 +68,28 @@ export function updateExpert(db: Db, id: string, input: ExpertFormInput, actor: 
 }
 
 /**
- * A deactivated expert is no longer drawn nor assignable by hand; existing assignments stay (the
- * draw page shows them so the office can replace them). Returns the number of those assignments.
+ * A deactivated expert is no longer drawn nor assignable by hand, and loses access at once: the
+ * sign-in accounts linked to the expert are deactivated and their sessions end, in the same
+ * transaction. Existing assignments stay; those without a submitted sheet are listed on the draw
+ * page for replacement (`openAssignmentsOfInactiveExperts`). Reactivating the expert reactivates
+ * the linked accounts. Returns the number of the expert's assignments.
  */
 export function setExpertActive(db: Db, id: string, active: boolean, actor: Actor): number {
 	const old = db.select().from(s.experts).where(eq(s.experts.id, id)).get();
 	if (!old) throw new ExpertFormError({ id: `专家 ${id} 不存在` });
 	const assigned = db.select({ n: sql<number>`count(*)` }).from(s.assignments).where(eq(s.assignments.expertId, id)).get()?.n ?? 0;
-	if (old.active === active) return assigned;
+	const accounts = db.select({ id: s.users.id, active: s.users.active }).from(s.users).where(eq(s.users.expertId, id)).all();
+	if (old.active === active && accounts.every((a) => a.active === active)) return assigned;
 	db.transaction((tx) => {
 		tx.update(s.experts).set({ active, updatedAt: new Date().toISOString() }).where(eq(s.experts.id, id)).run();
-		audit(tx, actor, active ? 'expert.activate' : 'expert.deactivate', 'expert', id, { assignments: assigned });
+		for (const a of accounts) {
+			if (a.active !== active) tx.update(s.users).set({ active }).where(eq(s.users.id, a.id)).run();
+			if (!active) tx.delete(s.sessions).where(eq(s.sessions.userId, a.id)).run();
+		}
+		audit(tx, actor, active ? 'expert.activate' : 'expert.deactivate', 'expert', id, {
+			assignments: assigned,
+			accounts: accounts.map((a) => a.id)
+		});
 	});
 	return assigned;
 }

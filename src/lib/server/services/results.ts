@@ -9,7 +9,7 @@ import type { Db } from '../db';
 import * as s from '../db/schema';
 import { audit, type Actor } from '../audit';
 import { loadBatchRow } from '../queries/bundle';
-import { computeResults } from './batch-state';
+import { computeResults, isRecommended } from './batch-state';
 import { resultsDigest } from '../export/memo-data';
 import { publishMeeting } from '../events';
 import { dateString } from '../../domain/bundle';
@@ -111,8 +111,11 @@ export function moveMeeting(db: Db, applicationId: string | null, actor: Actor):
 	db.transaction((tx) => {
 		const batch = loadBatchRow(tx);
 		if (!batch) throw new ResultsError('尚未建立评审批次');
-		if (applicationId && !tx.select().from(s.applications).where(eq(s.applications.id, applicationId)).get()) {
-			throw new ResultsError('没有找到该申报', 'applicationId', 404);
+		if (applicationId) {
+			const row = tx.select({ status: s.applications.status }).from(s.applications).where(eq(s.applications.id, applicationId)).get();
+			if (!row) throw new ResultsError('没有找到该申报', 'applicationId', 404);
+			// Only recommended applications are on the agenda: a draft or a returned one is not discussed.
+			if (!isRecommended(row.status)) throw new ResultsError('该申报未被推荐（草稿或已退回），不在评审会议程中', 'applicationId', 409);
 		}
 		tx.update(s.batches)
 			.set({ meeting: { applicationId, startedAt: batch.meeting?.startedAt ?? new Date().toISOString(), chairUserId: actor.userId } })

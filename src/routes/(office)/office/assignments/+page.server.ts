@@ -4,7 +4,7 @@ import { actorOf, requireRole } from '$lib/server/guard';
 import type { Actor } from '$lib/server/audit';
 import { getDb } from '$lib/server/db';
 import { draws } from '$lib/server/db/schema';
-import { applicationRoster, assignmentBoard } from '$lib/server/queries/assignment-board';
+import { applicationRoster, assignmentBoard, openAssignmentsOfInactiveExperts } from '$lib/server/queries/assignment-board';
 import {
 	AssignmentError,
 	assignByHand,
@@ -49,7 +49,7 @@ export const load = ((event) => {
 	const roster = appId && board.matrix?.applications.some((a) => a.id === appId) ? applicationRoster(db, appId) : null;
 	const names = new Map(board.matrix?.applications.map((a) => [a.id, a.institutionName]) ?? []);
 	const drawId = Number(q.get('draw'));
-	return { ...board, occupation, roster, lastDraw: Number.isInteger(drawId) && drawId > 0 ? drawResult(db, drawId, names) : null };
+	return { ...board, occupation, roster, toReplace: openAssignmentsOfInactiveExperts(db), lastDraw: Number.isInteger(drawId) && drawId > 0 ? drawResult(db, drawId, names) : null };
 }) satisfies PageServerLoad;
 
 type Event = RequestEvent;

@@ -9,7 +9,8 @@ import {
 	officeApplication,
 	overrideFinding,
 	returnApplication,
-	revokeOverride
+	revokeOverride,
+	submittedSheetCount
 } from '$lib/server/services/applications';
 import { findingLabel, isFindingCode } from '$lib/domain/formal-check';
 import type { Actions, PageServerLoad } from './$types';
@@ -35,6 +36,7 @@ export const load = ((event) => {
 		findings: o.findings.map((f) => ({ ...f, label: findingLabel(f.code) })),
 		staleOverrides: o.staleOverrides.map((s) => ({ ...s, label: isFindingCode(s.code) ? findingLabel(s.code) : s.code })),
 		blocking: o.blocking,
+		submittedSheets: submittedSheetCount(db, event.params.id),
 		quota: o.quota,
 		attachments: o.attachments.map((a) => ({ id: a.id, kind: a.kind, filename: a.filename, mime: a.mime, size: a.size, uploadedAt: a.uploadedAt }))
 	};
@@ -67,10 +69,10 @@ export const actions = {
 		const user = requireRole(event, 'office');
 		const form = await event.request.formData();
 		try {
-			returnApplication(getDb(), user, event.params.id, form.get('reason'));
+			returnApplication(getDb(), user, event.params.id, form.get('reason'), form.get('confirmSheets'));
 			return { done: '已退回市局，市局修改后可重新提交' };
 		} catch (e) {
-			return refusal(e, { returnReason: form.get('reason') });
+			return refusal(e, { returnReason: form.get('reason'), confirmSheets: form.get('confirmSheets') });
 		}
 	},
 	accept: async (event) => {
