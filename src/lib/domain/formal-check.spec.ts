@@ -281,6 +281,15 @@ describe('LEGAL_REP_ID_INVALID', () => {
 		expect(f.detail).toContain('出生日期无效');
 	});
 
+	it('accepts any real birth date from 1800 on (GB 11643 example 440524188001010014), not before', () => {
+		expect(checkLegalRepId(institution({ legalRep: { name: 'x', idNumber: '440524188001010014' } }), TODAY)).toEqual([]);
+		const y1800 = '44052418000101001';
+		expect(checkLegalRepId(institution({ legalRep: { name: 'x', idNumber: y1800 + idCheckChar(y1800) } }), TODAY)).toEqual([]);
+		const y1799 = '44052417991231001';
+		const [f] = checkLegalRepId(institution({ legalRep: { name: 'x', idNumber: y1799 + idCheckChar(y1799) } }), TODAY);
+		expect(f.detail).toContain('出生日期无效');
+	});
+
 	it('rejects a birth date after today, and accepts it on the day itself', () => {
 		const first17 = '21010220230621123';
 		const id = first17 + idCheckChar(first17);

@@ -48,8 +48,8 @@ function isCalendarDate(y: number, m: number, d: number): boolean {
 }
 
 /**
- * null when valid. `today` (YYYY-MM-DD) bounds the birth date from above; births before 1900
- * are rejected as implausible.
+ * null when valid. `today` (YYYY-MM-DD) bounds the birth date from above; any real date from
+ * 1800 on is accepted (GB 11643's own example, 440524188001010014, is born in 1880).
  */
 export function idNumberProblem(id: string | null | undefined, today?: string): IdNumberProblem | null {
 	if (typeof id !== 'string' || id.length !== 18) return 'length';
@@ -57,7 +57,7 @@ export function idNumberProblem(id: string | null | undefined, today?: string): 
 	const y = Number(id.slice(6, 10));
 	const m = Number(id.slice(10, 12));
 	const d = Number(id.slice(12, 14));
-	if (y < 1900 || !isCalendarDate(y, m, d)) return 'date';
+	if (y < 1800 || !isCalendarDate(y, m, d)) return 'date';
 	const birth = id.slice(6, 14);
 	const limit = (today ?? new Date().toISOString().slice(0, 10)).replaceAll('-', '');
 	if (birth > limit) return 'date';
