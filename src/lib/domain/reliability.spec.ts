@@ -113,18 +113,27 @@ describe('groupReliability', () => {
 		expect(rel.note).toBeNull();
 	});
 
-	it('prefers more experts over more applications, then more applications', () => {
-		// e1 e2 e3 share a1 a2; e1 e2 alone share a1..a5
+	it('prefers a block of at least 5 applications, then more experts, then more applications', () => {
+		// e1 e2 e3 share a1 a2; e1 e2 alone share a1..a5: only the latter has enough rows
 		const g = group([
-			['a1', 'e1', 80], ['a1', 'e2', 82], ['a1', 'e3', 79],
+			['a1', 'e1', 80], ['a1', 'e2', 82], ['a1', 'e3', 81],
 			['a2', 'e1', 60], ['a2', 'e2', 65], ['a2', 'e3', 61],
 			['a3', 'e1', 70], ['a3', 'e2', 71],
 			['a4', 'e1', 75], ['a4', 'e2', 70],
 			['a5', 'e1', 90], ['a5', 'e2', 88]
 		]);
 		const block = completeBlock(g)!;
-		expect(block.experts).toEqual(['e1', 'e2', 'e3']);
-		expect(block.applications.sort()).toEqual(['a1', 'a2']);
+		expect(block.experts).toEqual(['e1', 'e2']);
+		expect(block.applications.sort()).toEqual(['a1', 'a2', 'a3', 'a4', 'a5']);
+		expect(groupReliability(g).icc).not.toBeNull();
+		// without a block of 5 rows: the most experts (e1 e2 e3 on a1 a2 over e1 e2 on a1..a4)
+		const small = group([
+			['a1', 'e1', 80], ['a1', 'e2', 82], ['a1', 'e3', 81],
+			['a2', 'e1', 60], ['a2', 'e2', 65], ['a2', 'e3', 61],
+			['a3', 'e1', 70], ['a3', 'e2', 71],
+			['a4', 'e1', 75], ['a4', 'e2', 70]
+		]);
+		expect(completeBlock(small)!.experts).toEqual(['e1', 'e2', 'e3']);
 		// same size: the block with more applications wins (e4 e5 on b1 b2 b3 over e6 e7 on c1 c2)
 		const g2 = group([
 			['c1', 'e6', 1], ['c1', 'e7', 2], ['c2', 'e6', 3], ['c2', 'e7', 4],
@@ -132,6 +141,21 @@ describe('groupReliability', () => {
 		]);
 		expect(completeBlock(g2)!.experts).toEqual(['e4', 'e5']);
 		expect(groupReliability(g2).subjects).toBe(3);
+	});
+
+	it('says 样本不足 instead of a value on fewer than 5 complete rows (2–3 applications gave values like −3.6)', () => {
+		const rel = groupReliability(
+			group([
+				['a1', 'e1', 90], ['a1', 'e2', 60], ['a1', 'e3', 75],
+				['a2', 'e1', 62], ['a2', 'e2', 88], ['a2', 'e3', 70],
+				['a3', 'e1', 71], ['a3', 'e2', 70], ['a3', 'e3', 95]
+			])
+		);
+		expect(rel.icc).toBeNull();
+		expect(rel.kendallW).toBeNull();
+		expect(rel.raters).toBe(3);
+		expect(rel.subjects).toBe(3);
+		expect(rel.note).toBe('样本不足：共同评审的完整区组只有 3 项申报（至少需要 5 项），不计算评审一致性');
 	});
 
 	it('gives null with a Chinese reason when no two applications share two experts', () => {
@@ -149,7 +173,7 @@ describe('groupReliability', () => {
 	});
 
 	it('explains an undefined ICC and W when the block has no variance', () => {
-		const rel = groupReliability(group([['a1', 'e1', 70], ['a1', 'e2', 70], ['a2', 'e1', 70], ['a2', 'e2', 70]]));
+		const rel = groupReliability(group(['a1', 'a2', 'a3', 'a4', 'a5'].flatMap((a) => [[a, 'e1', 70], [a, 'e2', 70]] as [string, string, number][])));
 		expect(rel.raters).toBe(2);
 		expect(rel.icc).toBeNull();
 		expect(rel.kendallW).toBeNull();

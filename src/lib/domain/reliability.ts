@@ -19,7 +19,11 @@ export type GroupReliability = {
 /** A complete block: every listed expert has a valid sheet for every listed application. */
 export type CompleteBlock = { experts: string[]; applications: string[]; matrix: number[][] };
 
+/** Agreement on fewer complete rows (applications every expert of the block scored) is noise: not shown. */
+export const MIN_AGREEMENT_SUBJECTS = 5;
+
 const NOTE_NO_BLOCK = '没有至少两位专家共同评审的至少两份申报，无法计算评审一致性';
+const noteTooFew = (n: number) => `样本不足：共同评审的完整区组只有 ${n} 项申报（至少需要 ${MIN_AGREEMENT_SUBJECTS} 项），不计算评审一致性`;
 const NOTE_ICC_UNDEFINED = '共同评审块内评分无差异，组内相关系数（ICC）无定义';
 const NOTE_W_UNDEFINED = '每位专家对共同评审的申报给分均相同，肯德尔和谐系数（W）无定义';
 
@@ -100,8 +104,8 @@ export function kendallW(matrix: readonly (readonly number[])[]): number | null 
 
 /**
  * The complete block with the most experts (then the most applications, then the expert ids first
- * in string order): the largest set of experts who all have a valid sheet on the same ≥ 2
- * applications. Exact: such a set of maximum size is the intersection of the expert sets of two
+ * in string order), preferring one of at least MIN_AGREEMENT_SUBJECTS applications: the largest set
+ * of experts who all have a valid sheet on the same ≥ 2 applications. Exact: such a set of maximum size is the intersection of the expert sets of two
  * applications, so every pairwise intersection of the distinct expert sets is tried (O(d²) for d
  * distinct sets). Null when no two applications share two experts.
  */
@@ -147,17 +151,20 @@ export function completeBlock(group: GroupResult): CompleteBlock | null {
 		}
 		return c;
 	};
+	// A block with enough rows to say anything (MIN_AGREEMENT_SUBJECTS) is preferred; among those
+	// (or, failing that, among all) the most experts, then the most applications, then the ids.
 	let best: { set: number[]; key: string; n: number } | null = null;
+	const enough = (n: number) => n >= MIN_AGREEMENT_SUBJECTS;
 	const consider = (e: number[]) => {
-		if (e.length < 2 || (best && e.length < best.set.length)) return;
+		if (e.length < 2) return;
 		const key = e.join(',');
 		const n = countSupersets(e, key);
 		if (n < 2) return;
+		const b = best as { set: number[]; n: number } | null;
 		if (
-			!best ||
-			e.length > best.set.length ||
-			n > best.n ||
-			(n === best.n && lexLess(e, best.set))
+			!b ||
+			(enough(n) && !enough(b.n)) ||
+			(enough(n) === enough(b.n) && (e.length > b.set.length || (e.length === b.set.length && (n > b.n || (n === b.n && lexLess(e, b.set))))))
 		) {
 			best = { set: e, key, n };
 		}
@@ -228,6 +235,9 @@ export function groupReliability(group: GroupResult): GroupReliability {
 	const severity = expertSeverity(group);
 	const block = completeBlock(group);
 	if (!block) return { icc: null, kendallW: null, raters: 0, subjects: 0, note: NOTE_NO_BLOCK, severity };
+	if (block.applications.length < MIN_AGREEMENT_SUBJECTS) {
+		return { icc: null, kendallW: null, raters: block.experts.length, subjects: block.applications.length, note: noteTooFew(block.applications.length), severity };
+	}
 	const icc = icc2k(block.matrix);
 	const w = kendallW(block.matrix);
 	const notes: string[] = [];
