@@ -471,6 +471,9 @@ describe('results workbook', () => {
 		const audit = rowsOf(wb.getWorksheet('审计日志')!);
 		expect(audit[0]['操作'].value).toBe('bundle.import');
 		expect(audit[0]['序号'].value).toBe(1);
+		// Beijing time, as every page shows it (stored times are UTC).
+		const at = db.select().from(s.auditLog).get()!.at;
+		expect(audit[0]['时间（北京时间）'].value).toBe(new Date(Date.parse(at) + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' '));
 	});
 
 	it('escapes every formula-like start', () => {

@@ -3,6 +3,8 @@
  * once and to the server a few seconds later; when the network is down the sheet waits in the
  * browser and is sent when it comes back. States: 已保存 / 保存中 / 未同步 / 离线 / 冲突.
  */
+import { beijingTime } from '../../domain/time';
+
 export type SheetDraft = {
 	points: Record<string, number | null>;
 	comments: Record<string, string>;
@@ -101,7 +103,7 @@ export class SheetSync {
 			const data = await res.json().catch(() => ({}));
 			if (res.ok) {
 				this.onSaved(data as ServerSheet);
-				this.savedAt = new Date().toLocaleTimeString('zh-CN', { hour12: false });
+				this.savedAt = beijingTime();
 				this.message = null;
 				if (edits === this.#edits) {
 					this.clearPending();

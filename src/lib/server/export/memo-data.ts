@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db';
 import * as s from '../db/schema';
+import { beijingDate } from '../../domain/time';
 import { computeResults, blockingApplications, recommendedApplications } from '../services/batch-state';
 import { loadBatchRow, loadExperts, loadRubrics, loadScores } from '../queries/bundle';
 import type { AggregationSettings } from '../../domain/bundle';
@@ -272,12 +273,7 @@ export function resultsDigest(results: Results): string {
 }
 
 /** YYYY-MM-DD in Beijing time of an ISO timestamp (a bare date is returned as is). */
-export function beijingDate(iso: string | Date): string {
-	if (typeof iso === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(iso)) return iso;
-	const d = typeof iso === 'string' ? new Date(iso) : iso;
-	if (Number.isNaN(d.getTime())) return typeof iso === 'string' ? iso.slice(0, 10) : '';
-	return new Date(d.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10);
-}
+export { beijingDate };
 
 /** "2026年11月25日" — Arabic numerals, no leading zeros (GB/T 9704-2012, 7.3.5.1). */
 export function chineseDate(date: string | null): string {

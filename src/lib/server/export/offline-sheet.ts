@@ -18,6 +18,7 @@ import { loadBatchRow } from '../queries/bundle';
 import { escapeCellText } from './xlsx';
 import { occupationLabel } from '../../domain/occupations';
 import { regionLabel } from '../../domain/regions';
+import { beijingDateTime } from '../../domain/time';
 import type { Rubric } from '../../domain/bundle';
 
 /** Marks a worksheet (and the workbook's hidden _meta sheet) as this system's offline form, layout 1. */
@@ -254,7 +255,7 @@ function addGuideSheet(wb: ExcelJS.Workbook, expert: { id: string; name: string 
 	ws.getCell('A1').font = { name: FONT, size: 15, bold: true };
 	ws.getCell('A1').alignment = { horizontal: 'center' };
 	const lines = [
-		`评审专家：${expert.name}（${expert.id}）    生成时间：${generatedAt.slice(0, 16).replace('T', ' ')}（UTC）`,
+		`评审专家：${expert.name}（${expert.id}）    生成时间：${beijingDateTime(generatedAt)}（北京时间）`,
 		'1. 每个工作表对应一项申报，工作表名为申报编号。只填浅黄色单元格：各项得分、本项评语、总体评审意见。',
 		'2. 得分须在 0 至该项满分之间，0.5 分一档（如 12 或 12.5）；留空表示尚未评分。合计由表格自动计算，仅供参考。',
 		'3. 填好后登录评审工作台，在“离线评分”页面上传本文件。系统会先列出将要修改的内容，确认后保存为草稿；正式提交须在网页上完成。',

@@ -6,6 +6,7 @@
  * leading apostrophe, so a hostile institution name stays text (CSV/formula injection).
  */
 import ExcelJS from 'exceljs';
+import { beijingDateTime } from '../../domain/time';
 import type { AuditRow, MemoData } from './memo-data';
 import { DECISIONS, labelOf } from '../../domain/vocabulary';
 
@@ -207,7 +208,7 @@ function auditSheet(wb: ExcelJS.Workbook, audit: AuditRow[]) {
 		'审计日志',
 		[
 			{ header: '序号', width: 8 },
-			{ header: '时间', width: 25 },
+			{ header: '时间（北京时间）', width: 21 },
 			{ header: '操作人', width: 14 },
 			{ header: '操作', width: 24 },
 			{ header: '对象', width: 14 },
@@ -215,7 +216,7 @@ function auditSheet(wb: ExcelJS.Workbook, audit: AuditRow[]) {
 			{ header: '详情', width: 60, wrap: true },
 			{ header: '哈希', width: 20 }
 		],
-		audit.map((r) => [r.id, r.at, r.actor, r.action, r.entity ?? '', r.entityId ?? '', r.detail ?? '', r.hash])
+		audit.map((r) => [r.id, beijingDateTime(r.at, { seconds: true }), r.actor, r.action, r.entity ?? '', r.entityId ?? '', r.detail ?? '', r.hash])
 	);
 }
 

@@ -4,6 +4,7 @@ import { getDb } from '$lib/server/db';
 import { loadBatchRow } from '$lib/server/queries/bundle';
 import { ExpertFormError, listExpertPool, provisionAccounts } from '$lib/server/services/experts';
 import { expertUsername } from '$lib/domain/experts';
+import { beijingDate } from '$lib/domain/time';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Expert ids from `ids=a&ids=b` or `ids=a,b`. */
@@ -33,7 +34,7 @@ export const actions = {
 		const reset = form.get('reset') === 'on';
 		try {
 			const credentials = await provisionAccounts(getDb(), ids.map((expertId) => ({ expertId, username: usernames[expertId] || null })), { reset }, actorOf(user));
-			return { credentials, loginUrl: `${event.url.origin}/login`, issuedAt: new Date().toISOString().slice(0, 10) };
+			return { credentials, loginUrl: `${event.url.origin}/login`, issuedAt: beijingDate(new Date()) };
 		} catch (e) {
 			if (e instanceof ExpertFormError) return fail(400, { errors: e.errors, usernames, reset });
 			throw e;
