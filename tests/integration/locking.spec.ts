@@ -32,7 +32,7 @@ describe('locked results', () => {
 		const db = scoringDb();
 		const b = exportBundle(db);
 		const version = getSheet(db, 'app-2', 'exp-1').version; // (creates the default rubric on first use)
-		lockResults(db, OFFICE);
+		lockResults(db, OFFICE, { confirmed: true });
 		const before = JSON.stringify(exportBundle(db));
 
 		const sections: [string, unknown][] = [

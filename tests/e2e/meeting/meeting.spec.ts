@@ -78,6 +78,11 @@ test('the chair moves the meeting; expert screens follow live; a conflicted expe
 test('locking the results freezes them until the office reopens with a reason', async ({ page }) => {
 	await login(page, 'office', PASSWORDS.office);
 	await open(page, '/office/shortlist');
+	// The demo still has drafts and sheets not started: the office confirms them first.
+	await expect(page.getByTestId('open-items')).toContainText('未开始评分');
+	await page.getByRole('button', { name: '锁定评审结果' }).click();
+	await expect(page.getByTestId('lock-hash')).toHaveCount(0); // the browser asks for the confirmation
+	await page.getByLabel(/仍要锁定/).check();
 	await page.getByRole('button', { name: '锁定评审结果' }).click();
 	await expect(page.getByTestId('lock-hash')).toHaveText(/^[0-9a-f]{64}$/);
 	const hash = await page.getByTestId('lock-hash').textContent();

@@ -132,15 +132,87 @@ export function currentMeeting(db: Db): { applicationId: string | null; startedA
 }
 
 /** Locks the results: stores the lock time and the SHA-256 of the results it fixes. */
-export function lockResults(db: Db, actor: Actor): string {
-	const { results } = computeResults(db);
+/** What is still open in one group when the office locks: experts have to finish or the chair decide. */
+export type LockGroupItems = {
+	occupation: string;
+	type: 'training' | 'evaluation';
+	/** Assigned experts (without a hard conflict) with no sheet yet. */
+	notStarted: { applicationId: string; expertId: string }[];
+	/** Sheets still in draft. */
+	drafts: { applicationId: string; expertId: string }[];
+	/** Soft conflicts on assigned pairs the chair has neither confirmed nor dismissed. */
+	openConflicts: { applicationId: string; expertId: string; code: string }[];
+	/** Abnormal submitted totals without the expert's written explanation. */
+	missingExplanations: { applicationId: string; expertId: string }[];
+};
+
+export type LockReadiness = { groups: LockGroupItems[]; total: number };
+
+/** Per group, what is still open: shown before locking, and locking with open items needs a confirmation. */
+export function lockReadiness(db: Db, state = computeResults(db)): LockReadiness {
+	const { results, input, conflicts } = state;
+	const assigned = db.select({ a: s.assignments.applicationId, e: s.assignments.expertId }).from(s.assignments).all();
+	const byApp = new Map<string, string[]>();
+	for (const r of assigned) byApp.set(r.a, [...(byApp.get(r.a) ?? []), r.e]);
+	const sheets = new Map(input.sheets.map((sc) => [`${sc.applicationId}|${sc.expertId}`, sc]));
+	const assignedPairs = new Set(assigned.map((r) => `${r.a}|${r.e}`));
+	const groups: LockGroupItems[] = [];
+	const groupOf = new Map<string, LockGroupItems>();
+	for (const g of results.groups) {
+		const items: LockGroupItems = { occupation: g.occupation, type: g.type, notStarted: [], drafts: [], openConflicts: [], missingExplanations: [] };
+		for (const a of g.applications) {
+			groupOf.set(a.id, items);
+			for (const expertId of [...(byApp.get(a.id) ?? [])].sort()) {
+				const key = `${a.id}|${expertId}`;
+				if (conflicts.hard.has(key)) continue;
+				const sheet = sheets.get(key);
+				if (!sheet) items.notStarted.push({ applicationId: a.id, expertId });
+				else if (sheet.status === 'draft') items.drafts.push({ applicationId: a.id, expertId });
+			}
+			for (const sh of a.sheets) {
+				if (sh.abnormal && !sheets.get(`${a.id}|${sh.expertId}`)?.explanation?.trim()) {
+					items.missingExplanations.push({ applicationId: a.id, expertId: sh.expertId });
+				}
+			}
+		}
+		groups.push(items);
+	}
+	for (const c of conflicts.conflicts) {
+		if (c.hard || c.review !== null || !assignedPairs.has(`${c.applicationId}|${c.expertId}`)) continue;
+		groupOf.get(c.applicationId)?.openConflicts.push({ applicationId: c.applicationId, expertId: c.expertId, code: c.code });
+	}
+	const count = (g: LockGroupItems) => g.notStarted.length + g.drafts.length + g.openConflicts.length + g.missingExplanations.length;
+	const open = groups.filter((g) => count(g) > 0);
+	return { groups: open, total: open.reduce((n, g) => n + count(g), 0) };
+}
+
+/**
+ * Locks the results with the hash of what they say. With items still open (lockReadiness) the
+ * office must confirm (`confirmed`); the open items are recorded with the lock.
+ */
+export function lockResults(db: Db, actor: Actor, opts: { confirmed?: boolean } = {}): string {
+	const state = computeResults(db);
+	const { results } = state;
+	const readiness = lockReadiness(db, state);
+	if (readiness.total > 0 && !opts.confirmed) {
+		throw new ResultsError(`尚有 ${readiness.total} 项未完成事项（未开始或未提交的评分表、未认定的回避、缺少的异常分说明），请核对后勾选确认再锁定`, 'confirm', 409);
+	}
 	const hash = resultsDigest(results);
 	db.transaction((tx) => {
 		const batch = loadBatchRow(tx);
 		if (!batch) throw new ResultsError('尚未建立评审批次');
 		if (batch.resultsLockedAt) throw new ResultsError('评审结果已经锁定', null, 409);
 		tx.update(s.batches).set({ resultsLockedAt: new Date().toISOString(), resultsHash: hash }).where(eq(s.batches.id, batch.id)).run();
-		audit(tx, actor, 'results.lock', 'batch', batch.id, { hash, method: results.method });
+		const open = readiness.groups.reduce(
+			(o, g) => ({
+				notStarted: o.notStarted + g.notStarted.length,
+				drafts: o.drafts + g.drafts.length,
+				openConflicts: o.openConflicts + g.openConflicts.length,
+				missingExplanations: o.missingExplanations + g.missingExplanations.length
+			}),
+			{ notStarted: 0, drafts: 0, openConflicts: 0, missingExplanations: 0 }
+		);
+		audit(tx, actor, 'results.lock', 'batch', batch.id, { hash, method: results.method, ...(readiness.total ? { openItems: open } : {}) });
 	});
 	publishMeeting('lock', null);
 	return hash;

@@ -3,7 +3,8 @@ import { actorOf, requireRole } from '$lib/server/guard';
 import { getDb } from '$lib/server/db';
 import { resultsView } from '$lib/server/queries/results-view';
 import { computeFindings } from '$lib/server/services/batch-state';
-import { ResultsError, lockResults, reopenResults } from '$lib/server/services/results';
+import { ResultsError, lockReadiness, lockResults, reopenResults } from '$lib/server/services/results';
+import { loadExperts } from '$lib/server/queries/bundle';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = ((event) => {
@@ -12,14 +13,17 @@ export const load = ((event) => {
 	const view = resultsView(db);
 	const f = computeFindings(db);
 	const info = new Map(f.applications.map((a) => [a.app.id, { region: a.app.region, levels: a.app.levels }]));
-	return { ...view, info: Object.fromEntries(info) };
+	const readiness = view.locked ? null : lockReadiness(db);
+	const expertNames = readiness?.total ? Object.fromEntries(loadExperts(db).map((e) => [e.id, e.name])) : {};
+	return { ...view, info: Object.fromEntries(info), readiness, expertNames };
 }) satisfies PageServerLoad;
 
 export const actions = {
 	lock: async (event) => {
 		const user = requireRole(event, 'office');
+		const form = await event.request.formData();
 		try {
-			const hash = lockResults(getDb(), actorOf(user));
+			const hash = lockResults(getDb(), actorOf(user), { confirmed: form.get('confirm') === 'on' });
 			return { ok: `评审结果已锁定，数据摘要 ${hash}` };
 		} catch (e) {
 			if (e instanceof ResultsError) return fail(e.status, { error: e.message, field: e.field });
