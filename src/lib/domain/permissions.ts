@@ -56,6 +56,7 @@ export const PERMISSIONS = [
 	'account.manage.expert',
 	'backup.run',
 	'security.settings',
+	'audit.admin',
 	'audit.read',
 	'audit.export',
 	'audit.verify'
@@ -72,6 +73,7 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
 	'account.manage.expert': '开通和重置专家账号',
 	'backup.run': '在线备份数据库',
 	'security.settings': '安全策略（会话超时、登录锁定、密码规则）',
+	'audit.admin': '审计管理员工作台（全部审计日志）',
 	'audit.read': '查阅审计日志',
 	'audit.export': '导出审计日志',
 	'audit.verify': '校验审计日志哈希链'
@@ -80,7 +82,11 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
 /** Permissions that let a role see application contents, scores or personal data. */
 export const BUSINESS_PERMISSIONS: readonly Permission[] = ['review.office', 'review.city', 'review.expert', 'review.observe', 'application.read'];
 
-/** The role → permission table: the only place where a role gets a permission. */
+/**
+ * The role → permission table: the only place where a role gets a permission. The office and the
+ * observer read and export the audit log on their own pages; the audit administrator's pages
+ * (`/audit`) also need `audit.admin`, which only it holds.
+ */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 	office: ['review.office', 'application.read', 'account.manage.expert', 'audit.read', 'audit.export'],
 	city: ['review.city', 'application.read'],
@@ -88,7 +94,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 	observer: ['review.observe', 'application.read', 'audit.read', 'audit.export'],
 	sysadmin: ['account.manage', 'backup.run'],
 	secadmin: ['security.settings'],
-	auditadmin: ['audit.read', 'audit.export', 'audit.verify']
+	auditadmin: ['audit.admin', 'audit.read', 'audit.export', 'audit.verify']
 };
 
 export function can(user: Pick<Principal, 'role'> | null | undefined, permission: Permission): boolean {

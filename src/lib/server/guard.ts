@@ -31,10 +31,11 @@ export function requireRole(event: WithLocals, ...roles: Role[]): SessionUser {
 	return user;
 }
 
-/** The user must hold the named permission (`ROLE_PERMISSIONS` in domain/permissions.ts). */
-export function requirePermission(event: WithLocals, permission: Permission): SessionUser {
+/** The user must hold the named permission(s), every one of them (`ROLE_PERMISSIONS` in domain/permissions.ts). */
+export function requirePermission(event: WithLocals, permission: Permission, ...more: Permission[]): SessionUser {
 	const user = requireUser(event);
-	if (!can(user, permission)) forbidden(permission);
+	const missing = [permission, ...more].find((p) => !can(user, p));
+	if (missing) forbidden(missing);
 	return user;
 }
 

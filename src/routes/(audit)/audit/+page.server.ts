@@ -6,14 +6,14 @@ import type { Actions, PageServerLoad } from './$types';
 
 /** The whole audit log — the other administrators' actions and refused requests included — filtered by action and actor. */
 export const load = ((event) => {
-	requirePermission(event, 'audit.read');
+	requirePermission(event, 'audit.admin', 'audit.read');
 	return auditPage(getDb(), event.url);
 }) satisfies PageServerLoad;
 
 export const actions = {
 	/** Walks the whole chain now and shows the result (the check itself is recorded). */
 	verify: async (event) => {
-		const user = requirePermission(event, 'audit.verify');
+		const user = requirePermission(event, 'audit.admin', 'audit.verify');
 		return { verification: runAuditVerification(getDb(), actorOf(user)) };
 	}
 } satisfies Actions;
