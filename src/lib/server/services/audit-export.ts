@@ -16,6 +16,6 @@ export async function auditExportResponse(db: Db, url: URL, actor: Actor): Promi
 	const by = url.searchParams.get('actor') || null;
 	if (by && (by.length > 60 || !/^[\w.-]+$/.test(by))) error(400, { message: '参数 actor 格式不正确' });
 	const file = await auditDownload(db, format as AuditExportFormat, action, by);
-	db.transaction((tx) => audit(tx, actor, 'audit.export', 'audit', null, { format, action, actor: by, entries: file.rows }));
+	db.transaction((tx) => audit(tx, actor, 'audit.export', 'audit', null, { format, action, ...(by ? { actor: by } : {}), entries: file.rows }));
 	return new Response(new Uint8Array(file.body), { headers: file.headers });
 }
