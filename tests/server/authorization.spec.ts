@@ -145,6 +145,25 @@ describe('三员分立', () => {
 		}
 	});
 
+	it('the security administrator changes a setting and the system administrator makes a backup, each audited under its own name', async () => {
+		const saved = await postAction(served.server.base, '/security', 'save', world.cookies.secadmin, new URLSearchParams({ sessionIdleMinutes: '45' }));
+		expect(saved.action?.type, JSON.stringify(saved.action)).toBe('success');
+		expect(served.look.prepare(`SELECT value FROM settings WHERE key = 'sessionIdleMinutes'`).pluck().get()).toBe('45');
+		const change = served.look.prepare(`SELECT actor, detail FROM audit_log WHERE action = 'settings.update' ORDER BY id DESC`).get() as { actor: string; detail: string };
+		expect(change.actor).toBe('secadmin');
+		expect(JSON.parse(change.detail)).toEqual({ sessionIdleMinutes: { from: 30, to: 45 } });
+		const bad = await postAction(served.server.base, '/security', 'save', world.cookies.secadmin, new URLSearchParams({ maxFailedLogins: '1' }));
+		expect(bad.action?.type).toBe('failure');
+		expect(bad.action?.data).toContain('连续登录失败锁定次数');
+
+		const made = await postAction(served.server.base, '/admin/backups', 'run', world.cookies.sysadmin);
+		expect(made.action?.type, JSON.stringify(made.action)).toBe('success');
+		const entry = served.look.prepare(`SELECT actor, entity_id FROM audit_log WHERE action = 'backup.run' ORDER BY id DESC`).get() as { actor: string; entity_id: string };
+		expect(entry.actor).toBe('sysadmin');
+		const list = await get(served.server.base, '/admin/backups', world.cookies.sysadmin);
+		expect(list.body).toContain(entry.entity_id);
+	});
+
 	it('the audit administrator sees the other administrators\' actions and the refused requests', async () => {
 		const page = await get(served.server.base, '/audit?actor=sysadmin', world.cookies.auditadmin);
 		expect(page.status).toBe(200);
@@ -152,6 +171,13 @@ describe('三员分立', () => {
 		const csv = await get(served.server.base, '/audit/export?format=csv&action=access.denied', world.cookies.auditadmin);
 		expect(csv.status).toBe(200);
 		for (const who of ['sysadmin', 'secadmin', 'office']) expect(csv.body, who).toContain(`,${who},`);
+		const all = await get(served.server.base, '/audit/export?format=csv', world.cookies.auditadmin);
+		for (const action of ['settings.update', 'backup.run']) expect(all.body, action).toContain(`,${action},`);
+		const verify = await postAction(served.server.base, '/audit', 'verify', world.cookies.auditadmin);
+		expect(verify.action?.type).toBe('success');
+		const checked = served.look.prepare(`SELECT actor, detail FROM audit_log WHERE action = 'audit.verify' ORDER BY id DESC`).get() as { actor: string; detail: string };
+		expect(checked.actor).toBe('auditadmin');
+		expect(JSON.parse(checked.detail)).toMatchObject({ ok: true, problems: 0 });
 	});
 });
 
