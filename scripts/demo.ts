@@ -39,12 +39,12 @@ console.log(`\n评审工作台演示：${url}\n数据库：${path.resolve(dbFile
 console.log('演示账号（用户名 / 密码）：');
 const shown = (role: string, n: number) => (logins ?? []).filter((l) => l.role === role).slice(0, n);
 if (logins) {
-	for (const l of [...shown('office', 2), ...shown('city', 3), ...shown('expert', 3), ...shown('observer', 1)]) {
-		console.log(`  ${l.role.padEnd(8)} ${l.username.padEnd(16)} ${l.password.padEnd(18)} ${l.who}`);
+	for (const l of [...shown('office', 2), ...shown('city', 3), ...shown('expert', 3), ...shown('observer', 1), ...shown('sysadmin', 1), ...shown('secadmin', 1), ...shown('auditadmin', 1)]) {
+		console.log(`  ${l.role.padEnd(10)} ${l.username.padEnd(16)} ${l.password.padEnd(18)} ${l.who}`);
 	}
 	console.log('  （每个地区都有 city-地区键 账号，如 city-dalian；每位专家的用户名是其编号，如 exp-05；同角色密码相同）');
 } else {
-	console.log('  office / Office2023demo，city-anshan / City2023demo，exp-01 / Expert2023demo，observer / Observer2023demo（若是演示库）');
+	console.log('  office / Office2023demo，city-anshan / City2023demo，exp-01 / Expert2023demo，observer / Observer2023demo，sysadmin / Sys-Admin-2023，secadmin / Sec-Admin-2023，auditadmin / Aud-Admin-2023（若是演示库）');
 }
 
 if (args.has('--no-serve')) process.exit(0);

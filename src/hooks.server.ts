@@ -3,6 +3,7 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { building, dev } from '$app/environment';
 import { getDb } from '$lib/server/db';
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth';
+import { collectDenials, recordDenial } from '$lib/server/denials';
 
 const handleAuth: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
@@ -26,6 +27,21 @@ const handleAuth: Handle = async ({ event, resolve }) => {
 		event.locals.session = session;
 	}
 	return resolve(event);
+};
+
+/**
+ * Refused requests of signed-in users (403 of a role or permission check, 404 for an object the
+ * user may not see) become `access.denied` audit entries, written after the response is made in a
+ * transaction of their own. Anonymous requests are sent to the login page and not logged.
+ */
+const auditDenials: Handle = async ({ event, resolve }) => {
+	const user = event.locals.user;
+	if (!user || building) return resolve(event);
+	const { result, denial } = await collectDenials(() => Promise.resolve(resolve(event)));
+	if (denial) {
+		recordDenial(getDb(), { userId: user.id, username: user.username, role: user.role, method: event.request.method, path: event.url.pathname }, denial);
+	}
+	return result;
 };
 
 const securityHeaders: Handle = async ({ event, resolve }) => {
@@ -62,4 +78,4 @@ const readableForms: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle = sequence(handleAuth, readableForms, securityHeaders);
+export const handle = sequence(handleAuth, auditDenials, readableForms, securityHeaders);

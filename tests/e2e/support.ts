@@ -3,7 +3,15 @@ import Database from 'better-sqlite3';
 
 export const E2E_DB = process.env.E2E_DB ?? 'data/e2e.db';
 
-export const PASSWORDS = { office: 'Office2023demo', city: 'City2023demo', expert: 'Expert2023demo', observer: 'Observer2023demo' };
+export const PASSWORDS = {
+	office: 'Office2023demo',
+	city: 'City2023demo',
+	expert: 'Expert2023demo',
+	observer: 'Observer2023demo',
+	sysadmin: 'Sys-Admin-2023',
+	secadmin: 'Sec-Admin-2023',
+	auditadmin: 'Aud-Admin-2023'
+};
 
 /** Waits until the page is hydrated, so typed input is not reset by the first render. */
 export async function ready(page: Page) {

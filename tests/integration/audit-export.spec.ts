@@ -91,7 +91,13 @@ describe('audit log export', () => {
 		expect(verifyAudit(db).problems).toEqual([]);
 		const xlsx = await auditExportResponse(db, new URL('http://x/o/audit/export?format=xlsx&action=user'), { userId: 'u9', name: 'observer' });
 		expect(xlsx.headers.get('content-type')).toMatch(/spreadsheetml/);
-		for (const bad of ['format=pdf', 'format=csv&action=' + 'a'.repeat(61), 'format=csv&action=%27%3B--']) {
+		// The audit administrator filters by actor: only that actor's entries, and the filter is recorded.
+		const mine = await auditExportResponse(db, new URL('http://x/audit/export?format=csv&actor=office'), { userId: 'u8', name: 'auditadmin' });
+		const rows = parseCsv((await mine.text()).replace(/^\uFEFF/, '')).slice(1);
+		expect(rows.map((r) => r[2])).toEqual(['office', 'office']);
+		expect(auditExportRows(db).at(-1)).toMatchObject({ actor: 'auditadmin', detail: '{"format":"csv","action":null,"actor":"office","entries":2}' });
+		expect(auditExportRows(db, null, 'office')).toHaveLength(2);
+		for (const bad of ['format=pdf', 'format=csv&action=' + 'a'.repeat(61), 'format=csv&action=%27%3B--', 'format=csv&actor=%27%3B--', 'format=csv&actor=' + 'a'.repeat(61)]) {
 			await expect(auditExportResponse(db, new URL(`http://x/a?${bad}`), SYSTEM_ACTOR)).rejects.toMatchObject({ status: 400 });
 		}
 	});

@@ -31,7 +31,17 @@ const served = serveFile('fuzz', (db) => {
 
 /* ------------------------------------------------------------------ who acts */
 
-const ACTOR: Record<Route['group'], Column> = { office: 'office', city: 'city', expert: 'expert', observer: 'observer', 'signed-in': 'office', public: 'anonymous' };
+const ACTOR: Record<Route['group'], Column> = {
+	office: 'office',
+	city: 'city',
+	expert: 'expert',
+	observer: 'observer',
+	admin: 'sysadmin',
+	security: 'secadmin',
+	audit: 'auditadmin',
+	'signed-in': 'office',
+	public: 'anonymous'
+};
 
 /** A hostile action may deactivate or reset its own account: sign the actor in again if so. */
 async function ensureSession(column: Column) {

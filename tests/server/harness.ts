@@ -42,6 +42,10 @@ export function freshDb(template: string, name: string): string {
 
 export function removeDb(file: string): void {
 	for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+	// Backups the system administrator's page made of this database (`backups/NAME-TIME.db` beside it).
+	const backups = path.join(path.dirname(file), 'backups');
+	const prefix = path.basename(file).replace(/\.[^.]+$/, '') + '-';
+	if (fs.existsSync(backups)) for (const b of fs.readdirSync(backups)) if (b.startsWith(prefix)) fs.rmSync(path.join(backups, b), { force: true });
 }
 
 export type Server = {

@@ -8,7 +8,18 @@ import { ROOT } from './harness';
 
 export const ROUTES_DIR = path.join(ROOT, 'src', 'routes');
 
-export type RoleGroup = 'office' | 'city' | 'expert' | 'observer';
+export type RoleGroup = 'office' | 'city' | 'expert' | 'observer' | 'admin' | 'security' | 'audit';
+
+/** The role whose pages a route group holds (the administrators' groups of 三员分立 included). */
+export const GROUP_ROLE: Record<RoleGroup, 'office' | 'city' | 'expert' | 'observer' | 'sysadmin' | 'secadmin' | 'auditadmin'> = {
+	office: 'office',
+	city: 'city',
+	expert: 'expert',
+	observer: 'observer',
+	admin: 'sysadmin',
+	security: 'secadmin',
+	audit: 'auditadmin'
+};
 
 export type Route = {
 	/** Directory under src/routes, e.g. `(office)/office/applications/[id]`. */
@@ -64,7 +75,7 @@ export function discoverRoutes(): Route[] {
 		const groupSeg = parts.find((p) => /^\(.+\)$/.test(p))?.slice(1, -1);
 		const group: Route['group'] = PUBLIC_ROUTES.has(id) || groupSeg === 'auth'
 			? 'public'
-			: groupSeg && ['office', 'city', 'expert', 'observer'].includes(groupSeg)
+			: groupSeg && groupSeg in GROUP_ROLE
 				? (groupSeg as RoleGroup)
 				: 'signed-in';
 		const segments = parts.filter((p) => !/^\(.+\)$/.test(p));

@@ -1,6 +1,7 @@
 /**
  * Sessions end with the password and the account, against the built server: changing one's own
- * password at /account/password, the office's reset and deactivation at /office/users. After each,
+ * password at /account/password, the system administrator's reset at /admin/users (the office
+ * manages expert accounts only), the office's deactivation of an expert at /office/users. After each,
  * every cookie the account had (this browser and another device) is refused — a page sends it to
  * the login, an endpoint writes nothing — while the office's own session goes on. Passwords, old
  * or new, never reach the server output or the audit log.
@@ -18,6 +19,7 @@ import { SESSION_COOKIE } from '../../src/lib/server/auth';
 type Account = { username: string; id: string; expertId: string | null; role: string };
 
 let office: string;
+let sysadmin: string;
 let selfChanger: Account;
 let resetTarget: Account;
 let deactivated: Account;
@@ -32,6 +34,7 @@ const served = serveFile('sessions', (db) => {
 	deactivated = pick(`SELECT username, id, expert_id AS expertId, role FROM users WHERE role = 'expert' AND active = 1 ORDER BY username LIMIT 1 OFFSET 1`);
 	resetTarget = pick(`SELECT username, id, expert_id AS expertId, role FROM users WHERE role = 'city' AND active = 1 ORDER BY username LIMIT 1`);
 	office = sessionCookie(db, 'office');
+	sysadmin = sessionCookie(db, 'sysadmin');
 	for (const a of [selfChanger, deactivated, resetTarget]) cookies.set(a.username, [sessionCookie(db, a.username), sessionCookie(db, a.username)]);
 });
 
@@ -117,14 +120,18 @@ describe('sessions end on password change and deactivation', () => {
 		expect(await accepted(newSessionCookie(again))).toBe(true);
 	});
 
-	it('the office’s password reset ends every session of that account, not the office’s', async () => {
+	it('the system administrator’s password reset ends every session of that account, not its own; the office may not reset a city account', async () => {
 		const [here, elsewhere] = cookies.get(resetTarget.username)!;
 		expect(await accepted(here)).toBe(true);
-		const a = await postAction(served.server.base, '/office/users', 'reset', office, new URLSearchParams({ username: resetTarget.username }));
+		const refused = await postAction(served.server.base, '/office/users', 'reset', office, new URLSearchParams({ username: resetTarget.username }));
+		expect(refused.action?.type, JSON.stringify(refused.action)).toBe('failure');
+		expect(refused.action?.status).toBe(403);
+		expect(await accepted(here), '省厅不能重置市局账号').toBe(true);
+		const a = await postAction(served.server.base, '/admin/users', 'reset', sysadmin, new URLSearchParams({ username: resetTarget.username }));
 		expect(a.action?.type, JSON.stringify(a.action)).toBe('success');
 		const issued = served.look.prepare('SELECT must_change_password FROM users WHERE id = ?').pluck().get(resetTarget.id);
 		expect(issued).toBe(1);
-		// The generated password is shown once to the office (in the answer); keep it to look for it in the logs.
+		// The generated password is shown once to the system administrator (in the answer); keep it to look for it in the logs.
 		const generated = (a.action?.data ?? '').match(/"([A-Za-z2-9]{12})"/g)?.map((x) => x.slice(1, -1)) ?? [];
 		expect(generated, JSON.stringify(a.action)).toHaveLength(1);
 		passwords.push(...generated);
@@ -132,7 +139,7 @@ describe('sessions end on password change and deactivation', () => {
 		expect(await accepted(here)).toBe(false);
 		expect(await accepted(elsewhere)).toBe(false);
 		expect(sessionsOf(resetTarget)).toBe(0);
-		expect(await accepted(office), '省厅自己的会话不受影响').toBe(true);
+		expect(await accepted(sysadmin), '系统管理员自己的会话不受影响').toBe(true);
 		expect((await signIn(resetTarget.username, DEMO_PASSWORDS.city)).status, '旧密码不能再登录').toBe(400);
 		// The handed-out password signs in, straight to choosing one's own.
 		const first = await signIn(resetTarget.username, generated[0]);

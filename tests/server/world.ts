@@ -1,7 +1,8 @@
 /**
  * The people and the object of the authorization matrix, picked from the demo database: one
  * application X; the office; the city of X's region and a city of another region; an expert
- * assigned to X, one not assigned, one assigned but with a declared conflict; the observer.
+ * assigned to X, one not assigned, one assigned but with a declared conflict; the observer; the
+ * three administrators of 三员分立 (system, security, audit).
  * Sessions are made straight in the database. Also the personal data a page or log must not show.
  */
 import type Database from 'better-sqlite3';
@@ -10,12 +11,14 @@ import type { Db } from '../../src/lib/server/db';
 import * as s from '../../src/lib/server/db/schema';
 import { loadBatchRow } from '../../src/lib/server/queries/bundle';
 import { sessionCookie } from './harness';
-import type { Route } from './routes';
+import { GROUP_ROLE, type Route } from './routes';
 
-export const COLUMNS = ['anonymous', 'office', 'city', 'city-other', 'expert', 'expert-unassigned', 'expert-conflict', 'observer'] as const;
+export const COLUMNS = ['anonymous', 'office', 'city', 'city-other', 'expert', 'expert-unassigned', 'expert-conflict', 'observer', 'sysadmin', 'secadmin', 'auditadmin'] as const;
 export type Column = (typeof COLUMNS)[number];
 
-export const ROLE_OF: Record<Column, 'anonymous' | 'office' | 'city' | 'expert' | 'observer'> = {
+export const ADMIN_COLUMNS = ['sysadmin', 'secadmin', 'auditadmin'] as const satisfies readonly Column[];
+
+export const ROLE_OF: Record<Column, 'anonymous' | 'office' | 'city' | 'expert' | 'observer' | 'sysadmin' | 'secadmin' | 'auditadmin'> = {
 	anonymous: 'anonymous',
 	office: 'office',
 	city: 'city',
@@ -23,7 +26,10 @@ export const ROLE_OF: Record<Column, 'anonymous' | 'office' | 'city' | 'expert' 
 	expert: 'expert',
 	'expert-unassigned': 'expert',
 	'expert-conflict': 'expert',
-	observer: 'observer'
+	observer: 'observer',
+	sysadmin: 'sysadmin',
+	secadmin: 'secadmin',
+	auditadmin: 'auditadmin'
 };
 
 export type World = {
@@ -98,7 +104,10 @@ export function makeWorld(db: Db): World {
 		expert: e1,
 		'expert-unassigned': e2,
 		'expert-conflict': e3,
-		observer: 'observer'
+		observer: 'observer',
+		sysadmin: 'sysadmin',
+		secadmin: 'secadmin',
+		auditadmin: 'auditadmin'
 	};
 	const cookies = { anonymous: null } as Record<Column, string | null>;
 	for (const [col, username] of Object.entries(users)) cookies[col as Column] = sessionCookie(db, username);
@@ -171,7 +180,9 @@ export function expected(route: Route, scope: Scope, column: Column): Verdict {
 	const role = ROLE_OF[column];
 	if (route.group === 'public') return 'allowed';
 	if (role === 'anonymous') return 'login';
-	if (route.group !== 'signed-in' && route.group !== role) return 'forbidden';
+	if (route.group !== 'signed-in' && GROUP_ROLE[route.group] !== role) return 'forbidden';
+	// The administrators never see application contents: attachments are refused before the object is looked up.
+	if (route.group === 'signed-in' && route.id.startsWith('attachments/') && (ADMIN_COLUMNS as readonly string[]).includes(column)) return 'forbidden';
 	if (scope === 'application' && ['city-other', 'expert-unassigned', 'expert-conflict'].includes(column)) return 'not-found';
 	return 'allowed';
 }

@@ -57,9 +57,10 @@ export const pick = <T>(r: () => number, list: readonly T[]): T => list[Math.flo
 
 /**
  * SHA-256 over every row of every table (sessions excepted: validating a session may extend it).
- * Equal fingerprints: nothing was written.
+ * Equal fingerprints: nothing was written — except the record of a refusal itself: `access.denied`
+ * entries of the audit log (issue 12, point 9) and the sealed head of the log they move.
  */
-export function fingerprint(client: Database.Database, skip: string[] = ['sessions']): string {
+export function fingerprint(client: Database.Database, skip: string[] = ['sessions', 'audit_head']): string {
 	const h = createHash('sha256');
 	const tables = client
 		.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
@@ -67,7 +68,8 @@ export function fingerprint(client: Database.Database, skip: string[] = ['sessio
 	for (const { name } of tables) {
 		if (skip.includes(name)) continue;
 		h.update(`\u0001${name}\u0001`);
-		for (const row of client.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).raw().iterate()) h.update(JSON.stringify(row));
+		const rows = name === 'audit_log' ? `SELECT * FROM audit_log WHERE action <> 'access.denied' ORDER BY rowid` : `SELECT * FROM "${name}" ORDER BY rowid`;
+		for (const row of client.prepare(rows).raw().iterate()) h.update(JSON.stringify(row));
 	}
 	return h.digest('hex');
 }

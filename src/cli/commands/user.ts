@@ -6,7 +6,7 @@ import { UserError, createUser, listUsers, resetPassword, setUserActive } from '
 import { ROLES, type Role } from '../../lib/server/db/schema';
 
 const USAGE = [
-	'user add USERNAME --role office|city|expert|observer [--name 姓名] [--region 地区键] [--expert 专家id] [--password 密码]',
+	'user add USERNAME --role office|city|expert|observer|sysadmin|secadmin|auditadmin [--name 姓名] [--region 地区键] [--expert 专家id] [--password 密码]',
 	'user reset USERNAME [--password 密码]',
 	'user deactivate USERNAME | user activate USERNAME',
 	'user list [--json]'

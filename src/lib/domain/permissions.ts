@@ -1,28 +1,115 @@
 /**
  * Who may do what, as pure functions of the user and the object. The routes call these after
  * loading the object, on top of the role check of each route group's layout and action.
+ *
+ * 三员分立 (GB/T 22239-2019 8.1.4.2 / 8.1.10): besides the four roles of the review, three
+ * administrators, each with its own account and its own named permissions (`ROLE_PERMISSIONS`):
+ * the system administrator (accounts, backups), the security administrator (timeouts, lockout,
+ * password rules) and the audit administrator (reads, exports and verifies the audit log). None of
+ * them holds a permission of the review (`review.*`, `application.read`), and no permission is held
+ * by two of them (`permissions.spec.ts`).
  */
 
-export type Role = 'office' | 'city' | 'expert' | 'observer';
+export const ROLES = ['office', 'city', 'expert', 'observer', 'sysadmin', 'secadmin', 'auditadmin'] as const;
+export type Role = (typeof ROLES)[number];
 export type Principal = { id: string; role: Role; region: string | null; expertId: string | null };
+
+/** The three administrators of 三员分立. */
+export const ADMIN_ROLES = ['sysadmin', 'secadmin', 'auditadmin'] as const satisfies readonly Role[];
+export type AdminRole = (typeof ADMIN_ROLES)[number];
 
 export const ROLE_LABELS: Record<Role, string> = {
 	office: '省厅人才开发处',
 	city: '推荐单位（市局）',
 	expert: '评审专家',
-	observer: '监督人员'
+	observer: '监督人员',
+	sysadmin: '系统管理员',
+	secadmin: '安全管理员',
+	auditadmin: '审计管理员'
 };
 
 export const ROLE_HOME: Record<Role, string> = {
 	office: '/office',
 	city: '/city',
 	expert: '/expert',
-	observer: '/observer'
+	observer: '/observer',
+	sysadmin: '/admin',
+	secadmin: '/security',
+	auditadmin: '/audit'
 };
 
 export function homeFor(role: Role): string {
 	return ROLE_HOME[role];
 }
+
+/**
+ * Named permissions. `review.*` open the pages of one business role (its route group);
+ * `application.read` the application contents outside a group (attachments).
+ */
+export const PERMISSIONS = [
+	'review.office',
+	'review.city',
+	'review.expert',
+	'review.observe',
+	'application.read',
+	'account.manage',
+	'account.manage.expert',
+	'backup.run',
+	'security.settings',
+	'audit.admin',
+	'audit.read',
+	'audit.export',
+	'audit.verify'
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const PERMISSION_LABELS: Record<Permission, string> = {
+	'review.office': '省厅评审工作（申报受理、专家、评分、结果、会议）',
+	'review.city': '本地区申报',
+	'review.expert': '评审打分',
+	'review.observe': '评审监督（进度、结果、会议）',
+	'application.read': '查看申报内容和附件',
+	'account.manage': '管理所有角色的账号',
+	'account.manage.expert': '开通和重置专家账号',
+	'backup.run': '在线备份数据库',
+	'security.settings': '安全策略（会话超时、登录锁定、密码规则）',
+	'audit.admin': '审计管理员工作台（全部审计日志）',
+	'audit.read': '查阅审计日志',
+	'audit.export': '导出审计日志',
+	'audit.verify': '校验审计日志哈希链'
+};
+
+/** Permissions that let a role see application contents, scores or personal data. */
+export const BUSINESS_PERMISSIONS: readonly Permission[] = ['review.office', 'review.city', 'review.expert', 'review.observe', 'application.read'];
+
+/**
+ * The role → permission table: the only place where a role gets a permission. The office and the
+ * observer read and export the audit log on their own pages; the audit administrator's pages
+ * (`/audit`) also need `audit.admin`, which only it holds.
+ */
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+	office: ['review.office', 'application.read', 'account.manage.expert', 'audit.read', 'audit.export'],
+	city: ['review.city', 'application.read'],
+	expert: ['review.expert', 'application.read'],
+	observer: ['review.observe', 'application.read', 'audit.read', 'audit.export'],
+	sysadmin: ['account.manage', 'backup.run'],
+	secadmin: ['security.settings'],
+	auditadmin: ['audit.admin', 'audit.read', 'audit.export', 'audit.verify']
+};
+
+export function can(user: Pick<Principal, 'role'> | null | undefined, permission: Permission): boolean {
+	return !!user && ROLE_PERMISSIONS[user.role].includes(permission);
+}
+
+/** Roles whose accounts a role may create, reset, deactivate and activate. */
+export function manageableRoles(role: Role): readonly Role[] {
+	if (ROLE_PERMISSIONS[role].includes('account.manage')) return ROLES;
+	if (ROLE_PERMISSIONS[role].includes('account.manage.expert')) return ['expert'];
+	return [];
+}
+
+/** Roles that manage accounts: their last active account cannot be deactivated. */
+export const ACCOUNT_MANAGER_ROLES: readonly Role[] = ROLES.filter((r) => manageableRoles(r).length > 0);
 
 export function hasRole(user: Principal | null | undefined, ...roles: Role[]): user is Principal {
 	return !!user && roles.includes(user.role);
@@ -43,6 +130,8 @@ export function canViewApplication(user: Principal, app: ApplicationRef, rel?: E
 			return user.region === app.region;
 		case 'expert':
 			return !!rel && rel.assigned && !rel.hardConflict && rel.published && rel.committed;
+		default:
+			return false;
 	}
 }
 
@@ -63,9 +152,9 @@ export function seesPersonalData(user: Principal): boolean {
 }
 
 export function canManageUsers(user: Principal): boolean {
-	return user.role === 'office';
+	return manageableRoles(user.role).length > 0;
 }
 
 export function canReadAudit(user: Principal): boolean {
-	return user.role === 'office' || user.role === 'observer';
+	return can(user, 'audit.read');
 }

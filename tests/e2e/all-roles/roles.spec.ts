@@ -26,7 +26,7 @@ test('office lands on its overview and can open every office page', async ({ pag
 	for (const [path, heading] of [
 		['/office/applications', '申报受理'],
 		['/office/experts', '专家库'],
-		['/office/users', '账号管理'],
+		['/office/users', '专家账号'],
 		['/office/audit', '审计日志']
 	]) {
 		await page.goto(path);
@@ -41,10 +41,16 @@ test('office lands on its overview and can open every office page', async ({ pag
 	await logout(page);
 });
 
-test('office creates a city account, which can sign in to its own region only', async ({ page }) => {
+test('the system administrator creates a city account, which can sign in to its own region only; the office opens expert accounts only', async ({ page }) => {
 	await login(page, 'office', PASSWORDS.office);
 	await open(page, '/office/users');
-	await page.getByLabel('角色').selectOption('city');
+	await expect(page.getByLabel('角色').locator('option')).toHaveText(['评审专家']);
+	await logout(page);
+
+	await login(page, 'sysadmin', PASSWORDS.sysadmin);
+	await expect(page).toHaveURL(/\/admin\/users$/);
+	await open(page, '/admin/users');
+	await page.getByLabel('角色', { exact: true }).selectOption('city');
 	await page.getByLabel('用户名').fill('city-anshan-2');
 	await page.getByLabel('姓名 / 单位名称').fill('鞍山市人社局 专技科');
 	await page.getByLabel('所属地区').selectOption('anshan');
@@ -55,6 +61,28 @@ test('office creates a city account, which can sign in to its own region only', 
 	await login(page, 'city-anshan-2', 'Anshan2023pass');
 	await expect(page).toHaveURL(/\/city$/);
 	await expect(page.getByRole('heading', { name: /鞍山 · 本地区申报/ })).toBeVisible();
+});
+
+test('三员分立: each administrator reaches only its own pages', async ({ page }) => {
+	const [app] = query<{ id: string }>(`SELECT id FROM applications LIMIT 1`);
+	const homes = { sysadmin: ['/admin/users', '账号管理'], secadmin: ['/security', '安全策略'], auditadmin: ['/audit', '审计日志'] } as const;
+	for (const [who, [home, heading]] of Object.entries(homes) as [keyof typeof homes, (typeof homes)[keyof typeof homes]][]) {
+		await login(page, who, PASSWORDS[who]);
+		await expect(page).toHaveURL(new RegExp(`${home}$`));
+		await expect(page.getByRole('heading', { name: heading, exact: true })).toBeVisible();
+		for (const path of ['/office', `/office/applications/${app.id}`, '/office/users', '/city', '/expert', '/observer/audit', ...Object.values(homes).map((h) => h[0]).filter((h) => h !== home)]) {
+			const r = await page.goto(path);
+			expect(r?.status(), `${who} ${path}`).toBe(403);
+		}
+		await page.goto(home);
+		await logout(page);
+	}
+	// The audit administrator sees the other administrators' refused requests and verifies the chain.
+	await login(page, 'auditadmin', PASSWORDS.auditadmin);
+	await page.goto('/audit?action=access.denied');
+	await expect(page.locator('table.data').getByText('secadmin').first()).toBeVisible();
+	await page.getByRole('button', { name: '校验哈希链' }).click();
+	await expect(page.getByTestId('verification')).toContainText('校验通过');
 });
 
 test('a city sees only its own region and is refused elsewhere', async ({ page }) => {

@@ -22,7 +22,7 @@ export const NAV: Record<Role, NavItem[]> = {
 		{ href: '/office/meeting', label: '评审会议', group: '结果' },
 		{ href: '/office/shortlist', label: '拟推荐名单', group: '结果' },
 		{ href: '/office/memo', label: '评审结果报告', group: '结果' },
-		{ href: '/office/users', label: '账号管理', group: '系统' },
+		{ href: '/office/users', label: '专家账号', group: '系统' },
 		{ href: '/office/audit', label: '审计日志', group: '系统' }
 	],
 	city: [
@@ -40,7 +40,14 @@ export const NAV: Record<Role, NavItem[]> = {
 		{ href: '/observer/results', label: '评审结果' },
 		{ href: '/observer/meeting', label: '评审会议' },
 		{ href: '/observer/audit', label: '审计日志' }
-	]
+	],
+	// 三员分立: each administrator sees only its own pages.
+	sysadmin: [
+		{ href: '/admin/users', label: '账号管理' },
+		{ href: '/admin/backups', label: '数据备份' }
+	],
+	secadmin: [{ href: '/security', label: '安全策略' }],
+	auditadmin: [{ href: '/audit', label: '审计日志' }]
 };
 
 /** Folds the items into top-level entries: single links and drop-down groups, in first-seen order. */

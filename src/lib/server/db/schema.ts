@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { AggregationSettings, Quotas } from '../../domain/bundle';
+import { ROLES } from '../../domain/permissions';
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`;
 
@@ -289,8 +290,8 @@ export const experts = sqliteTable('experts', {
 	updatedAt: text('updated_at').notNull().default(now)
 });
 
-export const ROLES = ['office', 'city', 'expert', 'observer'] as const;
-export type Role = (typeof ROLES)[number];
+/** The roles (a TS-only enum: the column is text, no migration). */
+export { ROLES, type Role } from '../../domain/permissions';
 
 export const users = sqliteTable(
 	'users',

@@ -1,6 +1,6 @@
 /**
  * Loads the demo batch into an empty database: the generated bundle, one account per role
- * (every city and every expert), published assignments. Returns the logins to print.
+ * (every city and every expert; the three administrators), published assignments. Returns the logins to print.
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
@@ -15,7 +15,10 @@ export const DEMO_PASSWORDS = {
 	office: 'Office2023demo',
 	city: 'City2023demo',
 	expert: 'Expert2023demo',
-	observer: 'Observer2023demo'
+	observer: 'Observer2023demo',
+	sysadmin: 'Sys-Admin-2023',
+	secadmin: 'Sec-Admin-2023',
+	auditadmin: 'Aud-Admin-2023'
 } as const;
 
 export type DemoLogin = { role: string; username: string; password: string; who: string };
@@ -30,7 +33,7 @@ export async function seedDemo(db: Db): Promise<DemoLogin[]> {
 	const bundle = generateDemoBundle();
 	importBundle(db, bundle, SYSTEM_ACTOR);
 	const logins: DemoLogin[] = [];
-	const add = async (role: 'office' | 'city' | 'expert' | 'observer', username: string, displayName: string, extra: { region?: string; expertId?: string } = {}) => {
+	const add = async (role: keyof typeof DEMO_PASSWORDS, username: string, displayName: string, extra: { region?: string; expertId?: string } = {}) => {
 		await createUser(
 			db,
 			{ username, displayName, role, region: extra.region ?? null, expertId: extra.expertId ?? null, password: DEMO_PASSWORDS[role] },
@@ -41,6 +44,10 @@ export async function seedDemo(db: Db): Promise<DemoLogin[]> {
 	await add('office', 'office', '刘超群（人才开发处）');
 	await add('office', 'chair', '杨帅（人才开发处，会议主持）');
 	await add('observer', 'observer', '厅机关纪委 监督员');
+	// 三员分立: three administrators, each with its own account.
+	await add('sysadmin', 'sysadmin', '信息中心 系统管理员');
+	await add('secadmin', 'secadmin', '信息中心 安全管理员');
+	await add('auditadmin', 'auditadmin', '厅机关纪委 审计管理员');
 	for (const r of REGIONS) await add('city', `city-${r.key}`, r.unit, { region: r.key });
 	for (const e of bundle.experts) await add('expert', e.id, e.name, { expertId: e.id });
 	db.transaction((tx) => {

@@ -5,7 +5,7 @@
  * would run as a formula gets a leading apostrophe (CSV/formula injection).
  */
 import ExcelJS from 'exceljs';
-import { asc, like } from 'drizzle-orm';
+import { and, asc, eq, like, type SQL } from 'drizzle-orm';
 import type { Db } from '../db';
 import { auditLog } from '../db/schema';
 import { verifyAudit } from '../audit';
@@ -16,11 +16,17 @@ export type AuditExportFormat = 'csv' | 'xlsx';
 
 export const AUDIT_COLUMNS = ['序号', '时间（UTC）', '操作人', '用户编号', '操作', '对象', '对象编号', '详情', '前一条哈希', '哈希'] as const;
 
-/** Every entry in chain order, optionally only actions starting with `action` (as the page filters). */
-export function auditExportRows(db: Db, action: string | null = null): AuditExportRow[] {
-	const q = db.select().from(auditLog);
-	const filtered = action ? q.where(like(auditLog.action, `${action.replace(/[%_\\]/g, '')}%`)) : q;
-	return filtered.orderBy(asc(auditLog.id)).all();
+/** Every entry in chain order, optionally only actions starting with `action` and of one actor (as the page filters). */
+export function auditExportRows(db: Db, action: string | null = null, actor: string | null = null): AuditExportRow[] {
+	const where: SQL[] = [];
+	if (action) where.push(like(auditLog.action, `${action.replace(/[%_\\]/g, '')}%`));
+	if (actor) where.push(eq(auditLog.actor, actor));
+	return db
+		.select()
+		.from(auditLog)
+		.where(where.length ? and(...where) : undefined)
+		.orderBy(asc(auditLog.id))
+		.all();
 }
 
 function values(r: AuditExportRow): (string | number)[] {
@@ -67,8 +73,8 @@ export async function renderAuditWorkbook(rows: AuditExportRow[], verified: Retu
 }
 
 /** The body and headers of the download; `format` and `action` come from the URL. */
-export async function auditDownload(db: Db, format: AuditExportFormat, action: string | null) {
-	const rows = auditExportRows(db, action);
+export async function auditDownload(db: Db, format: AuditExportFormat, action: string | null, actor: string | null = null) {
+	const rows = auditExportRows(db, action, actor);
 	const day = new Date().toISOString().slice(0, 10);
 	const body = format === 'csv' ? renderAuditCsv(rows) : await renderAuditWorkbook(rows, verifyAudit(db));
 	const type = format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

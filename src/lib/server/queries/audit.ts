@@ -21,5 +21,6 @@ export function listAudit(db: Db, f: AuditFilter) {
 		.offset((f.page - 1) * AUDIT_PAGE_SIZE)
 		.all();
 	const actions = db.selectDistinct({ action: auditLog.action }).from(auditLog).orderBy(auditLog.action).all().map((r) => r.action);
-	return { rows, total, pages: Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE)), actions };
+	const actors = db.selectDistinct({ actor: auditLog.actor }).from(auditLog).orderBy(auditLog.actor).all().map((r) => r.actor);
+	return { rows, total, pages: Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE)), actions, actors };
 }

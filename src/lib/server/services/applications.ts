@@ -13,6 +13,7 @@ import type { Db } from '../db';
 import * as s from '../db/schema';
 import type { SessionUser } from '../auth';
 import { audit, type Actor } from '../audit';
+import { noteDenial } from '../denials';
 import { batchFromRow, loadApplications, loadBatch, loadInstitutions } from '../queries/bundle';
 import { listApplications, type ApplicationListRow } from '../queries/applications';
 import { ensureBatch, writeApplication, writeInstitution } from './bundle-import';
@@ -102,7 +103,10 @@ function loadVisible(tx: Db, user: User, id: string): Loaded {
 	const found = typeof id === 'string' && /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/.test(id) ? load(tx, id) : null;
 	if (!found) throw new ApplicationError(NOT_FOUND, {}, 404);
 	const ref = { id, region: found.row.region, status: found.row.status };
-	if (user.role === 'expert' || !canViewApplication(principalOf(user), ref)) throw new ApplicationError(NOT_FOUND, {}, 404);
+	if (user.role === 'expert' || !canViewApplication(principalOf(user), ref)) {
+		noteDenial({ status: 404, entity: 'application', entityId: id, reason: 'not-visible' });
+		throw new ApplicationError(NOT_FOUND, {}, 404);
+	}
 	return found;
 }
 

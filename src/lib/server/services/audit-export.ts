@@ -1,5 +1,6 @@
 /**
- * The audit log download for the office and the observer (`…/audit/export?format=csv|xlsx&action=`).
+ * The audit log download for the office, the observer and the audit administrator
+ * (`…/audit/export?format=csv|xlsx&action=&actor=`).
  * The download itself is recorded in the log (who took a copy, in which format, how many entries).
  */
 import { error } from '@sveltejs/kit';
@@ -12,7 +13,9 @@ export async function auditExportResponse(db: Db, url: URL, actor: Actor): Promi
 	if (format !== 'csv' && format !== 'xlsx') error(400, { message: '参数 format 应为 csv 或 xlsx' });
 	const action = url.searchParams.get('action') || null;
 	if (action && (action.length > 60 || !/^[\w.-]+$/.test(action))) error(400, { message: '参数 action 格式不正确' });
-	const file = await auditDownload(db, format as AuditExportFormat, action);
-	db.transaction((tx) => audit(tx, actor, 'audit.export', 'audit', null, { format, action, entries: file.rows }));
+	const by = url.searchParams.get('actor') || null;
+	if (by && (by.length > 60 || !/^[\w.-]+$/.test(by))) error(400, { message: '参数 actor 格式不正确' });
+	const file = await auditDownload(db, format as AuditExportFormat, action, by);
+	db.transaction((tx) => audit(tx, actor, 'audit.export', 'audit', null, { format, action, ...(by ? { actor: by } : {}), entries: file.rows }));
 	return new Response(new Uint8Array(file.body), { headers: file.headers });
 }

@@ -1,18 +1,34 @@
-/** Accounts: create, reset password, deactivate, list. Used by the office's pages and the command line. */
-import { asc, eq } from 'drizzle-orm';
+/**
+ * Accounts: create, reset password, deactivate, list. Used by the system administrator's pages
+ * (every role), the office's (expert accounts only: `manageable`) and the command line (every role).
+ * Every change is one transaction with its audit entry.
+ */
+import { and, asc, eq, inArray, ne } from 'drizzle-orm';
 import * as z from 'zod';
 import type { Db } from '../db';
 import { experts, users, ROLES, type Role } from '../db/schema';
 import { generatePassword, hashPassword, invalidateUserSessions, passwordProblem } from '../auth';
 import { audit, type Actor } from '../audit';
 import { REGION_KEYS, regionLabel } from '../../domain/regions';
+import { ACCOUNT_MANAGER_ROLES, ROLE_LABELS } from '../../domain/permissions';
 
 export class UserError extends Error {
 	constructor(
 		public field: string,
-		message: string
+		message: string,
+		/** 400: bad input; 403: the account is not one the actor may manage. */
+		public status: 400 | 403 = 400
 	) {
 		super(message);
+	}
+}
+
+/** Which accounts the caller may manage; omitted (command line, demo, the office's expert pool): all. */
+export type AccountScope = { manageable?: readonly Role[] };
+
+function checkScope(role: Role, scope: AccountScope, username: string): void {
+	if (scope.manageable && !scope.manageable.includes(role)) {
+		throw new UserError('username', `无权管理${ROLE_LABELS[role]}的账号 "${username}"（由系统管理员管理）`, 403);
 	}
 }
 
@@ -36,16 +52,32 @@ export const newUserSchema = z.object({
 });
 export type NewUser = z.input<typeof newUserSchema>;
 
-const ROLE_NAMES: Record<Role, string> = { office: '省厅', city: '市局', expert: '专家', observer: '监督' };
+const ROLE_NAMES: Record<Role, string> = {
+	office: '省厅',
+	city: '市局',
+	expert: '专家',
+	observer: '监督',
+	sysadmin: '系统管理员',
+	secadmin: '安全管理员',
+	auditadmin: '审计管理员'
+};
 
 /** Creates an account; returns it with the initial password (generated when none is given). */
-export async function createUser(db: Db, input: NewUser, actor: Actor): Promise<{ id: string; username: string; password: string }> {
+export async function createUser(
+	db: Db,
+	input: NewUser,
+	actor: Actor,
+	scope: AccountScope = {}
+): Promise<{ id: string; username: string; password: string }> {
 	const parsed = newUserSchema.safeParse(input);
 	if (!parsed.success) {
 		const i = parsed.error.issues[0];
 		throw new UserError(String(i.path[0] ?? 'username'), i.message);
 	}
 	const u = parsed.data;
+	if (scope.manageable && !scope.manageable.includes(u.role)) {
+		throw new UserError('role', `无权创建${ROLE_LABELS[u.role]}账号（由系统管理员创建）`, 403);
+	}
 	if (u.role === 'city' && !u.region) throw new UserError('region', '市局账号必须绑定一个地区');
 	if (u.role !== 'city' && u.region) throw new UserError('region', '只有市局账号绑定地区');
 	if (u.role === 'expert' && !u.expertId) throw new UserError('expertId', '专家账号必须绑定一位专家');
@@ -87,9 +119,11 @@ export function findUser(db: Db, username: string) {
 }
 
 /** Sets a new password (generated when none is given), unlocks the account and ends its sessions. */
-export async function resetPassword(db: Db, username: string, password: string | null, actor: Actor): Promise<string> {
+export async function resetPassword(db: Db, username: string, password: string | null, actor: Actor, scope: AccountScope = {}): Promise<string> {
 	const user = findUser(db, username);
 	if (!user) throw new UserError('username', `用户 "${username}" 不存在`);
+	checkScope(user.role, scope, username);
+	if (actor.userId === user.id) throw new UserError('username', '不能在此重置自己的密码，请在“修改密码”页面修改');
 	const pw = password ?? generatePassword();
 	const problem = passwordProblem(pw);
 	if (problem) throw new UserError('password', problem);
@@ -105,11 +139,25 @@ export async function resetPassword(db: Db, username: string, password: string |
 	return pw;
 }
 
-export function setUserActive(db: Db, username: string, active: boolean, actor: Actor): void {
+/**
+ * Deactivates (ending its sessions) or activates an account. Nobody deactivates their own account,
+ * nor the last active account of a role that manages accounts (nobody could then reactivate it
+ * from the pages).
+ */
+export function setUserActive(db: Db, username: string, active: boolean, actor: Actor, scope: AccountScope = {}): void {
 	const user = findUser(db, username);
 	if (!user) throw new UserError('username', `用户 "${username}" 不存在`);
+	checkScope(user.role, scope, username);
 	if (!active && actor.userId === user.id) throw new UserError('username', '不能停用自己的账号');
 	db.transaction((tx) => {
+		if (!active && user.active && ACCOUNT_MANAGER_ROLES.includes(user.role)) {
+			const others = tx
+				.select({ id: users.id })
+				.from(users)
+				.where(and(eq(users.role, user.role), eq(users.active, true), ne(users.id, user.id)))
+				.all();
+			if (others.length === 0) throw new UserError('username', `"${username}" 是最后一个启用的${ROLE_LABELS[user.role]}账号，不能停用`);
+		}
 		tx.update(users).set({ active }).where(eq(users.id, user.id)).run();
 		if (!active) invalidateUserSessions(tx as unknown as Db, user.id);
 		audit(tx, actor, active ? 'user.activate' : 'user.deactivate', 'user', user.id, { username });
@@ -129,10 +177,11 @@ export type UserListing = {
 	lastLoginAt: string | null;
 };
 
-export function listUsers(db: Db): UserListing[] {
+export function listUsers(db: Db, roles?: readonly Role[]): UserListing[] {
 	return db
 		.select()
 		.from(users)
+		.where(roles ? inArray(users.role, [...roles]) : undefined)
 		.orderBy(asc(users.role), asc(users.username))
 		.all()
 		.map((u) => ({

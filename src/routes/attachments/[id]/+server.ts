@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { error } from '@sveltejs/kit';
-import { requireUser } from '$lib/server/guard';
+import { requirePermission } from '$lib/server/guard';
 import { getDb } from '$lib/server/db';
 import { visibleApplication } from '$lib/server/services/access';
 import { attachmentFile } from '$lib/server/services/applications';
@@ -13,12 +13,13 @@ import { contentDisposition, isAllowedMime } from '$lib/server/files';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = (event) => {
-	const user = requireUser(event);
+	// The administrators (三员) never see application contents: 403 before the object is looked up.
+	const user = requirePermission(event, 'application.read');
 	const db = getDb();
 	const found = attachmentFile(db, event.params.id);
 	if (!found) error(404, { message: '没有找到该附件' });
 	// Throws 404 when the user may not see the application the file belongs to.
-	visibleApplication(db, user, found.row.applicationId);
+	visibleApplication(db, user, found.row.applicationId, { entity: 'attachment', id: found.row.id });
 	const mime = isAllowedMime(found.row.mime) ? found.row.mime : 'application/octet-stream';
 	const download = event.url.searchParams.get('download') === '1';
 	const body = fs.readFileSync(found.path);

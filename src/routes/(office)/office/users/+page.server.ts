@@ -1,18 +1,21 @@
-import { fail } from '@sveltejs/kit';
 import { asc } from 'drizzle-orm';
-import { actorOf, requireRole } from '$lib/server/guard';
+import { requireRole } from '$lib/server/guard';
 import { getDb } from '$lib/server/db';
 import { experts } from '$lib/server/db/schema';
-import { UserError, createUser, listUsers, resetPassword, setUserActive, usernameSchema } from '$lib/server/services/users';
+import { listUsers } from '$lib/server/services/users';
+import { createAccountAction, resetAccountAction, toggleAccountAction } from '$lib/server/account-forms';
+import { manageableRoles } from '$lib/domain/permissions';
 import type { Actions, PageServerLoad } from './$types';
 
+/** The office's accounts page: expert accounts only (三员分立: every other account is the system administrator's). */
 export const load = ((event) => {
-	requireRole(event, 'office');
+	const user = requireRole(event, 'office');
 	const db = getDb();
-	const users = listUsers(db);
+	const users = listUsers(db, manageableRoles(user.role));
 	const withAccount = new Set(users.map((u) => u.expertId).filter(Boolean));
 	return {
 		users,
+		roles: manageableRoles(user.role),
 		experts: db
 			.select({ id: experts.id, name: experts.name, workUnit: experts.workUnit })
 			.from(experts)
@@ -22,61 +25,8 @@ export const load = ((event) => {
 	};
 }) satisfies PageServerLoad;
 
-const str = (f: FormData, k: string) => {
-	const v = f.get(k);
-	return typeof v === 'string' && v.trim() !== '' ? v.trim() : null;
-};
-
-function usernameFrom(form: FormData): string | { error: string } {
-	const parsed = usernameSchema.safeParse(form.get('username') ?? '');
-	return parsed.success ? parsed.data : { error: parsed.error.issues[0].message };
-}
-
 export const actions = {
-	create: async (event) => {
-		const user = requireRole(event, 'office');
-		const form = await event.request.formData();
-		const values = {
-			username: String(form.get('username') ?? '').trim(),
-			displayName: String(form.get('displayName') ?? '').trim(),
-			role: String(form.get('role') ?? ''),
-			region: str(form, 'region'),
-			expertId: str(form, 'expertId'),
-			password: str(form, 'password')
-		};
-		try {
-			const created = await createUser(getDb(), values as Parameters<typeof createUser>[1], actorOf(user));
-			return { created: { username: created.username, password: created.password, displayName: values.displayName } };
-		} catch (e) {
-			if (e instanceof UserError) return fail(400, { action: 'create', errors: { [e.field]: e.message }, values });
-			throw e;
-		}
-	},
-	reset: async (event) => {
-		const user = requireRole(event, 'office');
-		const form = await event.request.formData();
-		const username = usernameFrom(form);
-		if (typeof username !== 'string') return fail(400, { action: 'reset', errors: { username: username.error } });
-		try {
-			const password = await resetPassword(getDb(), username, null, actorOf(user));
-			return { reset: { username, password } };
-		} catch (e) {
-			if (e instanceof UserError) return fail(400, { action: 'reset', errors: { username: e.message } });
-			throw e;
-		}
-	},
-	toggle: async (event) => {
-		const user = requireRole(event, 'office');
-		const form = await event.request.formData();
-		const username = usernameFrom(form);
-		if (typeof username !== 'string') return fail(400, { action: 'toggle', errors: { username: username.error } });
-		const active = form.get('active') === '1';
-		try {
-			setUserActive(getDb(), username, active, actorOf(user));
-			return { toggled: { username, active } };
-		} catch (e) {
-			if (e instanceof UserError) return fail(400, { action: 'toggle', errors: { username: e.message } });
-			throw e;
-		}
-	}
+	create: async (event) => createAccountAction(event, requireRole(event, 'office')),
+	reset: async (event) => resetAccountAction(event, requireRole(event, 'office')),
+	toggle: async (event) => toggleAccountAction(event, requireRole(event, 'office'))
 } satisfies Actions;

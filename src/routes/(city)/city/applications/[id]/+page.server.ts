@@ -2,6 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { requireRole } from '$lib/server/guard';
 import { getDb } from '$lib/server/db';
 import { postedValues, refusal, uploadedFile } from '$lib/server/intake-forms';
+import { visibleApplication } from '$lib/server/services/access';
 import {
 	ApplicationError,
 	cityApplication,
@@ -96,6 +97,8 @@ export const actions = {
 	},
 	deleteAttachment: async (event) => {
 		const user = requireRole(event, 'city');
+		// The application of the page first: 404 (and a refused-request entry) when it is not the city's.
+		visibleApplication(getDb(), user, event.params.id);
 		const form = await event.request.formData();
 		try {
 			deleteAttachment(getDb(), user, form.get('id'));

@@ -2,7 +2,8 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { actorOf, requireRole } from '$lib/server/guard';
 import { getDb } from '$lib/server/db';
 import { expertRelation, hasCommitted } from '$lib/server/queries/reviews';
-import { visibleApplication } from '$lib/server/services/access';
+import { applicationExists, visibleApplication } from '$lib/server/services/access';
+import { noteDenial } from '$lib/server/denials';
 import { ScoringError, explainSheet, getSheet, saveSheet } from '$lib/server/services/scoring';
 import { computeFindings } from '$lib/server/services/batch-state';
 import { canScore } from '$lib/domain/permissions';
@@ -58,6 +59,7 @@ function scoringGuard(event: Parameters<Actions[string]>[0]) {
 	const id = event.params.id!;
 	if (!user.expertId) error(403, { message: '该账号未绑定专家' });
 	if (!canScore({ id: user.id, role: user.role, region: user.region, expertId: user.expertId }, expertRelation(db, user.expertId, id))) {
+		if (applicationExists(db, id)) noteDenial({ status: 404, entity: 'sheet', entityId: `${id}/${user.expertId}`, reason: 'cannot-score' });
 		error(404, { message: '没有找到该申报，或您无权评分' });
 	}
 	return { user, db, id, expertId: user.expertId };

@@ -2,8 +2,10 @@ import { error, json } from '@sveltejs/kit';
 import { actorOf, requireRole } from '$lib/server/guard';
 import { getDb } from '$lib/server/db';
 import { expertRelation } from '$lib/server/queries/reviews';
+import { applicationExists } from '$lib/server/services/access';
 import { ScoringError, getSheet, saveSheet, sheetInput } from '$lib/server/services/scoring';
 import { canScore } from '$lib/domain/permissions';
+import { noteDenial } from '$lib/server/denials';
 import type { RequestHandler } from './$types';
 
 function guard(event: Parameters<RequestHandler>[0]) {
@@ -13,6 +15,7 @@ function guard(event: Parameters<RequestHandler>[0]) {
 	if (!user.expertId || !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/.test(id)) error(404, { message: '没有找到该申报' });
 	const rel = expertRelation(db, user.expertId, id);
 	if (!canScore({ id: user.id, role: user.role, region: user.region, expertId: user.expertId }, rel)) {
+		if (applicationExists(db, id)) noteDenial({ status: 404, entity: 'sheet', entityId: `${id}/${user.expertId}`, reason: 'cannot-score' });
 		error(404, { message: '没有找到该申报，或您无权评分' });
 	}
 	return { user, db, id, expertId: user.expertId };
