@@ -26,7 +26,10 @@ export const actions = {
 		const user = requireRole(event, 'office');
 		const form = await event.request.formData();
 		const id = String(form.get('id') ?? '');
-		const active = form.get('active') === '1';
+		const raw = form.get('active');
+		// Deactivating ends the expert's access at once: never on a request that did not say which.
+		if (raw !== '0' && raw !== '1') return fail(400, { action: 'toggle', problems: ['请指明启用或停用该专家（active 应为 1 或 0）'] });
+		const active = raw === '1';
 		try {
 			const assignments = setExpertActive(getDb(), id, active, actorOf(user));
 			return { toggled: { id, active, assignments } };

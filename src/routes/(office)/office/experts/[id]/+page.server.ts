@@ -26,9 +26,12 @@ export const actions = {
 	toggle: async (event) => {
 		const user = requireRole(event, 'office');
 		const form = await event.request.formData();
+		const active = form.get('active');
+		// Deactivating ends the expert's access at once: never on a request that did not say which.
+		if (active !== '0' && active !== '1') return fail(400, { errors: { active: '请指明启用或停用该专家（active 应为 1 或 0）' } });
 		try {
-			const assignments = setExpertActive(getDb(), event.params.id, form.get('active') === '1', actorOf(user));
-			return { toggled: { active: form.get('active') === '1', assignments } };
+			const assignments = setExpertActive(getDb(), event.params.id, active === '1', actorOf(user));
+			return { toggled: { active: active === '1', assignments } };
 		} catch (e) {
 			if (e instanceof ExpertFormError) return fail(400, { errors: e.errors });
 			throw e;
