@@ -4,6 +4,8 @@ import { actorOf, requireRole } from '$lib/server/guard';
 import { getDb } from '$lib/server/db';
 import { experts } from '$lib/server/db/schema';
 import { UserError, createUser, listUsers, resetPassword, setUserActive, usernameSchema } from '$lib/server/services/users';
+import { currentSecuritySettings } from '$lib/server/auth';
+import { passwordRulesText } from '$lib/domain/passwords';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = ((event) => {
@@ -11,8 +13,10 @@ export const load = ((event) => {
 	const db = getDb();
 	const users = listUsers(db);
 	const withAccount = new Set(users.map((u) => u.expertId).filter(Boolean));
+	const settings = currentSecuritySettings(db);
 	return {
 		users,
+		passwordRules: passwordRulesText(settings.passwordMinLength, settings.passwordHistory),
 		experts: db
 			.select({ id: experts.id, name: experts.name, workUnit: experts.workUnit })
 			.from(experts)
