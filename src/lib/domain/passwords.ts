@@ -83,7 +83,7 @@ const DIGITS = '23456789';
 const ALL = LOWER + UPPER + DIGITS;
 
 /** A uniformly random integer in [0, n), n ≤ 256 (rejection sampling: no modulo bias). */
-function randomInt(n: number, random: (bytes: Uint8Array) => void): number {
+function randomInt(n: number, random: (bytes: Uint8Array<ArrayBuffer>) => void): number {
 	const limit = 256 - (256 % n);
 	const b = new Uint8Array(1);
 	for (;;) {
@@ -92,7 +92,7 @@ function randomInt(n: number, random: (bytes: Uint8Array) => void): number {
 	}
 }
 
-const pick = (alphabet: string, random: (bytes: Uint8Array) => void) => alphabet[randomInt(alphabet.length, random)];
+const pick = (alphabet: string, random: (bytes: Uint8Array<ArrayBuffer>) => void) => alphabet[randomInt(alphabet.length, random)];
 
 /**
  * A readable random initial password (no 0/O/1/l/I) of at least 12 characters with upper- and
@@ -100,7 +100,7 @@ const pick = (alphabet: string, random: (bytes: Uint8Array) => void) => alphabet
  */
 export function generatePassword(
 	rules: PasswordRules,
-	random: (bytes: Uint8Array) => void = (b) => crypto.getRandomValues(b)
+	random: (bytes: Uint8Array<ArrayBuffer>) => void = (b) => crypto.getRandomValues(b)
 ): string {
 	const length = Math.max(12, rules.minLength);
 	for (;;) {
