@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { memoryDb, type Db } from '../../src/lib/server/db';
 import { auditLog, loginFailures, sessions, users } from '../../src/lib/server/db/schema';
-import { LOGIN_REFUSED, login, normalizeUsername } from '../../src/lib/server/services/login';
+import { LOGIN_REFUSED, auditableUsername, login, normalizeUsername } from '../../src/lib/server/services/login';
 import { createUser, resetPassword, setUserActive } from '../../src/lib/server/services/users';
 import { updateSecuritySettings } from '../../src/lib/server/services/security-settings';
 import { SYSTEM_ACTOR } from '../../src/lib/server/audit';
@@ -131,5 +131,20 @@ describe('sign-in', () => {
 		const all = JSON.stringify(db.select().from(auditLog).all());
 		expect(all).not.toContain('MySecretGuess-1');
 		expect(all).not.toContain(PW);
+	});
+
+	it('a phone or ID number typed as the username is not written to the audit log', async () => {
+		const db = await world();
+		await login(db, '13812345678', 'x1234567890', '192.0.2.78');
+		await login(db, '21110219900101376X', 'x1234567890', '192.0.2.78');
+		await login(db, '张三', 'x1234567890', '192.0.2.78');
+		const failed = entries(db, 'user.login-failed');
+		expect(failed.map((e) => e.detail.username)).toEqual([null, null, null]);
+		expect(failed.map((e) => e.detail.address)).toEqual(['192.0.2.78', '192.0.2.78', '192.0.2.78']);
+		const all = JSON.stringify(db.select().from(auditLog).all());
+		for (const secret of ['13812345678', '21110219900101376X', '张三']) expect(all).not.toContain(secret);
+		expect(auditableUsername(' exp-01 ', false)).toBe('exp-01');
+		expect(auditableUsername('someone@example.com', false)).toBeNull();
+		expect(auditableUsername('Office', true)).toBe('Office');
 	});
 });

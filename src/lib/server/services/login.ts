@@ -13,7 +13,8 @@
  *   usernames (a meeting room of experts behind one address signs in freely; spraying from one
  *   address does not). That message names no account.
  * - The audit log records every success and failure with the client address (the username as
- *   typed for a failure, never a password) and every lock.
+ *   typed for a failure, unless it looks like personal data typed into the wrong field; never a
+ *   password) and every lock.
  */
 import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from '../db';
@@ -53,6 +54,19 @@ function recordIpFailure(ip: string, now: number): void {
  */
 const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$AjZRzJPQQQSYVmigcYKqCw$xkHn0KRGf7oDIF5EFYl9jyDfTpcr5FjZl3oevMJwq2s';
 
+/**
+ * What the audit log keeps of the username typed in a failed sign-in: as typed (trimmed) when it
+ * names an account or looks like a username; withheld (null) when it could be personal data typed
+ * into the wrong field — a phone or ID number (six digits in a row), a name in Chinese, an e-mail
+ * address, anything longer than a username may be.
+ */
+export function auditableUsername(typed: string, knownAccount: boolean): string | null {
+	const t = typed.trim();
+	if (knownAccount) return t;
+	if (t.length > 40 || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(t) || /\d{6,}/.test(t)) return null;
+	return t;
+}
+
 /** The key failures are counted under: the username as typed, NFKC, trimmed, lower case. */
 export function normalizeUsername(username: string): string {
 	return username.normalize('NFKC').trim().toLowerCase();
@@ -83,6 +97,8 @@ export async function login(db: Db, username: string, password: string, address:
 
 	if (refusal || !user) {
 		recordIpFailure(ip, now);
+		const typed = auditableUsername(username, !!user);
+		const actor = { userId: null, name: typed ?? '（未记录的用户名）' };
 		const lockoutMs = settings.lockoutMinutes * MINUTE;
 		db.transaction((tx) => {
 			let failures = pair?.failures ?? 0;
@@ -111,16 +127,16 @@ export async function login(db: Db, username: string, password: string, address:
 					)
 					.run();
 				if (lockNow) {
-					audit(tx, { userId: null, name: username }, 'user.locked', 'user', user?.id ?? null, {
-						username,
+					audit(tx, actor, 'user.locked', 'user', user?.id ?? null, {
+						username: typed,
 						address: ip,
 						failures,
 						minutes: settings.lockoutMinutes
 					});
 				}
 			}
-			audit(tx, { userId: null, name: username }, 'user.login-failed', 'user', user?.id ?? null, {
-				username,
+			audit(tx, actor, 'user.login-failed', 'user', user?.id ?? null, {
+				username: typed,
 				address: ip,
 				reason: refusal ?? 'unknown',
 				failures
