@@ -29,12 +29,23 @@ const HOUR = 60 * MINUTE;
  */
 export type SessionUser = Pick<UserRow, 'id' | 'username' | 'displayName' | 'role' | 'region' | 'expertId' | 'mustChangePassword'>;
 
-/** The security settings in force, read with one prepared query (every request reads them). */
+let resolved: { key: string; value: SecuritySettings } | null = null;
+
+/**
+ * The security settings in force (stored over environment over defaults), read with one prepared
+ * query of the small settings table — every request reads them, so a change applies at once, from
+ * any process. The resolution is kept while rows and environment stay the same.
+ */
 export function currentSecuritySettings(db: Pick<Db, 'select'>): SecuritySettings {
 	const rows = prepared(db, 'auth.settings', (d) => d.select({ key: settings.key, value: settings.value }).from(settings).prepare()).all();
-	const stored: Record<string, unknown> = {};
-	for (const r of rows) stored[r.key] = r.value;
-	return resolveSecuritySettings(stored, process.env);
+	const env = { SESSION_IDLE_MINUTES: process.env.SESSION_IDLE_MINUTES, SESSION_MAX_HOURS: process.env.SESSION_MAX_HOURS };
+	const key = JSON.stringify([rows, env.SESSION_IDLE_MINUTES, env.SESSION_MAX_HOURS]);
+	if (resolved?.key !== key) {
+		const stored: Record<string, unknown> = {};
+		for (const r of rows) stored[r.key] = r.value;
+		resolved = { key, value: Object.freeze(resolveSecuritySettings(stored, env)) };
+	}
+	return resolved.value;
 }
 
 /** How stale the stored last use may get before a request writes it again: at most 30 s, a tenth of the idle timeout. */
