@@ -48,11 +48,16 @@ const passwordChangeFirst: Handle = async ({ event, resolve }) => {
 	if (!user?.mustChangePassword || openWhilePasswordMustChange(event.url.pathname)) return resolve(event);
 	const method = event.request.method;
 	const accept = event.request.headers.get('accept') ?? '';
-	const isAction = method === 'POST' && (event.request.headers.has('x-sveltekit-action') || accept.includes('text/html'));
-	if (((method === 'GET' || method === 'HEAD') && (accept.includes('text/html') || event.isDataRequest)) || isAction) {
-		redirect(303, PASSWORD_PAGE);
+	// Data requests of client-side navigation and use:enhance's actions get SvelteKit's own JSON redirect.
+	if (event.isDataRequest || (method === 'POST' && event.request.headers.has('x-sveltekit-action'))) redirect(303, PASSWORD_PAGE);
+	// Pages and forms without JavaScript: a plain redirect (returned, so the handles before add their headers).
+	if (accept.includes('text/html') && (method === 'GET' || method === 'HEAD' || method === 'POST')) {
+		return new Response(null, { status: 303, headers: { location: PASSWORD_PAGE } });
 	}
-	error(403, { message: '请先修改密码：初始密码、重置后的密码或已过期的密码须修改后才能继续操作' });
+	return new Response(JSON.stringify({ message: '请先修改密码：初始密码、重置后的密码或已过期的密码须修改后才能继续操作' }), {
+		status: 403,
+		headers: { 'content-type': 'application/json; charset=utf-8' }
+	});
 };
 
 const securityHeaders: Handle = async ({ event, resolve }) => {
@@ -89,4 +94,4 @@ const readableForms: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle = sequence(handleAuth, passwordChangeFirst, readableForms, securityHeaders);
+export const handle = sequence(handleAuth, readableForms, securityHeaders, passwordChangeFirst);

@@ -204,6 +204,7 @@ describe('an initial, reset or expired password opens nothing else', () => {
 
 		const home = await page('/city', cookie);
 		expect([home.status, home.location]).toEqual([303, '/account/password']);
+		expect(home.headers.get('x-content-type-options')).toBe('nosniff');
 		const data = await request(served.server.base, 'GET', '/city/__data.json?x-sveltekit-invalidated=01', { cookie });
 		expect(data.body).toContain('"location":"/account/password"');
 
@@ -220,6 +221,7 @@ describe('an initial, reset or expired password opens nothing else', () => {
 		const endpoint = await request(served.server.base, 'GET', '/city/template', { cookie });
 		expect(endpoint.status).toBe(403);
 		expect(endpoint.body).toContain('请先修改密码');
+		expect(endpoint.headers.get('cache-control')).toContain('no-store');
 		expect((await request(served.server.base, 'GET', '/account/session', { cookie, headers: { accept: 'application/json' } })).status).toBe(403);
 		expect(count()).toBe(before);
 
