@@ -1,10 +1,15 @@
-import { error, type Handle } from '@sveltejs/kit';
+import { error, redirect, type Handle } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
-import { building, dev } from '$app/environment';
+import { building } from '$app/environment';
 import { getDb } from '$lib/server/db';
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth';
 import { collectDenials, recordDenial } from '$lib/server/denials';
 
+/**
+ * The session from the cookie into locals. Every request on a session counts as use (the idle
+ * timeout); an ended session (idle, past the cap, account deactivated) is deleted and its cookie
+ * cleared. The cookie was set at sign-in to expire with the session's cap: it is not renewed.
+ */
 const handleAuth: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
 	event.locals.session = null;
@@ -12,17 +17,7 @@ const handleAuth: Handle = async ({ event, resolve }) => {
 	const token = event.cookies.get(SESSION_COOKIE);
 	if (token) {
 		const { session, user } = validateSessionToken(getDb(), token);
-		if (session) {
-			event.cookies.set(SESSION_COOKIE, token, {
-				path: '/',
-				httpOnly: true,
-				sameSite: 'lax',
-				secure: !dev && event.url.protocol === 'https:',
-				expires: session.expiresAt
-			});
-		} else {
-			event.cookies.delete(SESSION_COOKIE, { path: '/' });
-		}
+		if (!session) event.cookies.delete(SESSION_COOKIE, { path: '/' });
 		event.locals.user = user;
 		event.locals.session = session;
 	}
@@ -42,6 +37,43 @@ const auditDenials: Handle = async ({ event, resolve }) => {
 		recordDenial(getDb(), { userId: user.id, username: user.username, role: user.role, method: event.request.method, path: event.url.pathname }, denial);
 	}
 	return result;
+};
+
+const PASSWORD_PAGE = '/account/password';
+
+/** What opens while the password must be changed: that page, signing out, the health check, static files. */
+function openWhilePasswordMustChange(pathname: string): boolean {
+	return (
+		pathname === PASSWORD_PAGE ||
+		pathname === `${PASSWORD_PAGE}/__data.json` ||
+		pathname === '/logout' ||
+		pathname === '/healthz' ||
+		pathname.startsWith('/_app/') ||
+		pathname === '/favicon.svg'
+	);
+}
+
+/**
+ * An initial, reset or expired password must be changed before any other page or action opens
+ * (GB/T 22239-2019 8.1.4.1): pages (and their data) are sent to the password page, form actions
+ * get a redirect there (use:enhance follows it, a form without JavaScript gets a 303), every other
+ * request (endpoints, JSON) a 403 — nothing runs.
+ */
+const passwordChangeFirst: Handle = async ({ event, resolve }) => {
+	const user = event.locals.user;
+	if (!user?.mustChangePassword || openWhilePasswordMustChange(event.url.pathname)) return resolve(event);
+	const method = event.request.method;
+	const accept = event.request.headers.get('accept') ?? '';
+	// Data requests of client-side navigation and use:enhance's actions get SvelteKit's own JSON redirect.
+	if (event.isDataRequest || (method === 'POST' && event.request.headers.has('x-sveltekit-action'))) redirect(303, PASSWORD_PAGE);
+	// Pages and forms without JavaScript: a plain redirect (returned, so the handles before add their headers).
+	if (accept.includes('text/html') && (method === 'GET' || method === 'HEAD' || method === 'POST')) {
+		return new Response(null, { status: 303, headers: { location: PASSWORD_PAGE } });
+	}
+	return new Response(JSON.stringify({ message: '请先修改密码：初始密码、重置后的密码或已过期的密码须修改后才能继续操作' }), {
+		status: 403,
+		headers: { 'content-type': 'application/json; charset=utf-8' }
+	});
 };
 
 const securityHeaders: Handle = async ({ event, resolve }) => {
@@ -78,4 +110,4 @@ const readableForms: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle = sequence(handleAuth, auditDenials, readableForms, securityHeaders);
+export const handle = sequence(handleAuth, auditDenials, readableForms, securityHeaders, passwordChangeFirst);

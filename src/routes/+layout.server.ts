@@ -10,7 +10,9 @@ export const load = (({ locals }) => {
 					username: locals.user.username,
 					displayName: locals.user.displayName,
 					role: locals.user.role,
-					region: locals.user.region
+					region: locals.user.region,
+					/** Only the password page opens until it is changed: the menu is hidden. */
+					mustChangePassword: locals.user.mustChangePassword
 				}
 			: null,
 		batchName: batch?.name ?? null

@@ -1,26 +1,34 @@
-import { describe, expect, it, vi, afterEach } from 'vitest';
+/**
+ * Sessions (Lucia guide, GB/T 22239-2019 8.1.4.1 d): only the token's SHA-256 stored; a session
+ * ends when unused for sessionIdleMinutes and, used or not, sessionMaxHours after sign-in; the last
+ * use is written at most every touchInterval; an expired password asks for a change.
+ * Time is passed to validateSessionToken / createSession (`now`), so nothing waits.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { memoryDb } from '../../src/lib/server/db';
+import { memoryDb, type Db } from '../../src/lib/server/db';
 import { sessions, users } from '../../src/lib/server/db/schema';
-import {
-	SESSION_LIFETIME,
-	createSession,
-	generateSessionToken,
-	passwordProblem,
-	sessionIdOf,
-	validateSessionToken
-} from '../../src/lib/server/auth';
-import { login } from '../../src/lib/server/services/login';
+import { createSession, generateSessionToken, sessionIdOf, touchInterval, validateSessionToken } from '../../src/lib/server/auth';
 import { createUser, resetPassword, setUserActive } from '../../src/lib/server/services/users';
+import { updateSecuritySettings } from '../../src/lib/server/services/security-settings';
 import { SYSTEM_ACTOR } from '../../src/lib/server/audit';
 
-afterEach(() => vi.useRealTimers());
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const T0 = Date.parse('2026-03-02T08:00:00Z');
+
+afterEach(() => {
+	delete process.env.SESSION_IDLE_MINUTES;
+	delete process.env.SESSION_MAX_HOURS;
+});
 
 async function withUser() {
 	const db = memoryDb();
 	const u = await createUser(db, { username: 'office', displayName: '处室', role: 'office', region: null, expertId: null, password: 'Passw0rd123' }, SYSTEM_ACTOR);
 	return { db, userId: u.id };
 }
+
+const lastSeen = (db: Db, token: string) => db.select().from(sessions).where(eq(sessions.id, sessionIdOf(token))).get()?.lastSeenAt?.getTime() ?? null;
 
 describe('sessions (Lucia guide)', () => {
 	it('stores only the SHA-256 of the token', async () => {
@@ -36,21 +44,66 @@ describe('sessions (Lucia guide)', () => {
 		expect(validateSessionToken(db, token + 'x').user).toBeNull();
 	});
 
-	it('expires after 30 days and renews when less than 15 days remain', async () => {
+	it('ends a session unused for 30 minutes (default); any use keeps it going', async () => {
 		const { db, userId } = await withUser();
 		const token = generateSessionToken();
-		vi.useFakeTimers({ toFake: ['Date'] });
-		vi.setSystemTime(new Date('2026-01-01T00:00:00Z'));
-		createSession(db, token, userId);
-		vi.setSystemTime(new Date('2026-01-10T00:00:00Z'));
-		const early = validateSessionToken(db, token);
-		expect(early.session?.expiresAt.toISOString()).toBe('2026-01-31T00:00:00.000Z');
-		vi.setSystemTime(new Date('2026-01-20T00:00:00Z'));
-		const renewed = validateSessionToken(db, token);
-		expect(renewed.session?.expiresAt.getTime()).toBe(new Date('2026-01-20T00:00:00Z').getTime() + SESSION_LIFETIME);
-		vi.setSystemTime(new Date('2026-03-01T00:00:00Z'));
-		expect(validateSessionToken(db, token).session).toBeNull();
+		const s = createSession(db, token, userId, '10.0.0.1', T0);
+		expect(s.address).toBe('10.0.0.1');
+		expect(lastSeen(db, token)).toBe(T0);
+		// Used every 29 minutes for two hours: still alive.
+		for (let t = T0 + 29 * MIN; t < T0 + 2 * HOUR; t += 29 * MIN) expect(validateSessionToken(db, token, t).session, new Date(t).toISOString()).not.toBeNull();
+		const last = lastSeen(db, token)!;
+		expect(validateSessionToken(db, token, last + 30 * MIN - 1).session).not.toBeNull();
+		const again = lastSeen(db, token)!;
+		// 30 minutes without a request: ended, and the row is gone.
+		expect(validateSessionToken(db, token, again + 30 * MIN).session).toBeNull();
 		expect(db.select().from(sessions).all()).toHaveLength(0);
+		expect(validateSessionToken(db, token, again + 1).session).toBeNull();
+	});
+
+	it('writes the last use at most every touchInterval (the save path stays one read)', async () => {
+		const { db, userId } = await withUser();
+		const token = generateSessionToken();
+		createSession(db, token, userId, null, T0);
+		expect(touchInterval(30 * MIN)).toBe(30_000);
+		expect(touchInterval(MIN)).toBe(6000);
+		validateSessionToken(db, token, T0 + 10_000);
+		validateSessionToken(db, token, T0 + 29_999);
+		expect(lastSeen(db, token)).toBe(T0);
+		validateSessionToken(db, token, T0 + 30_000);
+		expect(lastSeen(db, token)).toBe(T0 + 30_000);
+	});
+
+	it('ends a session at the absolute cap (12 h by default) however busy; the cookie expiry is the cap', async () => {
+		const { db, userId } = await withUser();
+		const token = generateSessionToken();
+		const s = createSession(db, token, userId, null, T0);
+		expect(s.expiresAt.getTime()).toBe(T0 + 12 * HOUR);
+		let t = T0;
+		for (; t < T0 + 12 * HOUR; t += 10 * MIN) expect(validateSessionToken(db, token, t).session).not.toBeNull();
+		expect(validateSessionToken(db, token, T0 + 12 * HOUR).session).toBeNull();
+	});
+
+	it('honours the settings: SESSION_IDLE_MINUTES=1, and a changed idle time or cap applies to open sessions', async () => {
+		const { db, userId } = await withUser();
+		process.env.SESSION_IDLE_MINUTES = '1';
+		const a = generateSessionToken();
+		createSession(db, a, userId, null, T0);
+		expect(validateSessionToken(db, a, T0 + 59_000).session).not.toBeNull();
+		expect(validateSessionToken(db, a, T0 + 59_000 + MIN).session).toBeNull();
+		delete process.env.SESSION_IDLE_MINUTES;
+
+		const b = generateSessionToken();
+		createSession(db, b, userId, null, T0);
+		updateSecuritySettings(db, SYSTEM_ACTOR, { sessionIdleMinutes: '5' });
+		expect(validateSessionToken(db, b, T0 + 4 * MIN).session).not.toBeNull();
+		expect(validateSessionToken(db, b, T0 + 9 * MIN + 1).session).toBeNull();
+
+		const c = generateSessionToken();
+		createSession(db, c, userId, null, T0);
+		updateSecuritySettings(db, SYSTEM_ACTOR, { sessionIdleMinutes: '600', sessionMaxHours: '2' });
+		expect(validateSessionToken(db, c, T0 + HOUR).session).not.toBeNull();
+		expect(validateSessionToken(db, c, T0 + 2 * HOUR).session).toBeNull();
 	});
 
 	it('a password reset or deactivation ends the sessions', async () => {
@@ -66,42 +119,17 @@ describe('sessions (Lucia guide)', () => {
 		setUserActive(db, 'obs', false, SYSTEM_ACTOR);
 		expect(validateSessionToken(db, t2).user).toBeNull();
 	});
-});
 
-describe('sign-in', () => {
-	it('hashes passwords with argon2id and signs in with the right one', async () => {
-		const { db } = await withUser();
-		const row = db.select().from(users).get()!;
-		expect(row.passwordHash).toMatch(/^\$argon2id\$/);
-		expect((await login(db, 'office', 'Passw0rd123', '127.0.0.1')).ok).toBe(true);
-		const bad = await login(db, 'office', 'wrong-pass-1', '127.0.0.2');
-		expect(bad).toEqual({ ok: false, message: '用户名或密码不正确' });
-		expect(await login(db, 'nobody', 'wrong-pass-1', '127.0.0.2')).toEqual({ ok: false, message: '用户名或密码不正确' });
-	});
-
-	it('locks the account after 5 failures, even for the right password', async () => {
-		const { db } = await withUser();
-		for (let i = 0; i < 4; i++) expect((await login(db, 'office', 'wrong', `10.0.0.${i}`)).ok).toBe(false);
-		const fifth = await login(db, 'office', 'wrong', '10.0.1.1');
-		expect(fifth.ok || fifth.message).toMatch(/锁定/);
-		const right = await login(db, 'office', 'Passw0rd123', '10.0.1.2');
-		expect(right.ok).toBe(false);
-		expect(!right.ok && right.message).toMatch(/锁定/);
-		await resetPassword(db, 'office', 'Passw0rd456', SYSTEM_ACTOR);
-		expect((await login(db, 'office', 'Passw0rd456', '10.0.1.3')).ok).toBe(true);
-	});
-
-	it('refuses a deactivated account', async () => {
-		const { db } = await withUser();
-		await createUser(db, { username: 'obs', displayName: '监督', role: 'observer', region: null, expertId: null, password: 'Passw0rd123' }, SYSTEM_ACTOR);
-		setUserActive(db, 'obs', false, SYSTEM_ACTOR);
-		const r = await login(db, 'obs', 'Passw0rd123', '10.0.2.1');
-		expect(!r.ok && r.message).toMatch(/停用/);
-	});
-
-	it('password rules', () => {
-		expect(passwordProblem('short1')).toMatch(/10/);
-		expect(passwordProblem('onlyletterslong')).toMatch(/字母和数字/);
-		expect(passwordProblem('Passw0rd123')).toBeNull();
+	it('an initial password, and a password older than passwordMaxAgeDays, must be changed', async () => {
+		const { db, userId } = await withUser();
+		const token = generateSessionToken();
+		createSession(db, token, userId, null, T0);
+		expect(validateSessionToken(db, token, T0).user?.mustChangePassword).toBe(true);
+		db.update(users).set({ mustChangePassword: false, passwordChangedAt: new Date(T0 - 89 * 24 * HOUR).toISOString() }).where(eq(users.id, userId)).run();
+		expect(validateSessionToken(db, token, T0).user?.mustChangePassword).toBe(false);
+		db.update(users).set({ passwordChangedAt: new Date(T0 - 91 * 24 * HOUR).toISOString() }).where(eq(users.id, userId)).run();
+		expect(validateSessionToken(db, token, T0 + 1).user?.mustChangePassword).toBe(true);
+		updateSecuritySettings(db, SYSTEM_ACTOR, { passwordMaxAgeDays: '0' });
+		expect(validateSessionToken(db, token, T0 + 2).user?.mustChangePassword).toBe(false);
 	});
 });

@@ -136,15 +136,16 @@ export type Served = { readonly server: Server; readonly dbFile: string; readonl
 
 /**
  * The setting of one test file: its own copy of the template database, `prepare` run on it (the
- * file's accounts, sessions, world), the built server on it and a read-only connection to look
+ * file's accounts, sessions, world), the built server on it (with `env` added to its environment)
+ * and a read-only connection to look
  * into it; all stopped and removed after the file. The fields are set once `beforeAll` has run.
  */
-export function serveFile(name: string, prepare: (db: Db) => void = () => {}): Served {
+export function serveFile(name: string, prepare: (db: Db) => void = () => {}, env?: Record<string, string>): Served {
 	const served = {} as { server: Server; dbFile: string; look: Database.Database };
 	beforeAll(async () => {
 		served.dbFile = freshDb(inject('templateDb'), name);
 		withDb(served.dbFile, prepare);
-		served.server = await startServer({ db: served.dbFile });
+		served.server = await startServer({ db: served.dbFile, env });
 		served.look = new Database(served.dbFile, { readonly: true });
 	});
 	afterAll(async () => {

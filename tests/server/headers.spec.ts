@@ -8,6 +8,7 @@ import { freePort, freshDb, removeDb, sessionCookie, startServer, serveFile } fr
 import { get, request } from './http';
 import { fingerprint } from '../support/hostile';
 import { DEMO_PASSWORDS } from '../../src/lib/server/demo/seed';
+import { LOGIN_REFUSED } from '../../src/lib/server/services/login';
 
 let office: string;
 
@@ -119,8 +120,8 @@ describe('session cookie', () => {
 		const unknown = await login(served.server.base, 'no-such-user', 'Wrong-pass-123');
 		expect(known.status).toBe(400);
 		expect(known.headers.get('set-cookie')).toBeNull();
-		expect(known.body).toContain('用户名或密码不正确');
-		expect(unknown.body).toContain('用户名或密码不正确');
+		expect(known.body).toContain(LOGIN_REFUSED);
+		expect(unknown.body).toContain(LOGIN_REFUSED);
 	});
 });
 

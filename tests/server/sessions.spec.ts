@@ -15,6 +15,7 @@ import { sessionCookie, serveFile } from './harness';
 import { postAction, request, type Answer } from './http';
 import { DEMO_PASSWORDS } from '../../src/lib/server/demo/seed';
 import { SESSION_COOKIE } from '../../src/lib/server/auth';
+import { LOGIN_REFUSED } from '../../src/lib/server/services/login';
 
 type Account = { username: string; id: string; expertId: string | null; role: string };
 
@@ -161,7 +162,9 @@ describe('sessions end on password change and deactivation', () => {
 		expect(sessionsOf(deactivated)).toBe(0);
 		const refused = await signIn(deactivated.username, DEMO_PASSWORDS.expert);
 		expect(refused.status).toBe(400);
-		expect(refused.body).toContain('停用');
+		// The same answer as for a wrong password: a deactivated account is not revealed.
+		expect(refused.body).toContain(LOGIN_REFUSED);
+		expect(refused.body).not.toContain('停用');
 		expect(refused.headers.getSetCookie().some((c) => c.startsWith(`${SESSION_COOKIE}=`) && !c.startsWith(`${SESSION_COOKIE}=;`))).toBe(false);
 
 		// The office cannot deactivate itself (and keeps its session).

@@ -11,6 +11,15 @@ import { getDb } from './db';
 import { noteDenial } from './denials';
 import { UserError, createUser, resetPassword, setUserActive, usernameSchema } from './services/users';
 import { manageableRoles } from '../domain/permissions';
+import { currentSecuritySettings } from './auth';
+import { passwordRulesText } from '../domain/passwords';
+import type { Db } from './db';
+
+/** The password rules in force, as the account pages state them. */
+export function rulesText(db: Db): string {
+	const s = currentSecuritySettings(db);
+	return passwordRulesText(s.passwordMinLength, s.passwordHistory);
+}
 
 const str = (f: FormData, k: string) => {
 	const v = f.get(k);

@@ -15,7 +15,8 @@ test('a wrong password is refused with a Chinese message', async ({ page }) => {
 	await page.getByLabel('用户名').fill('office');
 	await page.getByLabel('密码').fill('not-the-password1');
 	await page.getByRole('button', { name: '登录' }).click();
-	await expect(page.getByRole('alert')).toHaveText('用户名或密码不正确');
+	// One message whether the account exists, the password is wrong, the pair is locked or the account is deactivated.
+	await expect(page.getByRole('alert')).toHaveText('用户名或密码错误，或尝试次数过多已被暂时锁定');
 });
 
 test('office lands on its overview and can open every office page', async ({ page }) => {
@@ -59,6 +60,15 @@ test('the system administrator creates a city account, which can sign in to its 
 	await expect(page.getByRole('status')).toContainText('已创建账号 city-anshan-2');
 	await logout(page);
 	await login(page, 'city-anshan-2', 'Anshan2023pass');
+	// An initial password: nothing else opens before the account holder sets their own.
+	await expect(page).toHaveURL(/\/account\/password\?first=1$/);
+	await expect(page.getByRole('alert')).toContainText('请先设置自己的密码');
+	await page.goto('/city');
+	await expect(page).toHaveURL(/\/account\/password$/);
+	await page.getByLabel('当前密码').fill('Anshan2023pass');
+	await page.getByLabel('新密码', { exact: true }).fill('Anshan-ZhuanJi-7');
+	await page.getByLabel('再次输入新密码').fill('Anshan-ZhuanJi-7');
+	await page.getByRole('button', { name: '保存新密码' }).click();
 	await expect(page).toHaveURL(/\/city$/);
 	await expect(page.getByRole('heading', { name: /鞍山 · 本地区申报/ })).toBeVisible();
 });

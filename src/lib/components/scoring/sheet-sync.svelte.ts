@@ -1,7 +1,11 @@
 /**
  * Keeps a score sheet safe on poor meeting-room Wi-Fi: every change goes to local storage at
  * once and to the server a few seconds later; when the network is down the sheet waits in the
- * browser and is sent when it comes back. States: 已保存 / 保存中 / 未同步 / 离线 / 冲突.
+ * browser and is sent when it comes back. States: 已保存 / 保存中 / 未同步 / 离线 / 冲突 / 登录已结束.
+ *
+ * When the session has ended (idle timeout, cap, signed out elsewhere) the server answers a save
+ * with a redirect to the login page (or 401): the sheet stays in the browser, nothing is taken for
+ * saved, and it is sent again on the next try — after signing in again the page sends it on load.
  */
 import { beijingTime } from '../../domain/time';
 
@@ -13,7 +17,7 @@ export type SheetDraft = {
 	version: number;
 };
 
-export type SyncState = 'saved' | 'saving' | 'dirty' | 'offline' | 'conflict' | 'error';
+export type SyncState = 'saved' | 'saving' | 'dirty' | 'offline' | 'conflict' | 'error' | 'signedOut';
 
 export const SYNC_LABELS: Record<SyncState, string> = {
 	saved: '已保存',
@@ -21,8 +25,12 @@ export const SYNC_LABELS: Record<SyncState, string> = {
 	dirty: '未同步',
 	offline: '离线（已暂存在本机）',
 	conflict: '冲突',
-	error: '保存失败'
+	error: '保存失败',
+	signedOut: '登录已结束（已暂存在本机）'
 };
+
+/** What the page learns from the saves: a request went out (use of the session), the session has ended. */
+export type SyncEvents = { request?: (at: number) => void; signedOut?: () => void };
 
 type ServerSheet = SheetDraft & { status: string; updatedAt: string | null; total: number };
 
@@ -43,7 +51,8 @@ export class SheetSync {
 		private storageKey: string,
 		private read: () => SheetDraft,
 		private onSaved: (s: ServerSheet) => void,
-		private delay = 2500
+		private delay = 2500,
+		private events: SyncEvents = {}
 	) {}
 
 	/** A draft left in this browser by an earlier visit that never reached the server. */
@@ -68,7 +77,9 @@ export class SheetSync {
 		} catch {
 			/* storage full or disabled: the server save still runs */
 		}
-		if (this.state === 'conflict') return;
+		// Conflict: the expert chooses first. Signed out: kept here until a save gets through again
+		// (the next blur, focus or network change tries; signing in again sends it on load).
+		if (this.state === 'conflict' || this.state === 'signedOut') return;
 		this.state = navigator.onLine ? 'dirty' : 'offline';
 		if (this.#timer) clearTimeout(this.#timer);
 		this.#timer = setTimeout(() => this.flush(), this.delay);
@@ -90,16 +101,25 @@ export class SheetSync {
 			return false;
 		}
 		this.#inflight = true;
+		const wasSignedOut = this.state === 'signedOut';
 		this.state = 'saving';
 		const body = this.read();
 		const edits = this.#edits;
 		try {
+			const sent = Date.now();
 			const res = await fetch(this.url, {
 				method: 'POST',
-				headers: { 'content-type': 'application/json' },
+				headers: { 'content-type': 'application/json', accept: 'application/json' },
 				body: JSON.stringify(body),
-				keepalive: opts.keepalive
+				keepalive: opts.keepalive,
+				// A redirect here is the way to the login page: never follow it (it would answer 200 with the login page).
+				redirect: 'manual'
 			});
+			if (res.type === 'opaqueredirect' || res.status === 0 || res.status === 401 || (res.status >= 300 && res.status < 400)) {
+				this.signedOut();
+				return false;
+			}
+			this.events.request?.(sent);
 			const data = await res.json().catch(() => ({}));
 			if (res.ok) {
 				this.onSaved(data as ServerSheet);
@@ -121,9 +141,13 @@ export class SheetSync {
 				return false;
 			}
 			this.state = 'error';
-			this.message = data.error ?? `保存失败（${res.status}）`;
+			this.message = data.error ?? data.message ?? `保存失败（${res.status}）`;
 			return false;
 		} catch {
+			if (wasSignedOut) {
+				this.state = 'signedOut';
+				return false;
+			}
 			this.state = navigator.onLine ? 'error' : 'offline';
 			this.message = navigator.onLine ? '无法连接服务器，已暂存在本机，稍后自动重试' : null;
 			if (navigator.onLine) this.#timer = setTimeout(() => this.flush(), this.delay * 2);
@@ -135,6 +159,22 @@ export class SheetSync {
 				void this.flush();
 			}
 		}
+	}
+
+	/** The session has ended: keep the sheet in this browser (it is already there) and say so. */
+	signedOut() {
+		if (this.#timer) {
+			clearTimeout(this.#timer);
+			this.#timer = null;
+		}
+		try {
+			localStorage.setItem(this.storageKey, JSON.stringify(this.read()));
+		} catch {
+			/* storage full or disabled */
+		}
+		this.state = 'signedOut';
+		this.message = '登录已结束（长时间未操作或已退出），本表的评分已暂存在本机，不会丢失。请重新登录，回到本页后会自动提交。';
+		this.events.signedOut?.();
 	}
 
 	/** After a conflict: take the server's sheet (drops the local edits). */

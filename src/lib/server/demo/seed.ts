@@ -37,7 +37,9 @@ export async function seedDemo(db: Db): Promise<DemoLogin[]> {
 		await createUser(
 			db,
 			{ username, displayName, role, region: extra.region ?? null, expertId: extra.expertId ?? null, password: DEMO_PASSWORDS[role] },
-			SYSTEM_ACTOR
+			SYSTEM_ACTOR,
+			// The documented demo passwords, as printed (not forced to change; expiry counts from now).
+			{ demo: true }
 		);
 		logins.push({ role, username, password: DEMO_PASSWORDS[role], who: displayName });
 	};

@@ -1,15 +1,19 @@
 /**
- * Accounts: create, reset password, deactivate, list. Used by the system administrator's pages
- * (every role), the office's (expert accounts only: `manageable`) and the command line (every role).
- * Every change is one transaction with its audit entry.
+ * Accounts: create, reset password, change one's own, deactivate, list. Used by the system
+ * administrator's pages (every role), the office's (expert accounts only: `manageable`), the account
+ * page and the command line (every role). Every change is one transaction with its audit entry. Every password set here keeps the rules of
+ * `domain/passwords.ts` with the security administrator's settings; a password set by someone else
+ * (an initial or a reset password) must be changed at the next sign-in before anything else opens;
+ * the account's last `passwordHistory` passwords (hashes in `password_history`) are not reused.
  */
-import { and, asc, eq, inArray, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
 import * as z from 'zod';
 import type { Db } from '../db';
-import { experts, users, ROLES, type Role } from '../db/schema';
-import { generatePassword, hashPassword, invalidateUserSessions, passwordProblem } from '../auth';
+import { experts, loginFailures, passwordHistory, users, ROLES, type Role } from '../db/schema';
+import { currentSecuritySettings, hashPassword, invalidateUserSessions, verifyPassword } from '../auth';
 import { audit, type Actor } from '../audit';
 import { REGION_KEYS, regionLabel } from '../../domain/regions';
+import { generatePassword, passwordProblem } from '../../domain/passwords';
 import { ACCOUNT_MANAGER_ROLES, ROLE_LABELS } from '../../domain/permissions';
 
 export class UserError extends Error {
@@ -62,12 +66,71 @@ const ROLE_NAMES: Record<Role, string> = {
 	auditadmin: '审计管理员'
 };
 
-/** Creates an account; returns it with the initial password (generated when none is given). */
+/** Password hashes kept per account (enough for the largest `passwordHistory` setting). */
+const HISTORY_KEPT = 24;
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** Records a newly set password hash in the account's history and drops the oldest beyond HISTORY_KEPT. */
+function rememberPassword(tx: Tx, userId: string, passwordHash: string): void {
+	tx.insert(passwordHistory).values({ userId, passwordHash }).run();
+	const old = tx
+		.select({ id: passwordHistory.id })
+		.from(passwordHistory)
+		.where(eq(passwordHistory.userId, userId))
+		.orderBy(desc(passwordHistory.id))
+		.offset(HISTORY_KEPT)
+		.limit(1000)
+		.all();
+	if (old.length) tx.delete(passwordHistory).where(inArray(passwordHistory.id, old.map((r) => r.id))).run();
+}
+
+/**
+ * True when `password` is one of the account's last `count` passwords: the current one and the
+ * ones before it (argon2 verify against each stored hash).
+ */
+export async function reusesPassword(db: Db, userId: string, password: string, count: number): Promise<boolean> {
+	const current = db.select({ hash: users.passwordHash }).from(users).where(eq(users.id, userId)).get();
+	const past = db
+		.select({ hash: passwordHistory.passwordHash })
+		.from(passwordHistory)
+		.where(eq(passwordHistory.userId, userId))
+		.orderBy(desc(passwordHistory.id))
+		.limit(count)
+		.all()
+		.map((r) => r.hash);
+	// The current hash is the newest history entry, except for accounts from before the history.
+	const hashes = [...new Set([...(current ? [current.hash] : []), ...past])].slice(0, count);
+	for (const h of hashes) if (await verifyPassword(h, password)) return true;
+	return false;
+}
+
+/** The password rules for this account with the settings in force (throws UserError naming `field`). */
+function checkPassword(db: Db, password: string, username: string, field = 'password'): void {
+	const problem = passwordProblem(password, { minLength: currentSecuritySettings(db).passwordMinLength, username });
+	if (problem) throw new UserError(field, problem);
+}
+
+function newPassword(db: Db, username: string): string {
+	return generatePassword({ minLength: currentSecuritySettings(db).passwordMinLength, username });
+}
+
+/**
+ * How the demo seed creates its documented accounts: the printed demo passwords (some contain the
+ * username, which the rules refuse) are taken as they are and need no change at first sign-in.
+ * Nothing but `demo/seed.ts` passes it.
+ */
+export type DemoAccount = { demo: true };
+
+/**
+ * Creates an account; returns it with the initial password (generated when none is given). The
+ * password is an initial one: it must be changed at the first sign-in.
+ */
 export async function createUser(
 	db: Db,
 	input: NewUser,
 	actor: Actor,
-	scope: AccountScope = {}
+	opts: AccountScope & Partial<DemoAccount> = {}
 ): Promise<{ id: string; username: string; password: string }> {
 	const parsed = newUserSchema.safeParse(input);
 	if (!parsed.success) {
@@ -75,7 +138,7 @@ export async function createUser(
 		throw new UserError(String(i.path[0] ?? 'username'), i.message);
 	}
 	const u = parsed.data;
-	if (scope.manageable && !scope.manageable.includes(u.role)) {
+	if (opts.manageable && !opts.manageable.includes(u.role)) {
 		throw new UserError('role', `无权创建${ROLE_LABELS[u.role]}账号（由系统管理员创建）`, 403);
 	}
 	if (u.role === 'city' && !u.region) throw new UserError('region', '市局账号必须绑定一个地区');
@@ -91,9 +154,8 @@ export async function createUser(
 	if (db.select().from(users).where(eq(users.username, u.username)).get()) {
 		throw new UserError('username', `用户名 "${u.username}" 已被使用`);
 	}
-	const password = u.password ?? generatePassword();
-	const problem = passwordProblem(password);
-	if (problem) throw new UserError('password', problem);
+	const password = u.password ?? newPassword(db, u.username);
+	if (!opts.demo) checkPassword(db, password, u.username);
 	const passwordHash = await hashPassword(password);
 	const id = crypto.randomUUID();
 	db.transaction((tx) => {
@@ -106,9 +168,11 @@ export async function createUser(
 				region: u.region,
 				expertId: u.expertId,
 				passwordHash,
-				mustChangePassword: u.password == null
+				mustChangePassword: !opts.demo,
+				passwordChangedAt: new Date().toISOString()
 			})
 			.run();
+		rememberPassword(tx, id, passwordHash);
 		audit(tx, actor, 'user.create', 'user', id, { username: u.username, role: u.role, region: u.region, expertId: u.expertId });
 	});
 	return { id, username: u.username, password };
@@ -118,21 +182,30 @@ export function findUser(db: Db, username: string) {
 	return db.select().from(users).where(eq(users.username, username)).get();
 }
 
-/** Sets a new password (generated when none is given), unlocks the account and ends its sessions. */
+/**
+ * An administrator sets a new password (generated when none is given; a given one keeps the rules
+ * and is not one of the last passwords), ends the account's sessions and lifts its sign-in locks.
+ * It is a reset password: it must be changed at the next sign-in.
+ */
 export async function resetPassword(db: Db, username: string, password: string | null, actor: Actor, scope: AccountScope = {}): Promise<string> {
 	const user = findUser(db, username);
 	if (!user) throw new UserError('username', `用户 "${username}" 不存在`);
 	checkScope(user.role, scope, username);
 	if (actor.userId === user.id) throw new UserError('username', '不能在此重置自己的密码，请在“修改密码”页面修改');
-	const pw = password ?? generatePassword();
-	const problem = passwordProblem(pw);
-	if (problem) throw new UserError('password', problem);
+	const pw = password ?? newPassword(db, user.username);
+	checkPassword(db, pw, user.username);
+	const { passwordHistory: history } = currentSecuritySettings(db);
+	if (password != null && (await reusesPassword(db, user.id, pw, history))) {
+		throw new UserError('password', `新密码不能与最近${history}次使用过的密码相同`);
+	}
 	const passwordHash = await hashPassword(pw);
 	db.transaction((tx) => {
 		tx.update(users)
-			.set({ passwordHash, mustChangePassword: password == null, failedLogins: 0, lockedUntil: null })
+			.set({ passwordHash, mustChangePassword: true, passwordChangedAt: new Date().toISOString() })
 			.where(eq(users.id, user.id))
 			.run();
+		rememberPassword(tx, user.id, passwordHash);
+		tx.delete(loginFailures).where(eq(loginFailures.username, user.username)).run();
 		invalidateUserSessions(tx as unknown as Db, user.id);
 		audit(tx, actor, 'user.reset-password', 'user', user.id, { username });
 	});
@@ -198,14 +271,31 @@ export function listUsers(db: Db, roles?: readonly Role[]): UserListing[] {
 		}));
 }
 
-/** Changes one's own password after checking the current one; ends every other session. */
-export async function changeOwnPassword(db: Db, userId: string, newPassword: string, actor: Actor): Promise<void> {
-	const problem = passwordProblem(newPassword);
-	if (problem) throw new UserError('password', problem);
-	const passwordHash = await hashPassword(newPassword);
+/**
+ * Changes one's own password: the current one must be given; the new one keeps the rules, differs
+ * from the current one and from the last `passwordHistory` ones. Ends every session of the account
+ * (the caller opens a fresh one for this browser). Throws UserError naming the field.
+ */
+export async function changeOwnPassword(
+	db: Db,
+	userId: string,
+	current: string,
+	next: string,
+	actor: Actor,
+	address: string | null = null
+): Promise<void> {
+	const user = db.select().from(users).where(eq(users.id, userId)).get();
+	if (!user || !user.active) throw new UserError('current', '账号不存在或已停用');
+	if (!(await verifyPassword(user.passwordHash, current))) throw new UserError('current', '当前密码不正确');
+	checkPassword(db, next, user.username, 'next');
+	if (next === current) throw new UserError('next', '新密码不能与当前密码相同');
+	const { passwordHistory: history } = currentSecuritySettings(db);
+	if (await reusesPassword(db, userId, next, history)) throw new UserError('next', `新密码不能与最近${history}次使用过的密码相同`);
+	const passwordHash = await hashPassword(next);
 	db.transaction((tx) => {
-		tx.update(users).set({ passwordHash, mustChangePassword: false }).where(eq(users.id, userId)).run();
+		tx.update(users).set({ passwordHash, mustChangePassword: false, passwordChangedAt: new Date().toISOString() }).where(eq(users.id, userId)).run();
+		rememberPassword(tx, userId, passwordHash);
 		invalidateUserSessions(tx as unknown as Db, userId);
-		audit(tx, actor, 'user.change-password', 'user', userId, null);
+		audit(tx, actor, 'user.change-password', 'user', userId, { username: user.username, address });
 	});
 }

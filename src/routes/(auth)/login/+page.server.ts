@@ -5,6 +5,7 @@ import { getDb } from '$lib/server/db';
 import { SESSION_COOKIE } from '$lib/server/auth';
 import { login } from '$lib/server/services/login';
 import { homeFor, type Role } from '$lib/domain/permissions';
+import { safeRedirect } from '$lib/domain/redirect';
 import type { Actions, PageServerLoad } from './$types';
 
 const loginSchema = z.object({
@@ -12,14 +13,9 @@ const loginSchema = z.object({
 	password: z.string().min(1, { message: '请输入密码' }).max(128, { message: '密码过长' })
 });
 
-/** Only same-site paths are followed after sign-in. */
-function safeRedirect(target: string | null, role: Role): string {
-	if (target && target.startsWith('/') && !target.startsWith('//') && !target.startsWith('/\\')) return target;
-	return homeFor(role);
-}
-
+/** Signed in already: straight on, to an in-app path only (`domain/redirect.ts`). */
 export const load = (({ locals, url }) => {
-	if (locals.user) redirect(303, safeRedirect(url.searchParams.get('redirectTo'), locals.user.role));
+	if (locals.user) redirect(303, safeRedirect(url.searchParams.get('redirectTo'), homeFor(locals.user.role)));
 	return {};
 }) satisfies PageServerLoad;
 
@@ -43,6 +39,6 @@ export const actions = {
 			expires: res.expiresAt
 		});
 		if (res.mustChangePassword) redirect(303, '/account/password?first=1');
-		redirect(303, safeRedirect(url.searchParams.get('redirectTo'), res.role as Role));
+		redirect(303, safeRedirect(url.searchParams.get('redirectTo'), homeFor(res.role as Role)));
 	}
 } satisfies Actions;

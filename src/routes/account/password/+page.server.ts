@@ -4,14 +4,24 @@ import { dev } from '$app/environment';
 import { actorOf, requireUser } from '$lib/server/guard';
 import { getDb } from '$lib/server/db';
 import { users } from '$lib/server/db/schema';
-import { SESSION_COOKIE, createSession, generateSessionToken, verifyPassword } from '$lib/server/auth';
+import { SESSION_COOKIE, createSession, currentSecuritySettings, generateSessionToken } from '$lib/server/auth';
 import { UserError, changeOwnPassword } from '$lib/server/services/users';
 import { homeFor } from '$lib/domain/permissions';
+import { passwordExpired, passwordRulesText } from '$lib/domain/passwords';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = ((event) => {
 	const user = requireUser(event);
-	return { first: event.url.searchParams.get('first') === '1' || user.mustChangePassword };
+	const db = getDb();
+	const settings = currentSecuritySettings(db);
+	const row = db.select().from(users).where(eq(users.id, user.id)).get();
+	const expired = !!row && passwordExpired(row.passwordChangedAt, row.createdAt, settings.passwordMaxAgeDays, Date.now());
+	return {
+		/** Why the change is required: an initial or reset password, or an expired one; null when it is voluntary. */
+		reason: row?.mustChangePassword ? ('initial' as const) : expired ? ('expired' as const) : null,
+		maxAgeDays: settings.passwordMaxAgeDays,
+		rules: passwordRulesText(settings.passwordMinLength, settings.passwordHistory)
+	};
 }) satisfies PageServerLoad;
 
 export const actions = {
@@ -21,20 +31,18 @@ export const actions = {
 		const current = String(form.get('current') ?? '');
 		const next = String(form.get('next') ?? '');
 		const repeat = String(form.get('repeat') ?? '');
-		const db = getDb();
-		const row = db.select().from(users).where(eq(users.id, user.id)).get();
-		if (!row || !(await verifyPassword(row.passwordHash, current))) return fail(400, { errors: { current: '当前密码不正确' } });
+		if (!current) return fail(400, { errors: { current: '请输入当前密码' } });
 		if (next !== repeat) return fail(400, { errors: { repeat: '两次输入的新密码不一致' } });
-		if (next === current) return fail(400, { errors: { next: '新密码不能与当前密码相同' } });
+		const db = getDb();
 		try {
-			await changeOwnPassword(db, user.id, next, actorOf(user));
+			await changeOwnPassword(db, user.id, current, next, actorOf(user), event.getClientAddress());
 		} catch (e) {
-			if (e instanceof UserError) return fail(400, { errors: { next: e.message } });
+			if (e instanceof UserError) return fail(400, { errors: { [e.field]: e.message } });
 			throw e;
 		}
 		// Every session was ended with the change; open a fresh one for this browser.
 		const token = generateSessionToken();
-		const session = createSession(db, token, user.id);
+		const session = createSession(db, token, user.id, event.getClientAddress());
 		event.cookies.set(SESSION_COOKIE, token, {
 			path: '/',
 			httpOnly: true,

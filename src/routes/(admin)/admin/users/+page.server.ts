@@ -1,14 +1,15 @@
 import { requirePermission } from '$lib/server/guard';
 import { getDb } from '$lib/server/db';
 import { listUsers } from '$lib/server/services/users';
-import { createAccountAction, resetAccountAction, toggleAccountAction } from '$lib/server/account-forms';
+import { createAccountAction, resetAccountAction, toggleAccountAction, rulesText } from '$lib/server/account-forms';
 import { manageableRoles } from '$lib/domain/permissions';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Every account of every role, the other administrators included (the expert pool itself stays the office's). */
 export const load = ((event) => {
 	const user = requirePermission(event, 'account.manage');
-	return { users: listUsers(getDb()), roles: manageableRoles(user.role), self: user.username };
+	const db = getDb();
+	return { users: listUsers(db), roles: manageableRoles(user.role), self: user.username, passwordRules: rulesText(db) };
 }) satisfies PageServerLoad;
 
 export const actions = {

@@ -3,7 +3,7 @@ import { requireRole } from '$lib/server/guard';
 import { getDb } from '$lib/server/db';
 import { experts } from '$lib/server/db/schema';
 import { listUsers } from '$lib/server/services/users';
-import { createAccountAction, resetAccountAction, toggleAccountAction } from '$lib/server/account-forms';
+import { createAccountAction, resetAccountAction, toggleAccountAction, rulesText } from '$lib/server/account-forms';
 import { manageableRoles } from '$lib/domain/permissions';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -16,6 +16,7 @@ export const load = ((event) => {
 	return {
 		users,
 		roles: manageableRoles(user.role),
+		passwordRules: rulesText(db),
 		experts: db
 			.select({ id: experts.id, name: experts.name, workUnit: experts.workUnit })
 			.from(experts)

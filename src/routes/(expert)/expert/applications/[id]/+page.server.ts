@@ -1,6 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { actorOf, requireRole } from '$lib/server/guard';
 import { getDb } from '$lib/server/db';
+import { currentSecuritySettings, sessionDeadlines } from '$lib/server/auth';
 import { expertRelation, hasCommitted } from '$lib/server/queries/reviews';
 import { applicationExists, visibleApplication } from '$lib/server/services/access';
 import { noteDenial } from '$lib/server/denials';
@@ -16,7 +17,10 @@ export const load = ((event) => {
 	const v = visibleApplication(db, user, event.params.id);
 	const sheet = getSheet(db, v.app.id, user.expertId);
 	const findings = computeFindings(db).findings.get(v.app.id) ?? [];
+	// For the sheet's warning before the idle timeout (and the absolute cap).
+	const deadlines = event.locals.session ? sessionDeadlines(event.locals.session, currentSecuritySettings(db)) : null;
 	return {
+		session: deadlines ? { idleMs: deadlines.idleMs, touchMs: deadlines.touchMs, capLeftMs: deadlines.capEndsAt - Date.now() } : undefined,
 		app: v.app,
 		institution: v.institution,
 		idNumber: v.idNumber,
