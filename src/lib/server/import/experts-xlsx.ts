@@ -5,6 +5,7 @@
  * it back checks every row with the expert form's rules and names the row and column of each problem.
  */
 import ExcelJS from 'exceljs';
+import { archiveProblem } from './unzip';
 import { OCCUPATIONS, occupationShort } from '../../domain/occupations';
 import { REGIONS, regionLabel } from '../../domain/regions';
 import { EXPERT_ID_PATTERN, expertFormSchema, parseOccupationList, parseRegion, type ExpertFormInput, type ExpertFormValues } from '../../domain/experts';
@@ -106,7 +107,12 @@ const normHeader = (s: string) =>
 		.replace(/[\s*]/g, '');
 
 /** Reads the expert list; returns the valid rows and every problem found (nothing thrown). */
-export async function parseExpertWorkbook(buf: Buffer): Promise<{ rows: ExpertRow[]; errors: ExpertRowError[] }> {
+export async function parseExpertWorkbook(buf: Buffer, fileName = '上传的工作簿'): Promise<{ rows: ExpertRow[]; errors: ExpertRowError[] }> {
+	if (buf.length >= 4 && buf.readUInt32LE(0) === 0x04034b50) {
+		// Entry count, declared and actual inflated sizes, before exceljs unpacks anything.
+		const bomb = await archiveProblem(buf, fileName);
+		if (bomb) return { rows: [], errors: [{ row: null, column: null, message: bomb }] };
+	}
 	const wb = new ExcelJS.Workbook();
 	try {
 		await wb.xlsx.load(buf as unknown as ArrayBuffer);
