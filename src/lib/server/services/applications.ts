@@ -51,7 +51,7 @@ export class ApplicationError extends Error {
 	constructor(
 		message: string,
 		public errors: FieldErrors = {},
-		public status: 400 | 403 | 404 | 409 = 400
+		public status: 400 | 403 | 404 | 409 | 413 = 400
 	) {
 		super(message);
 	}
@@ -519,7 +519,7 @@ export function uploadAttachment(db: Db, user: User, id: string, kind: unknown, 
 	if (!file || size === 0) throw new ApplicationError('请选择要上传的文件（文件不能为空）', { [field]: '请选择要上传的文件' });
 	if (size > MAX_UPLOAD_BYTES) {
 		const mb = (size / 1024 / 1024).toFixed(1);
-		throw new ApplicationError(`文件 ${mb} MB，超过 10 MB 的上限`, { [field]: `文件 ${mb} MB，超过 10 MB 的上限` });
+		throw new ApplicationError(`文件 ${mb} MB，超过 10 MB 的上限`, { [field]: `文件 ${mb} MB，超过 10 MB 的上限` }, 413);
 	}
 	const mime = sniffMime(file.bytes);
 	if (!mime) {

@@ -1,4 +1,4 @@
-import { error, json } from '@sveltejs/kit';
+import { error, isHttpError, json } from '@sveltejs/kit';
 import { actorOf, requireRole } from '$lib/server/guard';
 import { getDb } from '$lib/server/db';
 import { expertRelation } from '$lib/server/queries/reviews';
@@ -43,7 +43,8 @@ export const POST: RequestHandler = async (event) => {
 	let body: unknown;
 	try {
 		body = await event.request.json();
-	} catch {
+	} catch (e) {
+		if (isHttpError(e)) throw e; // 413: the body is over the server's limit
 		return json({ error: '请求内容不是有效的 JSON' }, { status: 400 });
 	}
 	const parsed = sheetInput.safeParse(body);
