@@ -7,5 +7,5 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-process.env.BODY_SIZE_LIMIT ??= '12M';
+if (!process.env.BODY_SIZE_LIMIT) process.env.BODY_SIZE_LIMIT = '12M';
 await import(pathToFileURL(path.resolve(process.env.BUILD_DIR ?? 'build', 'index.js')).href);
