@@ -6,6 +6,7 @@
  */
 import ExcelJS from 'exceljs';
 import { archiveProblem } from './unzip';
+import { escapeCellText, unescapeCellText } from '../export/cell-text';
 import { OCCUPATIONS, occupationShort } from '../../domain/occupations';
 import { REGIONS, regionLabel } from '../../domain/regions';
 import { EXPERT_ID_PATTERN, expertFormSchema, parseOccupationList, parseRegion, type ExpertFormInput, type ExpertFormValues } from '../../domain/experts';
@@ -49,15 +50,17 @@ export async function renderExpertWorkbook(experts: Expert[] = []): Promise<Buff
 	// Phones and ids are text: a leading 0 must survive.
 	for (const key of ['id', 'phone']) ws.getColumn(key).numFmt = '@';
 	for (const e of experts) {
+		// Text against formula injection (export/cell-text.ts); text() below strips exactly this on import.
+		const t = escapeCellText;
 		ws.addRow({
-			id: e.id,
-			name: e.name,
-			workUnit: e.workUnit ?? '',
-			title: e.title ?? '',
+			id: t(e.id),
+			name: t(e.name),
+			workUnit: t(e.workUnit ?? ''),
+			title: t(e.title ?? ''),
 			occupations: e.occupations.map(occupationShort).join('、'),
 			region: e.region ? regionLabel(e.region) : '',
-			phone: e.phone ?? '',
-			email: e.email ?? ''
+			phone: t(e.phone ?? ''),
+			email: t(e.email ?? '')
 		});
 	}
 	const regionCol = EXPERT_COLUMNS.findIndex((c) => c.field === 'region') + 1;
@@ -88,12 +91,12 @@ export async function renderExpertWorkbook(experts: Expert[] = []): Promise<Buff
 
 function text(v: ExcelJS.CellValue | undefined): string {
 	if (v === null || v === undefined) return '';
-	if (typeof v === 'string') return v.trim();
+	if (typeof v === 'string') return unescapeCellText(v.trim());
 	if (typeof v === 'number') return Number.isSafeInteger(v) || !Number.isInteger(v) ? String(v) : v.toFixed(0);
 	if (typeof v === 'boolean') return v ? '是' : '否';
 	if (v instanceof Date) return v.toISOString().slice(0, 10);
 	if (typeof v === 'object') {
-		if ('richText' in v) return v.richText.map((r) => r.text).join('').trim();
+		if ('richText' in v) return unescapeCellText(v.richText.map((r) => r.text).join('').trim());
 		if ('text' in v && typeof (v as { text: unknown }).text === 'string') return String((v as { text: string }).text).trim();
 		if ('result' in v) return text((v as { result?: ExcelJS.CellValue }).result);
 	}

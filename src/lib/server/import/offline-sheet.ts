@@ -17,6 +17,7 @@ import { expertTasks, type ExpertTask } from '../queries/reviews';
 import { ScoringError, getSheet, saveSheet, type SheetView } from '../services/scoring';
 import { LAYOUT, META_SHEET, OFFLINE_MARKER, totalRow, overallRow } from '../export/offline-sheet';
 import { archiveProblem, zipEntries, ZipError } from './unzip';
+import { unescapeCellText } from '../export/cell-text';
 import { isHalfStep, pointsProblems } from '../../domain/rubric';
 
 export const MAX_OFFLINE_BYTES = 5 * 1024 * 1024;
@@ -55,10 +56,8 @@ function cellText(v: Cell): string | null {
 	return null;
 }
 
-/** Undoes the export's formula-injection guard: `'=…` → `=…`. */
-function unescapeText(t: string): string {
-	return /^'[=+\-@\t\r]/.test(t) ? t.slice(1) : t;
-}
+/** Undoes the export's formula-injection guard (export/cell-text.ts): `'=…` → `=…`. */
+const unescapeText = unescapeCellText;
 
 type ReadPoints = { value: number | null } | { error: string };
 

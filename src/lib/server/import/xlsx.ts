@@ -15,6 +15,7 @@ import type { Application, BundleError, Institution } from '../../domain/bundle'
 import { LEVELS, isIndustryCode, INDUSTRY_DIVISIONS } from '../../domain/vocabulary';
 import { BundleImportError, importBundle, type ImportCounts } from '../services/bundle-import';
 import { archiveProblem } from './unzip';
+import { unescapeCellText } from '../export/cell-text';
 import {
 	EVALUATION_COLUMNS,
 	INSTITUTION_KEYS,
@@ -66,7 +67,8 @@ class CellProblem extends Error {}
 
 function rawValue(v: ExcelJS.CellValue | undefined): Raw {
 	if (v === null || v === undefined) return null;
-	if (typeof v === 'string') return v.trim() === '' ? null : v;
+	// A text the list export escaped against formula injection (export/cell-text.ts) comes back as it was.
+	if (typeof v === 'string') return v.trim() === '' ? null : unescapeCellText(v);
 	if (typeof v === 'number' || typeof v === 'boolean' || v instanceof Date) return v;
 	if (typeof v === 'object') {
 		if ('richText' in v) return rawValue(v.richText.map((r) => r.text).join(''));
