@@ -880,17 +880,23 @@ function fieldOfPath(path: string, L: Labels): string {
 class RegionRefusal extends BundleImportError {}
 
 /**
+ * The one refusal of a city's import that touches another region: the same sentence, on the form
+ * as a whole, whether the application or the institution (by id or USCC) is held elsewhere — it
+ * names neither the other region, nor the USCC, nor the application or its status.
+ */
+export const OTHER_REGION_REFUSAL = '不能作为本地区的申报草稿导入：本地区没有可修改的同一申报或单位，或您无权修改；请联系省厅人才开发处';
+
+/**
  * `onlyRegion`: the application to be overwritten must be of that region, and the institution (by
- * id or USCC) must have no application in another region. Names neither the other region nor its
- * applications (a city may not learn what it cannot see).
+ * id or USCC) must have no application in another region. A city may not learn what it cannot see:
+ * both cases answer OTHER_REGION_REFUSAL.
  */
 function refuseOtherRegion(tx: Db, region: string, applicationId: string, institutionId: string, uscc: string | null, form: string): void {
+	const refuse = () => {
+		throw new RegionRefusal([{ path: form, message: OTHER_REGION_REFUSAL }]);
+	};
 	const target = tx.select({ region: s.applications.region }).from(s.applications).where(eq(s.applications.id, applicationId)).get();
-	if (target && target.region !== region) {
-		throw new RegionRefusal([
-			{ path: `${form}「申报编号」`, message: '同一申报（同一单位、职业和类型）已属于其他地区，不能用本地区导入的附件覆盖；请联系省厅人才开发处' }
-		]);
-	}
+	if (target && target.region !== region) refuse();
 	const institutionIds = new Set([institutionId]);
 	if (uscc) {
 		for (const r of tx.select({ id: s.institutions.id }).from(s.institutions).where(eq(s.institutions.uscc, uscc)).all()) institutionIds.add(r.id);
@@ -900,14 +906,7 @@ function refuseOtherRegion(tx: Db, region: string, applicationId: string, instit
 		.from(s.applications)
 		.where(and(inArray(s.applications.institutionId, [...institutionIds]), ne(s.applications.region, region)))
 		.get();
-	if (elsewhere) {
-		throw new RegionRefusal([
-			{
-				path: `${form}「${uscc ? '统一社会信用代码' : '单位名称'}」`,
-				message: `该单位${uscc ? `（统一社会信用代码 ${uscc}）` : ''}已有其他地区的申报，不能作为本地区的申报草稿导入；请联系省厅人才开发处`
-			}
-		]);
-	}
+	if (elsewhere) refuse();
 }
 
 /**

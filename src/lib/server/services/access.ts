@@ -1,5 +1,6 @@
 /** Loads one application for a signed-in user, after checking the user may see it; masks personal data. */
 import { error } from '@sveltejs/kit';
+import { NOT_FOUND_APPLICATION } from '../not-found';
 import type { Db } from '../db';
 import type { SessionUser } from '../auth';
 import { getApplication, type ApplicationDetail } from '../queries/applications';
@@ -13,13 +14,13 @@ const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 
 /** 404 for ids that do not exist *or* that the user may not see, so ids cannot be probed. */
 export function visibleApplication(db: Db, user: SessionUser, id: string): VisibleApplication {
-	if (!ID_PATTERN.test(id)) error(404, { message: '申报编号格式不正确' });
+	if (!ID_PATTERN.test(id)) error(404, { message: NOT_FOUND_APPLICATION });
 	const detail = getApplication(db, id);
-	if (!detail) error(404, { message: '没有找到该申报' });
+	if (!detail) error(404, { message: NOT_FOUND_APPLICATION });
 	const rel = user.role === 'expert' && user.expertId ? expertRelation(db, user.expertId, id) : undefined;
 	const principal = { id: user.id, role: user.role, region: user.region, expertId: user.expertId };
 	if (!canViewApplication(principal, { id, region: detail.app.region, status: detail.row.status }, rel)) {
-		error(404, { message: '没有找到该申报，或您无权查看' });
+		error(404, { message: NOT_FOUND_APPLICATION });
 	}
 	const raw = detail.institution.legalRep?.idNumber ?? '';
 	const idNumber = seesPersonalData(principal) ? raw : maskIdNumber(raw);

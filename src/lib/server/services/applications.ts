@@ -13,6 +13,7 @@ import type { Db } from '../db';
 import * as s from '../db/schema';
 import type { SessionUser } from '../auth';
 import { audit, type Actor } from '../audit';
+import { NOT_FOUND_APPLICATION, NOT_FOUND_ATTACHMENT } from '../not-found';
 import { batchFromRow, loadApplications, loadBatch, loadInstitutions } from '../queries/bundle';
 import { listApplications, type ApplicationListRow } from '../queries/applications';
 import { ensureBatch, writeApplication, writeInstitution } from './bundle-import';
@@ -57,7 +58,7 @@ export class ApplicationError extends Error {
 	}
 }
 
-const NOT_FOUND = '没有找到该申报，或您无权查看';
+const NOT_FOUND = NOT_FOUND_APPLICATION;
 
 const actorOf = (u: User): Actor => ({ userId: u.id, name: u.username });
 const principalOf = (u: User): Principal => ({ id: u.id, role: u.role, region: u.region, expertId: u.expertId });
@@ -553,7 +554,14 @@ export function deleteAttachment(db: Db, user: User, attachmentId: unknown): voi
 	db.transaction((t) => {
 		const tx = t as unknown as Db;
 		const att = typeof attachmentId === 'string' ? tx.select().from(s.attachments).where(eq(s.attachments.id, attachmentId)).get() : undefined;
-		if (!att) throw new ApplicationError('没有找到该附件', {}, 404);
+		if (!att) throw new ApplicationError(NOT_FOUND_ATTACHMENT, {}, 404);
+		// Another region's attachment answers as one that does not exist.
+		try {
+			loadVisible(tx, user, att.applicationId);
+		} catch (e) {
+			if (e instanceof ApplicationError && e.status === 404) throw new ApplicationError(NOT_FOUND_ATTACHMENT, {}, 404);
+			throw e;
+		}
 		loadEditable(tx, user, att.applicationId);
 		tx.delete(s.attachments).where(eq(s.attachments.id, att.id)).run();
 		syncFlag(tx, att.applicationId, att.kind);
