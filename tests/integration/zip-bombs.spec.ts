@@ -1,13 +1,14 @@
 /**
  * Zip bombs on every `.xlsx` path (issue 12, point 12): the intake workbook (web and command line),
- * the expert pool import and the expert's offline workbook are checked before exceljs unpacks
- * anything — entry count, declared sizes and ratio, and the bytes each entry really inflates to,
- * streamed against a running budget so that memory stays bounded however the archive lies.
+ * the expert pool import and the expert's offline workbook, and the Word Annex too, are checked
+ * before anything unpacks them — entry count, declared sizes and ratio, and the bytes each entry
+ * really inflates to, streamed against a running budget so that memory stays bounded however the
+ * archive lies.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, tempDir } from './helpers';
+import { FIXTURES, cli, tempDir } from './helpers';
 import { memoryDb } from '../../src/lib/server/db';
 import { SYSTEM_ACTOR, verifyAudit } from '../../src/lib/server/audit';
 import { renderIntakeTemplate } from '../../src/lib/server/export/intake-template';
@@ -17,7 +18,7 @@ import { previewOfflineWorkbook } from '../../src/lib/server/import/offline-shee
 import { buildOfflineWorkbook } from '../../src/lib/server/export/offline-sheet';
 import { ARCHIVE_LIMITS, archiveProblem } from '../../src/lib/server/import/unzip';
 import { ExpertImportError, importExpertsFromWorkbook } from '../../src/lib/server/services/experts';
-import { importWorkbookUpload } from '../../src/lib/server/services/intake-files';
+import { importAnnexUpload, importWorkbookUpload } from '../../src/lib/server/services/intake-files';
 import { manyEntries, repack, zipBomb } from '../fixtures/zip-bomb';
 import { scoringDb } from './scoring-fixture';
 
@@ -111,6 +112,17 @@ describe('hundreds of MB of sheet XML are refused on every .xlsx path, in bounde
 			const { value, grewMb } = await withPeak(() => previewOfflineWorkbook(db, 'exp-1', bomb, '离线评分表.xlsx'));
 			expect(value.items).toEqual([]);
 			expect(value.problems).toEqual([expect.stringMatching(/^“离线评分表\.xlsx”被拒绝：.*可能是压缩炸弹/)]);
+			expect(grewMb).toBeLessThan(BOUND_MB);
+		}
+	}, 60_000);
+
+	it('a Word Annex (.docx), the same guard before the document is read', async () => {
+		const annex = fs.readFileSync(path.join(FIXTURES, 'annex1-filled.docx'));
+		for (const declare of [undefined, 20_000]) {
+			const bomb = zipBomb(annex, { megabytes: MEGABYTES, entry: 'word/document.xml', declare });
+			const db = memoryDb();
+			const { value, grewMb } = await withPeak(() => importAnnexUpload(db, bomb, SYSTEM_ACTOR, { fileName: '推荐表.docx' }));
+			expect(value).toEqual({ ok: false, problems: [expect.stringMatching(/^\(文件\)：“推荐表\.docx”被拒绝：.*可能是压缩炸弹/)], more: 0 });
 			expect(grewMb).toBeLessThan(BOUND_MB);
 		}
 	}, 60_000);

@@ -15,7 +15,7 @@ import { OCCUPATIONS } from '../../domain/occupations';
 import { REGIONS, isRegionKey } from '../../domain/regions';
 import { CERTIFICATE_CATEGORIES, INDUSTRY_SECTIONS, LEVELS, UNIT_TYPES, isIndustryCode } from '../../domain/vocabulary';
 import { BundleImportError, importBundle, type ImportCounts } from '../services/bundle-import';
-import { ZipError, readZipFile } from './unzip';
+import { ZipError, archiveProblem, readZipFile } from './unzip';
 
 export type AnnexType = 'training' | 'evaluation';
 export type AnnexProblem = { field: string; message: string };
@@ -812,6 +812,8 @@ export type AnnexImportOptions = {
 	 * region. Checked inside the import's transaction.
 	 */
 	onlyRegion?: string;
+	/** The uploaded file's name, for the zip-bomb refusal. */
+	fileName?: string;
 };
 export type AnnexImportResult = {
 	counts: ImportCounts;
@@ -919,6 +921,11 @@ function refuseOtherRegion(tx: Db, region: string, applicationId: string, instit
  * Throws BundleImportError (nothing written) naming the form field.
  */
 export async function importAnnexDocx(db: Db, buf: Buffer, actor: Actor, opts: AnnexImportOptions = {}): Promise<AnnexImportResult> {
+	// Entry count, declared and actual inflated sizes of the whole archive, as for every .xlsx path.
+	if (buf.length >= 4 && buf.readUInt32LE(0) === 0x04034b50) {
+		const bomb = await archiveProblem(buf, opts.fileName ?? '上传的文档');
+		if (bomb) throw fileError(bomb);
+	}
 	const parsed = parseAnnexDocx(buf);
 	const L = formLabels(parsed.type);
 	const fail = (field: string, message: string): never => {
