@@ -7,6 +7,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { migrate, openDatabase, databasePath } from '../src/lib/server/db';
 import { isEmpty, seedDemo, type DemoLogin } from '../src/lib/server/demo/seed';
 
@@ -48,9 +49,10 @@ if (logins) {
 }
 
 if (args.has('--no-serve')) process.exit(0);
-const child = spawn(process.execPath, [path.join(buildDir, 'index.js')], {
+// scripts/serve.js sets BODY_SIZE_LIMIT (12M, for the 10 MB uploads) unless the environment does.
+const child = spawn(process.execPath, [fileURLToPath(new URL('./serve.js', import.meta.url))], {
 	stdio: 'inherit',
-	env: { ...process.env, HOST, PORT, ORIGIN: process.env.ORIGIN ?? url, DATABASE_URL: dbFile }
+	env: { ...process.env, HOST, PORT, ORIGIN: process.env.ORIGIN ?? url, DATABASE_URL: dbFile, BUILD_DIR: buildDir }
 });
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig));
 child.on('exit', (code) => process.exit(code ?? 0));

@@ -1,9 +1,10 @@
-import { error, redirect, type Handle } from '@sveltejs/kit';
+import { redirect, type Handle } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { building } from '$app/environment';
 import { getDb } from '$lib/server/db';
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth';
 import { collectDenials, recordDenial } from '$lib/server/denials';
+import { readableForms } from '$lib/server/request-body';
 
 /**
  * The session from the cookie into locals. Every request on a session counts as use (the idle
@@ -85,29 +86,6 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
 	if (event.locals.user && !h.has('Cache-Control')) h.set('Cache-Control', 'private, no-store');
 	return response;
-};
-
-/**
- * A body that claims to be a form but cannot be read (no or a wrong content type, a broken
- * multipart body) is the sender's fault: answer 400 with a Chinese message instead of letting the
- * parser's exception become a server error in every action.
- */
-const readableForms: Handle = async ({ event, resolve }) => {
-	if (event.request.method !== 'GET' && event.request.method !== 'HEAD') {
-		const request = event.request;
-		const formData = request.formData.bind(request);
-		Object.defineProperty(request, 'formData', {
-			configurable: true,
-			value: async () => {
-				try {
-					return await formData();
-				} catch {
-					error(400, '提交的表单数据无法读取：请从页面上的表单提交（内容类型须为 multipart/form-data 或 application/x-www-form-urlencoded）');
-				}
-			}
-		});
-	}
-	return resolve(event);
 };
 
 export const handle = sequence(handleAuth, auditDenials, readableForms, securityHeaders, passwordChangeFirst);

@@ -6,7 +6,7 @@ export type Importer = (db: Db, data: Buffer, file: string) => Promise<Record<st
 
 export const importers: Record<string, Importer> = {
 	/** The app's Excel intake template (申报信息采集表); loaded on demand, exceljs is large. */
-	'.xlsx': async (db, data) => (await import('../lib/server/import/xlsx')).importIntakeWorkbook(db, data, CLI_ACTOR),
+	'.xlsx': async (db, data, file) => (await import('../lib/server/import/xlsx')).importIntakeWorkbook(db, data, CLI_ACTOR, file),
 	/** A filled Annex 1 or Annex 2 (.docx): imported as a draft application. */
-	'.docx': async (db, data) => (await (await import('../lib/server/import/docx')).importAnnexDocx(db, data, CLI_ACTOR)).counts
+	'.docx': async (db, data, file) => (await (await import('../lib/server/import/docx')).importAnnexDocx(db, data, CLI_ACTOR, { fileName: file })).counts
 };

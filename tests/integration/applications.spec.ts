@@ -386,9 +386,11 @@ describe('attachments', () => {
 		);
 		const big = new Uint8Array(MAX_UPLOAD_BYTES + 1);
 		big.set([0x25, 0x50, 0x44, 0x46, 0x2d]);
-		expect(refused(() => uploadAttachment(db, anshan, id, 'extra', { name: 'big.pdf', bytes: big }, { dir })).message).toBe(
-			'文件 10.0 MB，超过 10 MB 的上限'
-		);
+		// 413, as the server answers a body over its limit.
+		expect(refused(() => uploadAttachment(db, anshan, id, 'extra', { name: 'big.pdf', bytes: big }, { dir }))).toMatchObject({
+			message: '文件 10.0 MB，超过 10 MB 的上限',
+			status: 413
+		});
 		const exact = new Uint8Array(MAX_UPLOAD_BYTES);
 		exact.set([0x25, 0x50, 0x44, 0x46, 0x2d]);
 		expect(uploadAttachment(db, anshan, id, 'extra', { name: 'max.pdf', bytes: exact }, { dir }).size).toBe(MAX_UPLOAD_BYTES);

@@ -17,7 +17,7 @@ import { exportBundle } from '../../src/lib/server/queries/bundle';
 import { BundleImportError, importBundle } from '../../src/lib/server/services/bundle-import';
 import { generateDemoBundle } from '../../src/lib/server/demo/generate';
 import { renderIntakeTemplate } from '../../src/lib/server/export/intake-template';
-import { importAnnexDocx } from '../../src/lib/server/import/docx';
+import { OTHER_REGION_REFUSAL, importAnnexDocx } from '../../src/lib/server/import/docx';
 import { MAX_UPLOAD_BYTES } from '../../src/lib/server/files';
 import {
 	errorLines,
@@ -192,11 +192,7 @@ describe("a city's Word import (onlyRegion)", () => {
 		await importAnnexDocx(db, annex('annex1-filled.docx'), CITY_SY, { region: 'shenyang', onlyRegion: 'shenyang' });
 		const before = snapshot(db);
 		const r = await importAnnexUpload(db, annex('annex1-filled.docx'), CITY_AS, { region: 'anshan', onlyRegion: 'anshan' });
-		expect(r).toEqual({
-			ok: false,
-			problems: ['附件1「申报编号」：同一申报（同一单位、职业和类型）已属于其他地区，不能用本地区导入的附件覆盖；请联系省厅人才开发处'],
-			more: 0
-		});
+		expect(r).toEqual({ ok: false, problems: [`附件1：${OTHER_REGION_REFUSAL}`], more: 0 });
 		expect(snapshot(db)).toEqual(before);
 		// Without onlyRegion (the office) the same import still goes through, as before.
 		await importAnnexDocx(db, annex('annex1-filled.docx'), OFFICE, { region: 'anshan' });
@@ -215,9 +211,35 @@ describe("a city's Word import (onlyRegion)", () => {
 		);
 		const before = snapshot(db);
 		await expect(importAnnexDocx(db, annex('annex1-filled.docx'), CITY_SY, { region: 'shenyang', onlyRegion: 'shenyang' })).rejects.toMatchObject({
-			errors: [{ path: '附件1「统一社会信用代码」', message: expect.stringMatching(/已有其他地区的申报/) }]
+			errors: [{ path: '附件1', message: OTHER_REGION_REFUSAL }]
 		});
 		expect(snapshot(db)).toEqual(before);
+	});
+
+	it('answers the same whether the application or the institution (by USCC) is another region’s, naming neither', async () => {
+		// The application the form would overwrite is 大连's (another institution).
+		const byApplication = memoryDb();
+		importBundle(
+			byApplication,
+			{ institutions: [{ id: 'inst-other', name: '另一家单位' }], applications: [{ id: APP1, institutionId: 'inst-other', type: 'training', occupation: 'ai', region: 'dalian' }] },
+			SYSTEM_ACTOR
+		);
+		// The form's USCC belongs to an institution with an application in 大连 (another occupation).
+		const byUscc = memoryDb();
+		importBundle(
+			byUscc,
+			{ institutions: [{ id: 'inst-7', name: '旧名称', uscc: USCC1 }], applications: [{ id: 'dl-iot-1', institutionId: 'inst-7', type: 'evaluation', occupation: 'iot', region: 'dalian' }] },
+			SYSTEM_ACTOR
+		);
+		const answers = [];
+		for (const db of [byApplication, byUscc]) {
+			const before = snapshot(db);
+			answers.push(await importAnnexUpload(db, annex('annex1-filled.docx'), CITY_SY, { region: 'shenyang', onlyRegion: 'shenyang' }));
+			expect(snapshot(db)).toEqual(before);
+		}
+		expect(answers[0]).toEqual(answers[1]);
+		expect(answers[0]).toEqual({ ok: false, problems: [`附件1：${OTHER_REGION_REFUSAL}`], more: 0 });
+		expect(JSON.stringify(answers[0])).not.toMatch(new RegExp(`${USCC1}|其他地区|dalian|大连|inst-|dl-iot|app-|submitted|已经提交`));
 	});
 
 	it('refuses to overwrite an application of another region, without telling its status; nothing written', async () => {
@@ -234,9 +256,7 @@ describe("a city's Word import (onlyRegion)", () => {
 		const before = snapshot(db);
 		const err = await importAnnexDocx(db, annex('annex1-filled.docx'), CITY_SY, { region: 'shenyang', onlyRegion: 'shenyang' }).catch((e) => e);
 		expect(err).toBeInstanceOf(BundleImportError);
-		expect(err.errors).toEqual([
-			{ path: '附件1「申报编号」', message: '同一申报（同一单位、职业和类型）已属于其他地区，不能用本地区导入的附件覆盖；请联系省厅人才开发处' }
-		]);
+		expect(err.errors).toEqual([{ path: '附件1', message: OTHER_REGION_REFUSAL }]);
 		expect(err.message).not.toMatch(/已经提交|submitted|dalian|大连|inst-other|app-/);
 		expect(snapshot(db)).toEqual(before);
 	});
@@ -262,7 +282,7 @@ describe("a city's Word import (onlyRegion)", () => {
 			return realTransaction(fn);
 		}) as typeof db.transaction;
 		await expect(importAnnexDocx(db, annex('annex1-filled.docx'), CITY_SY, { region: 'shenyang', onlyRegion: 'shenyang' })).rejects.toMatchObject({
-			errors: [{ path: '附件1「统一社会信用代码」' }]
+			errors: [{ path: '附件1', message: OTHER_REGION_REFUSAL }]
 		});
 		(db as { transaction: typeof db.transaction }).transaction = realTransaction;
 		expect(exportBundle(db).applications.map((a) => a.id)).toEqual(['dl-iot-9']);

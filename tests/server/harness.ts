@@ -63,9 +63,10 @@ export async function startServer(opts: { db: string; port?: number; origin?: st
 	if (!fs.existsSync(entry)) throw new Error(`没有找到构建结果 ${entry}（先运行 vite build）`);
 	const port = opts.port ?? (await freePort());
 	const base = `http://127.0.0.1:${port}`;
-	const child = spawn(process.execPath, [entry], {
+	// Started as `npm start` does (scripts/serve.js), with the body limit the demo uses (10 MB uploads + form fields).
+	const child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'serve.js')], {
 		cwd: ROOT,
-		env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ORIGIN: opts.origin ?? base, DATABASE_URL: opts.db, ...opts.env },
+		env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ORIGIN: opts.origin ?? base, DATABASE_URL: opts.db, BUILD_DIR, BODY_SIZE_LIMIT: '12M', ...opts.env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let out = '';

@@ -25,8 +25,16 @@ export function meetingListeners(): number {
 	return bus.listenerCount('meeting');
 }
 
-/** A text/event-stream response that forwards meeting events and sends a heartbeat every 15 s. */
-export function meetingStream(initial: MeetingEvent | null, signal?: AbortSignal): Response {
+/** What an expert's screen is told: that something changed, never which application (its own view says what it may see). */
+export function withoutApplication(e: MeetingEvent): Omit<MeetingEvent, 'applicationId'> {
+	return { seq: e.seq, at: e.at, kind: e.kind };
+}
+
+/**
+ * A text/event-stream response that forwards meeting events and sends a heartbeat every 15 s;
+ * `shape` chooses what of each event the viewer is sent.
+ */
+export function meetingStream(initial: MeetingEvent | null, signal?: AbortSignal, shape: (e: MeetingEvent) => object = (e) => e): Response {
 	let stop = () => {};
 	const stream = new ReadableStream<Uint8Array>({
 		start(controller) {
@@ -39,8 +47,8 @@ export function meetingStream(initial: MeetingEvent | null, signal?: AbortSignal
 				}
 			};
 			send('retry: 1000\n\n');
-			if (initial) send(`event: meeting\ndata: ${JSON.stringify(initial)}\n\n`);
-			const off = onMeeting((e) => send(`event: meeting\ndata: ${JSON.stringify(e)}\n\n`));
+			if (initial) send(`event: meeting\ndata: ${JSON.stringify(shape(initial))}\n\n`);
+			const off = onMeeting((e) => send(`event: meeting\ndata: ${JSON.stringify(shape(e))}\n\n`));
 			const beat = setInterval(() => send(': heartbeat\n\n'), 15_000);
 			stop = () => {
 				off();

@@ -138,7 +138,8 @@ test('city: a Word Annex 1 becomes a draft of its region, unreadable fields list
 	const p2 = page.getByRole('region', { name: 'Excel 与 Word' });
 	await p2.getByLabel(/导入填好的推荐表/).setInputFiles(path.join(FIXTURES, 'annex1-broken.docx'));
 	await p2.getByRole('button', { name: '导入为本地区草稿' }).click();
-	await expect(page.getByTestId('import-errors')).toContainText('已属于其他地区');
+	await expect(page.getByTestId('import-errors')).toContainText('不能作为本地区的申报草稿导入');
+	await expect(page.getByTestId('import-errors')).not.toContainText('其他地区');
 	await expect(page.getByTestId('import-errors')).not.toContainText(id);
 	await expect(page.getByTestId('import-errors')).not.toContainText('沈阳');
 	expect(count('applications')).toBe(before + 1);

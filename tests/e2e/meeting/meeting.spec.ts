@@ -6,8 +6,16 @@ function meetingCase() {
 	const [conflicted] = query<{ id: string }>(`SELECT id FROM experts WHERE name = '彭涛'`);
 	const [follower] = query<{ expert_id: string }>(`SELECT expert_id FROM assignments WHERE application_id = 'app-15' ORDER BY expert_id LIMIT 1`);
 	const [name] = query<{ name: string }>(`SELECT i.name FROM applications a JOIN institutions i ON i.id = a.institution_id WHERE a.id = 'app-15'`);
-	const [second] = query<{ name: string }>(`SELECT i.name FROM applications a JOIN institutions i ON i.id = a.institution_id WHERE a.id = 'app-01'`);
-	return { app: 'app-15', conflicted: conflicted.id, follower: follower.expert_id, name: name.name, secondName: second.name };
+	// The second item: one on the conflicted expert's own panel (without a declared conflict).
+	const [second] = query<{ id: string; name: string }>(
+		`SELECT a.application_id AS id, i.name FROM assignments a JOIN applications p ON p.id = a.application_id JOIN institutions i ON i.id = p.institution_id
+		 WHERE a.expert_id = ? AND a.application_id <> 'app-15'
+		   AND NOT EXISTS (SELECT 1 FROM declarations d WHERE d.application_id = a.application_id AND d.expert_id = a.expert_id)
+		 ORDER BY a.application_id LIMIT 1`,
+		conflicted.id
+	);
+	const followerOnSecond = query(`SELECT 1 FROM assignments WHERE application_id = ? AND expert_id = ?`, second.id, follower.expert_id).length > 0;
+	return { app: 'app-15', conflicted: conflicted.id, follower: follower.expert_id, name: name.name, second: second.id, secondName: second.name, followerOnSecond };
 }
 
 test('the chair moves the meeting; expert screens follow live; a conflicted expert sees 回避; decisions reach the shortlist', async ({ browser }) => {
@@ -56,11 +64,16 @@ test('the chair moves the meeting; expert screens follow live; a conflicted expe
 	await chair.getByRole('button', { name: '记录结论' }).click();
 	await expect(chair.getByRole('status')).toContainText('已记录评议结论');
 
-	// The chair moves on; the follower's screen follows again.
-	await open(chair, '/office/meeting?app=app-01');
+	// The chair moves on to an item of the other expert's panel: that screen shows it; the follower's
+	// shows it only when on its panel too, else a neutral state without the item.
+	await open(chair, `/office/meeting?app=${c.second}`);
 	await chair.getByRole('button', { name: '切换各屏幕到此事项' }).click();
-	await expect(expert.getByTestId('meeting-title')).toHaveText(c.secondName, { timeout: 3000 });
 	await expect(recused.getByTestId('meeting-title')).toHaveText(c.secondName, { timeout: 3000 });
+	if (c.followerOnSecond) await expect(expert.getByTestId('meeting-title')).toHaveText(c.secondName, { timeout: 3000 });
+	else {
+		await expect(expert.getByTestId('meeting-elsewhere')).toBeVisible({ timeout: 3000 });
+		await expect(expert.getByText(c.secondName)).toHaveCount(0);
+	}
 
 	// The shortlist reflects the recorded decision.
 	await open(chair, '/office/shortlist');

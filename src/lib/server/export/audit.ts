@@ -9,7 +9,7 @@ import { and, asc, eq, like, type SQL } from 'drizzle-orm';
 import type { Db } from '../db';
 import { auditLog } from '../db/schema';
 import { verifyAudit } from '../audit';
-import { escapeCellText } from './xlsx';
+import { escapeCellText } from './cell-text';
 
 export type AuditExportRow = typeof auditLog.$inferSelect;
 export type AuditExportFormat = 'csv' | 'xlsx';

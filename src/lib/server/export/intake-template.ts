@@ -5,6 +5,7 @@
  * the application list: export → import gives the same applications and institutions back.
  */
 import ExcelJS from 'exceljs';
+import { escapeCellText } from './cell-text';
 import type { Application, Institution } from '../../domain/bundle';
 import {
 	LISTS,
@@ -83,7 +84,8 @@ function cellValue(col: Column, v: RowValues[string] | undefined): ExcelJS.CellV
 		case 'num':
 			return v as number;
 		default:
-			return String(v);
+			// Against formula injection; the import strips exactly this (import/xlsx.ts).
+			return escapeCellText(String(v));
 	}
 }
 

@@ -15,7 +15,7 @@ import { experts } from '../db/schema';
 import { getSheet } from '../services/scoring';
 import { expertTasks } from '../queries/reviews';
 import { loadBatchRow } from '../queries/bundle';
-import { escapeCellText } from './xlsx';
+import { escapeCellText } from './cell-text';
 import { occupationLabel } from '../../domain/occupations';
 import { regionLabel } from '../../domain/regions';
 import { beijingDateTime } from '../../domain/time';

@@ -2,20 +2,18 @@
  * The results workbook (.xlsx) that goes with the memo: 评分汇总 (every sheet's points per
  * criterion with its application's aggregate), 拟推荐名单, 专家工作量 and 审计日志. Header rows are
  * frozen and filterable, numbers are stored as numbers, and every text cell that a spreadsheet
- * could take for a formula (starting with = + - @, tab or carriage return) is stored with a
+ * could take for a formula (starting with = + - @, full-width ＝＋－＠, tab, CR or LF) is stored with a
  * leading apostrophe, so a hostile institution name stays text (CSV/formula injection).
  */
 import ExcelJS from 'exceljs';
 import { beijingDateTime } from '../../domain/time';
 import type { AuditRow, MemoData } from './memo-data';
+import { escapeCellText } from './cell-text';
 import { DECISIONS, labelOf } from '../../domain/vocabulary';
 
 export type WorkbookData = MemoData & { audit?: AuditRow[] };
 
-/** Text a spreadsheet would read as a formula or command gets a leading apostrophe. */
-export function escapeCellText(text: string): string {
-	return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-}
+export { escapeCellText } from './cell-text';
 
 type Value = string | number | boolean | null | undefined;
 type ColumnSpec = { header: string; width: number; numFmt?: string; wrap?: boolean };

@@ -15,7 +15,7 @@ import { OCCUPATIONS } from '../../domain/occupations';
 import { REGIONS, isRegionKey } from '../../domain/regions';
 import { CERTIFICATE_CATEGORIES, INDUSTRY_SECTIONS, LEVELS, UNIT_TYPES, isIndustryCode } from '../../domain/vocabulary';
 import { BundleImportError, importBundle, type ImportCounts } from '../services/bundle-import';
-import { ZipError, readZipFile } from './unzip';
+import { ZipError, archiveProblem, readZipFile } from './unzip';
 
 export type AnnexType = 'training' | 'evaluation';
 export type AnnexProblem = { field: string; message: string };
@@ -812,6 +812,8 @@ export type AnnexImportOptions = {
 	 * region. Checked inside the import's transaction.
 	 */
 	onlyRegion?: string;
+	/** The uploaded file's name, for the zip-bomb refusal. */
+	fileName?: string;
 };
 export type AnnexImportResult = {
 	counts: ImportCounts;
@@ -880,17 +882,23 @@ function fieldOfPath(path: string, L: Labels): string {
 class RegionRefusal extends BundleImportError {}
 
 /**
+ * The one refusal of a city's import that touches another region: the same sentence, on the form
+ * as a whole, whether the application or the institution (by id or USCC) is held elsewhere — it
+ * names neither the other region, nor the USCC, nor the application or its status.
+ */
+export const OTHER_REGION_REFUSAL = '不能作为本地区的申报草稿导入：本地区没有可修改的同一申报或单位，或您无权修改；请联系省厅人才开发处';
+
+/**
  * `onlyRegion`: the application to be overwritten must be of that region, and the institution (by
- * id or USCC) must have no application in another region. Names neither the other region nor its
- * applications (a city may not learn what it cannot see).
+ * id or USCC) must have no application in another region. A city may not learn what it cannot see:
+ * both cases answer OTHER_REGION_REFUSAL.
  */
 function refuseOtherRegion(tx: Db, region: string, applicationId: string, institutionId: string, uscc: string | null, form: string): void {
+	const refuse = () => {
+		throw new RegionRefusal([{ path: form, message: OTHER_REGION_REFUSAL }]);
+	};
 	const target = tx.select({ region: s.applications.region }).from(s.applications).where(eq(s.applications.id, applicationId)).get();
-	if (target && target.region !== region) {
-		throw new RegionRefusal([
-			{ path: `${form}「申报编号」`, message: '同一申报（同一单位、职业和类型）已属于其他地区，不能用本地区导入的附件覆盖；请联系省厅人才开发处' }
-		]);
-	}
+	if (target && target.region !== region) refuse();
 	const institutionIds = new Set([institutionId]);
 	if (uscc) {
 		for (const r of tx.select({ id: s.institutions.id }).from(s.institutions).where(eq(s.institutions.uscc, uscc)).all()) institutionIds.add(r.id);
@@ -900,14 +908,7 @@ function refuseOtherRegion(tx: Db, region: string, applicationId: string, instit
 		.from(s.applications)
 		.where(and(inArray(s.applications.institutionId, [...institutionIds]), ne(s.applications.region, region)))
 		.get();
-	if (elsewhere) {
-		throw new RegionRefusal([
-			{
-				path: `${form}「${uscc ? '统一社会信用代码' : '单位名称'}」`,
-				message: `该单位${uscc ? `（统一社会信用代码 ${uscc}）` : ''}已有其他地区的申报，不能作为本地区的申报草稿导入；请联系省厅人才开发处`
-			}
-		]);
-	}
+	if (elsewhere) refuse();
 }
 
 /**
@@ -920,6 +921,11 @@ function refuseOtherRegion(tx: Db, region: string, applicationId: string, instit
  * Throws BundleImportError (nothing written) naming the form field.
  */
 export async function importAnnexDocx(db: Db, buf: Buffer, actor: Actor, opts: AnnexImportOptions = {}): Promise<AnnexImportResult> {
+	// Entry count, declared and actual inflated sizes of the whole archive, as for every .xlsx path.
+	if (buf.length >= 4 && buf.readUInt32LE(0) === 0x04034b50) {
+		const bomb = await archiveProblem(buf, opts.fileName ?? '上传的文档');
+		if (bomb) throw fileError(bomb);
+	}
 	const parsed = parseAnnexDocx(buf);
 	const L = formLabels(parsed.type);
 	const fail = (field: string, message: string): never => {

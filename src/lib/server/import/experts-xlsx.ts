@@ -5,6 +5,8 @@
  * it back checks every row with the expert form's rules and names the row and column of each problem.
  */
 import ExcelJS from 'exceljs';
+import { archiveProblem } from './unzip';
+import { escapeCellText, unescapeCellText } from '../export/cell-text';
 import { OCCUPATIONS, occupationShort } from '../../domain/occupations';
 import { REGIONS, regionLabel } from '../../domain/regions';
 import { EXPERT_ID_PATTERN, expertFormSchema, parseOccupationList, parseRegion, type ExpertFormInput, type ExpertFormValues } from '../../domain/experts';
@@ -48,15 +50,17 @@ export async function renderExpertWorkbook(experts: Expert[] = []): Promise<Buff
 	// Phones and ids are text: a leading 0 must survive.
 	for (const key of ['id', 'phone']) ws.getColumn(key).numFmt = '@';
 	for (const e of experts) {
+		// Text against formula injection (export/cell-text.ts); text() below strips exactly this on import.
+		const t = escapeCellText;
 		ws.addRow({
-			id: e.id,
-			name: e.name,
-			workUnit: e.workUnit ?? '',
-			title: e.title ?? '',
+			id: t(e.id),
+			name: t(e.name),
+			workUnit: t(e.workUnit ?? ''),
+			title: t(e.title ?? ''),
 			occupations: e.occupations.map(occupationShort).join('、'),
 			region: e.region ? regionLabel(e.region) : '',
-			phone: e.phone ?? '',
-			email: e.email ?? ''
+			phone: t(e.phone ?? ''),
+			email: t(e.email ?? '')
 		});
 	}
 	const regionCol = EXPERT_COLUMNS.findIndex((c) => c.field === 'region') + 1;
@@ -87,12 +91,12 @@ export async function renderExpertWorkbook(experts: Expert[] = []): Promise<Buff
 
 function text(v: ExcelJS.CellValue | undefined): string {
 	if (v === null || v === undefined) return '';
-	if (typeof v === 'string') return v.trim();
+	if (typeof v === 'string') return unescapeCellText(v.trim());
 	if (typeof v === 'number') return Number.isSafeInteger(v) || !Number.isInteger(v) ? String(v) : v.toFixed(0);
 	if (typeof v === 'boolean') return v ? '是' : '否';
 	if (v instanceof Date) return v.toISOString().slice(0, 10);
 	if (typeof v === 'object') {
-		if ('richText' in v) return v.richText.map((r) => r.text).join('').trim();
+		if ('richText' in v) return unescapeCellText(v.richText.map((r) => r.text).join('').trim());
 		if ('text' in v && typeof (v as { text: unknown }).text === 'string') return String((v as { text: string }).text).trim();
 		if ('result' in v) return text((v as { result?: ExcelJS.CellValue }).result);
 	}
@@ -106,7 +110,12 @@ const normHeader = (s: string) =>
 		.replace(/[\s*]/g, '');
 
 /** Reads the expert list; returns the valid rows and every problem found (nothing thrown). */
-export async function parseExpertWorkbook(buf: Buffer): Promise<{ rows: ExpertRow[]; errors: ExpertRowError[] }> {
+export async function parseExpertWorkbook(buf: Buffer, fileName = '上传的工作簿'): Promise<{ rows: ExpertRow[]; errors: ExpertRowError[] }> {
+	if (buf.length >= 4 && buf.readUInt32LE(0) === 0x04034b50) {
+		// Entry count, declared and actual inflated sizes, before exceljs unpacks anything.
+		const bomb = await archiveProblem(buf, fileName);
+		if (bomb) return { rows: [], errors: [{ row: null, column: null, message: bomb }] };
+	}
 	const wb = new ExcelJS.Workbook();
 	try {
 		await wb.xlsx.load(buf as unknown as ArrayBuffer);

@@ -16,7 +16,8 @@ import { loadBatchRow } from '../queries/bundle';
 import { expertTasks, type ExpertTask } from '../queries/reviews';
 import { ScoringError, getSheet, saveSheet, type SheetView } from '../services/scoring';
 import { LAYOUT, META_SHEET, OFFLINE_MARKER, totalRow, overallRow } from '../export/offline-sheet';
-import { zipEntries, ZipError } from './unzip';
+import { archiveProblem, zipEntries, ZipError } from './unzip';
+import { unescapeCellText } from '../export/cell-text';
 import { isHalfStep, pointsProblems } from '../../domain/rubric';
 
 export const MAX_OFFLINE_BYTES = 5 * 1024 * 1024;
@@ -55,10 +56,8 @@ function cellText(v: Cell): string | null {
 	return null;
 }
 
-/** Undoes the export's formula-injection guard: `'=…` → `=…`. */
-function unescapeText(t: string): string {
-	return /^'[=+\-@\t\r]/.test(t) ? t.slice(1) : t;
-}
+/** Undoes the export's formula-injection guard (export/cell-text.ts): `'=…` → `=…`. */
+const unescapeText = unescapeCellText;
 
 type ReadPoints = { value: number | null } | { error: string };
 
@@ -110,10 +109,13 @@ export function xlsxContentProblem(buf: Buffer): string | null {
 	return null;
 }
 
-async function loadWorkbook(buf: Buffer): Promise<{ wb: ExcelJS.Workbook } | { problem: string }> {
+async function loadWorkbook(buf: Buffer, fileName: string): Promise<{ wb: ExcelJS.Workbook } | { problem: string }> {
 	if (buf.length > MAX_OFFLINE_BYTES) return { problem: `文件太大（超过 ${MAX_OFFLINE_BYTES / 1024 / 1024} MB），不是离线评分表` };
 	const bad = xlsxContentProblem(buf);
 	if (bad) return { problem: bad };
+	// Entry count, declared and actual inflated sizes, before exceljs unpacks anything.
+	const bomb = await archiveProblem(buf, fileName);
+	if (bomb) return { problem: bomb };
 	const wb = new ExcelJS.Workbook();
 	try {
 		await wb.xlsx.load(buf as unknown as ArrayBuffer);
@@ -176,9 +178,9 @@ const APP_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
  * Reads the workbook and compares it with the stored sheets of this expert. `problems` non-empty
  * means the file cannot be applied at all (then `items` and `plan` are empty).
  */
-export async function previewOfflineWorkbook(db: Db, expertId: string, buf: Buffer): Promise<OfflinePreview> {
+export async function previewOfflineWorkbook(db: Db, expertId: string, buf: Buffer, fileName = '上传的工作簿'): Promise<OfflinePreview> {
 	const none = (problems: string[]): OfflinePreview => ({ problems, items: [], plan: [] });
-	const loaded = await loadWorkbook(buf);
+	const loaded = await loadWorkbook(buf, fileName);
 	if ('problem' in loaded) return none([loaded.problem]);
 	const { wb } = loaded;
 	const problems: OfflineProblem[] = [];

@@ -3,7 +3,7 @@
  * to read `word/document.xml` out of a .docx without another dependency. Reads the central
  * directory, so entries written with data descriptors are handled.
  */
-import { inflateRawSync } from 'node:zlib';
+import { createInflateRaw, inflateRawSync } from 'node:zlib';
 
 export class ZipError extends Error {}
 
@@ -80,4 +80,119 @@ export function readZipEntry(buf: Buffer, entry: ZipEntry): Buffer {
 export function readZipFile(buf: Buffer, name: string): Buffer | null {
 	const entry = zipEntries(buf).find((e) => e.name === name);
 	return entry ? readZipEntry(buf, entry) : null;
+}
+
+/* ------------------------------------------------------------------ archive guard (zip bombs) */
+
+/** What an Office file of the workbench may hold once unpacked (every `.xlsx` and `.docx` path). */
+export const ARCHIVE_LIMITS = {
+	/** Entries in the central directory (a workbook of the workbench has a few dozen). */
+	maxEntries: 1000,
+	/** Uncompressed bytes of one entry, declared and actual. */
+	maxEntryBytes: MAX_ENTRY_BYTES,
+	/** Uncompressed bytes of all entries together, declared and actual. */
+	maxTotalBytes: 96 * 1024 * 1024,
+	/** Uncompressed / compressed of one entry above 1 MB (deflate's best is about 1030; real workbooks stay far below 100). */
+	maxRatio: 200
+};
+
+export type ArchiveLimits = typeof ARCHIVE_LIMITS;
+
+const MB = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
+
+/**
+ * Inflates one deflated entry in slices, counting the bytes that come out and keeping none of them:
+ * stops (and throws) as soon as `budget` is exceeded, so a lying or huge entry costs a few slices of
+ * memory, never its inflated size.
+ */
+function inflatedLength(data: Buffer, budget: number): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const inflate = createInflateRaw({ chunkSize: 64 * 1024 });
+		let total = 0;
+		let done = false;
+		const finish = (err: Error | null, n = 0) => {
+			if (done) return;
+			done = true;
+			if (err) reject(err);
+			else resolve(n);
+		};
+		inflate.on('data', (chunk: Buffer) => {
+			total += chunk.length;
+			if (total > budget) {
+				inflate.destroy();
+				finish(new BudgetExceeded());
+			}
+		});
+		inflate.on('error', (e) => finish(e));
+		inflate.on('end', () => finish(null, total));
+		// Feed in slices so that a destroyed stream stops reading the input too.
+		const SLICE = 256 * 1024;
+		let at = 0;
+		const feed = () => {
+			while (!done && at < data.length) {
+				const part = data.subarray(at, at + SLICE);
+				at += SLICE;
+				if (!inflate.write(part)) return void inflate.once('drain', feed);
+			}
+			if (!done) inflate.end();
+		};
+		feed();
+	});
+}
+
+class BudgetExceeded extends Error {}
+
+/**
+ * Checks an Office Open XML archive before any parser (exceljs, the .docx reader) unpacks it: the
+ * number of entries, every entry's declared size and ratio, and the bytes each entry really
+ * inflates to (streamed with a running budget, so memory stays bounded however the archive lies).
+ * Returns null when the archive is safe to open, else one Chinese sentence naming the file.
+ */
+export async function archiveProblem(buf: Buffer, fileName: string, limits: ArchiveLimits = ARCHIVE_LIMITS): Promise<string | null> {
+	const refuse = (why: string) => `“${fileName}”被拒绝：${why}（可能是压缩炸弹；请上传由 Excel、WPS 或 Word 正常保存的文件）`;
+	let entries: ZipEntry[];
+	try {
+		entries = zipEntries(buf);
+	} catch (e) {
+		return `“${fileName}”不是有效的 Office 文件：${e instanceof ZipError ? e.message : '无法读取 ZIP 目录'}`;
+	}
+	if (entries.length > limits.maxEntries) return refuse(`压缩包里有 ${entries.length} 个条目，超过 ${limits.maxEntries} 个的上限`);
+	let declared = 0;
+	for (const e of entries) {
+		if (e.size > limits.maxEntryBytes) return refuse(`条目 ${e.name} 声明解压后 ${MB(e.size)}，超过单个条目 ${MB(limits.maxEntryBytes)} 的上限`);
+		declared += e.size;
+		if (declared > limits.maxTotalBytes) return refuse(`解压后共 ${MB(declared)} 以上，超过 ${MB(limits.maxTotalBytes)} 的上限`);
+		if (e.size > 1024 * 1024 && e.size > limits.maxRatio * Math.max(1, e.compressedSize)) {
+			return refuse(`条目 ${e.name} 的压缩比超过 ${limits.maxRatio} 倍`);
+		}
+	}
+	let actual = 0;
+	for (const e of entries) {
+		const p = e.offset;
+		if (p + 30 > buf.length || buf.readUInt32LE(p) !== LOCAL) return `“${fileName}”不是有效的 Office 文件：ZIP 条目 ${e.name} 已损坏`;
+		const start = p + 30 + buf.readUInt16LE(p + 26) + buf.readUInt16LE(p + 28);
+		const data = buf.subarray(start, start + e.compressedSize);
+		if (data.length !== e.compressedSize) return `“${fileName}”不是有效的 Office 文件：ZIP 条目 ${e.name} 不完整`;
+		let n: number;
+		if (e.method === 0) n = data.length;
+		else if (e.method === 8) {
+			// Never more than declared (a lying header is caught at the first byte past it), nor past the total.
+			const budget = Math.min(e.size, limits.maxTotalBytes - actual);
+			try {
+				n = await inflatedLength(data, budget);
+			} catch (err) {
+				if (err instanceof BudgetExceeded) {
+					return refuse(
+						e.size < limits.maxTotalBytes - actual
+							? `条目 ${e.name} 实际解压后超过其声明的 ${MB(e.size)}（声明的大小不实）`
+							: `解压后超过 ${MB(limits.maxTotalBytes)} 的上限`
+					);
+				}
+				return `“${fileName}”不是有效的 Office 文件：ZIP 条目 ${e.name} 无法解压`;
+			}
+		} else return `“${fileName}”不是有效的 Office 文件：ZIP 条目 ${e.name} 使用了不支持的压缩方式 ${e.method}`;
+		if (n !== e.size) return `“${fileName}”不是有效的 Office 文件：ZIP 条目 ${e.name} 长度不符，文件已损坏`;
+		actual += n;
+	}
+	return null;
 }

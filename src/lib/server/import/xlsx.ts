@@ -14,6 +14,8 @@ import type { Actor } from '../audit';
 import type { Application, BundleError, Institution } from '../../domain/bundle';
 import { LEVELS, isIndustryCode, INDUSTRY_DIVISIONS } from '../../domain/vocabulary';
 import { BundleImportError, importBundle, type ImportCounts } from '../services/bundle-import';
+import { archiveProblem } from './unzip';
+import { unescapeCellText } from '../export/cell-text';
 import {
 	EVALUATION_COLUMNS,
 	INSTITUTION_KEYS,
@@ -65,7 +67,8 @@ class CellProblem extends Error {}
 
 function rawValue(v: ExcelJS.CellValue | undefined): Raw {
 	if (v === null || v === undefined) return null;
-	if (typeof v === 'string') return v.trim() === '' ? null : v;
+	// A text the list export escaped against formula injection (export/cell-text.ts) comes back as it was.
+	if (typeof v === 'string') return v.trim() === '' ? null : unescapeCellText(v);
 	if (typeof v === 'number' || typeof v === 'boolean' || v instanceof Date) return v;
 	if (typeof v === 'object') {
 		if ('richText' in v) return rawValue(v.richText.map((r) => r.text).join(''));
@@ -530,7 +533,7 @@ function assemble(wb: ExcelJS.Workbook, out: Collector): Detailed {
 	};
 }
 
-async function parseDetailed(buf: Buffer): Promise<Detailed> {
+async function parseDetailed(buf: Buffer, fileName: string): Promise<Detailed> {
 	const out = new Collector();
 	const empty = (message: string): Detailed => ({
 		bundle: { institutions: [], applications: [] },
@@ -541,6 +544,9 @@ async function parseDetailed(buf: Buffer): Promise<Detailed> {
 	if (buf.length < 4 || buf.readUInt32LE(0) !== 0x04034b50) {
 		return empty('不是有效的 Excel 工作簿（.xlsx）：文件不是 Office Open XML 格式（旧版 .xls 请另存为 .xlsx）');
 	}
+	// Entry count, declared and actual inflated sizes, before exceljs unpacks anything.
+	const bomb = await archiveProblem(buf, fileName);
+	if (bomb) return empty(bomb);
 	const wb = new ExcelJS.Workbook();
 	try {
 		await wb.xlsx.load(buf as unknown as ArrayBuffer);
@@ -551,8 +557,8 @@ async function parseDetailed(buf: Buffer): Promise<Detailed> {
 }
 
 /** Reads a filled intake workbook into bundle objects, with every problem found (nothing thrown). */
-export async function parseIntakeWorkbook(buf: Buffer): Promise<IntakeParse> {
-	const { bundle, errors } = await parseDetailed(buf);
+export async function parseIntakeWorkbook(buf: Buffer, fileName = '上传的工作簿'): Promise<IntakeParse> {
+	const { bundle, errors } = await parseDetailed(buf, fileName);
 	return { bundle, errors };
 }
 
@@ -574,8 +580,8 @@ function locate(locations: Map<string, Loc>, path: string): Loc | undefined {
  * Parses and imports an intake workbook in one transaction. Throws BundleImportError with paths
  * like `申报信息!R5C「职业」`; nothing is written on any error.
  */
-export async function importIntakeWorkbook(db: Db, buf: Buffer, actor: Actor): Promise<ImportCounts> {
-	const parsed = await parseDetailed(buf);
+export async function importIntakeWorkbook(db: Db, buf: Buffer, actor: Actor, fileName = '上传的工作簿'): Promise<ImportCounts> {
+	const parsed = await parseDetailed(buf, fileName);
 	if (parsed.errors.length) {
 		throw new BundleImportError(parsed.errors.map((e) => ({ path: intakeErrorPath(e), message: e.message })));
 	}

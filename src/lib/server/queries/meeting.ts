@@ -9,6 +9,7 @@ import * as s from '../db/schema';
 import { computeResults } from '../services/batch-state';
 import { currentMeeting } from '../services/results';
 import { loadRubrics } from './bundle';
+import { expertRelation, hardConflictCodes } from './reviews';
 import { pairKey } from '../../domain/conflicts';
 import { cutStability } from '../../domain/stability';
 import type { ApplicationResult, Flag, Results } from '../../domain/aggregation';
@@ -87,21 +88,34 @@ export type MeetingItem = {
 	siteVisits: { date: string; members: string; findings: string }[];
 };
 
+/**
+ * `recused`: the expert has a hard conflict with the current item (leave the room); `elsewhere`:
+ * the current item is not one of the expert's (not on its panel, or the roster not yet published).
+ * Neither carries the application's id or name.
+ */
 export type MeetingView =
 	| { state: 'idle'; seq: number }
-	| { state: 'recused'; seq: number; applicationId: string }
+	| { state: 'recused'; seq: number }
+	| { state: 'elsewhere'; seq: number }
 	| { state: 'item'; seq: number; item: MeetingItem };
 
-/** The current item as one viewer may see it; `expertId` set for an expert viewer. */
+/**
+ * The current item as one viewer may see it. `expertId` set for an expert viewer, who sees the item
+ * only when on its panel (assigned, published) without a hard conflict; office and observer
+ * screens pass null. The caller checks the expert's commitment (an uncommitted expert gets no view).
+ */
 export function meetingView(db: Db, viewer: { expertId: string | null }, seq = 0): MeetingView {
 	const { applicationId } = currentMeeting(db);
 	if (!applicationId) return { state: 'idle', seq };
+	if (viewer.expertId) {
+		const rel = expertRelation(db, viewer.expertId, applicationId);
+		if (rel.hardConflict || hardConflictCodes(db, viewer.expertId, applicationId).length) return { state: 'recused', seq };
+		if (!rel.assigned || !rel.published) return { state: 'elsewhere', seq };
+	}
 	const state = computeResults(db);
 	// The current item was returned to its city since the chair moved to it: it is off the agenda.
 	if (!state.counted.has(applicationId)) return { state: 'idle', seq };
-	if (viewer.expertId && state.conflicts.hard.has(pairKey(applicationId, viewer.expertId))) {
-		return { state: 'recused', seq, applicationId };
-	}
+	if (viewer.expertId && state.conflicts.hard.has(pairKey(applicationId, viewer.expertId))) return { state: 'recused', seq };
 	return { state: 'item', seq, item: meetingItem(db, applicationId, state) };
 }
 

@@ -1,6 +1,7 @@
 /** Loads one application for a signed-in user, after checking the user may see it; masks personal data. */
 import { error } from '@sveltejs/kit';
 import { eq } from 'drizzle-orm';
+import { NOT_FOUND_APPLICATION } from '../not-found';
 import type { Db } from '../db';
 import { applications } from '../db/schema';
 import type { SessionUser } from '../auth';
@@ -19,14 +20,14 @@ const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
  * is noted as a refused request (`object` names what was asked for, e.g. an attachment of it).
  */
 export function visibleApplication(db: Db, user: SessionUser, id: string, object?: { entity: string; id: string }): VisibleApplication {
-	if (!ID_PATTERN.test(id)) error(404, { message: '申报编号格式不正确' });
+	if (!ID_PATTERN.test(id)) error(404, { message: NOT_FOUND_APPLICATION });
 	const detail = getApplication(db, id);
-	if (!detail) error(404, { message: '没有找到该申报' });
+	if (!detail) error(404, { message: NOT_FOUND_APPLICATION });
 	const rel = user.role === 'expert' && user.expertId ? expertRelation(db, user.expertId, id) : undefined;
 	const principal = { id: user.id, role: user.role, region: user.region, expertId: user.expertId };
 	if (!canViewApplication(principal, { id, region: detail.app.region, status: detail.row.status }, rel)) {
 		noteDenial({ status: 404, entity: object?.entity ?? 'application', entityId: object?.id ?? id, reason: 'not-visible' });
-		error(404, { message: '没有找到该申报，或您无权查看' });
+		error(404, { message: NOT_FOUND_APPLICATION });
 	}
 	const raw = detail.institution.legalRep?.idNumber ?? '';
 	const idNumber = seesPersonalData(principal) ? raw : maskIdNumber(raw);

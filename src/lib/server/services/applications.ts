@@ -14,6 +14,7 @@ import * as s from '../db/schema';
 import type { SessionUser } from '../auth';
 import { audit, type Actor } from '../audit';
 import { noteDenial } from '../denials';
+import { NOT_FOUND_APPLICATION, NOT_FOUND_ATTACHMENT } from '../not-found';
 import { batchFromRow, loadApplications, loadBatch, loadInstitutions } from '../queries/bundle';
 import { listApplications, type ApplicationListRow } from '../queries/applications';
 import { ensureBatch, writeApplication, writeInstitution } from './bundle-import';
@@ -52,13 +53,13 @@ export class ApplicationError extends Error {
 	constructor(
 		message: string,
 		public errors: FieldErrors = {},
-		public status: 400 | 403 | 404 | 409 = 400
+		public status: 400 | 403 | 404 | 409 | 413 = 400
 	) {
 		super(message);
 	}
 }
 
-const NOT_FOUND = '没有找到该申报，或您无权查看';
+const NOT_FOUND = NOT_FOUND_APPLICATION;
 
 const actorOf = (u: User): Actor => ({ userId: u.id, name: u.username });
 const principalOf = (u: User): Principal => ({ id: u.id, role: u.role, region: u.region, expertId: u.expertId });
@@ -554,7 +555,7 @@ export function uploadAttachment(db: Db, user: User, id: string, kind: unknown, 
 	if (!file || size === 0) throw new ApplicationError('请选择要上传的文件（文件不能为空）', { [field]: '请选择要上传的文件' });
 	if (size > MAX_UPLOAD_BYTES) {
 		const mb = (size / 1024 / 1024).toFixed(1);
-		throw new ApplicationError(`文件 ${mb} MB，超过 10 MB 的上限`, { [field]: `文件 ${mb} MB，超过 10 MB 的上限` });
+		throw new ApplicationError(`文件 ${mb} MB，超过 10 MB 的上限`, { [field]: `文件 ${mb} MB，超过 10 MB 的上限` }, 413);
 	}
 	const mime = sniffMime(file.bytes);
 	if (!mime) {
@@ -588,7 +589,14 @@ export function deleteAttachment(db: Db, user: User, attachmentId: unknown): voi
 	db.transaction((t) => {
 		const tx = t as unknown as Db;
 		const att = typeof attachmentId === 'string' ? tx.select().from(s.attachments).where(eq(s.attachments.id, attachmentId)).get() : undefined;
-		if (!att) throw new ApplicationError('没有找到该附件', {}, 404);
+		if (!att) throw new ApplicationError(NOT_FOUND_ATTACHMENT, {}, 404);
+		// Another region's attachment answers as one that does not exist.
+		try {
+			loadVisible(tx, user, att.applicationId);
+		} catch (e) {
+			if (e instanceof ApplicationError && e.status === 404) throw new ApplicationError(NOT_FOUND_ATTACHMENT, {}, 404);
+			throw e;
+		}
 		loadEditable(tx, user, att.applicationId);
 		tx.delete(s.attachments).where(eq(s.attachments.id, att.id)).run();
 		syncFlag(tx, att.applicationId, att.kind);

@@ -257,8 +257,8 @@ export type WorkbookImport = { created: string[]; updated: string[] };
  * empty 编号 takes the next free exp-NN. Any problem in any row: nothing is written, and every
  * problem is reported with its row and column.
  */
-export async function importExpertsFromWorkbook(db: Db, buf: Buffer, actor: Actor): Promise<WorkbookImport> {
-	const parsed = await parseExpertWorkbook(buf);
+export async function importExpertsFromWorkbook(db: Db, buf: Buffer, actor: Actor, fileName?: string): Promise<WorkbookImport> {
+	const parsed = await parseExpertWorkbook(buf, fileName);
 	if (parsed.errors.length) throw new ExpertImportError(parsed.errors.map(formatRowError));
 	if (!parsed.rows.length) throw new ExpertImportError(['工作表中没有专家数据（从第 2 行起填写）']);
 	const existing = new Set(db.select({ id: s.experts.id }).from(s.experts).all().map((r) => r.id));

@@ -125,10 +125,11 @@ export function errorLines(e: BundleImportError, limit = 50): { problems: string
 export async function importWorkbookUpload(
 	db: Db,
 	buf: Buffer,
-	actor: Actor
+	actor: Actor,
+	fileName?: string
 ): Promise<{ ok: true; counts: ImportCounts } | { ok: false; problems: string[]; more: number }> {
 	try {
-		return { ok: true, counts: await importIntakeWorkbook(db, buf, actor) };
+		return { ok: true, counts: await importIntakeWorkbook(db, buf, actor, fileName) };
 	} catch (e) {
 		if (e instanceof BundleImportError) return { ok: false, ...errorLines(e) };
 		throw e;

@@ -38,7 +38,7 @@ export const actions = {
 		const f = await zipUpload(await event.request.formData(), 'Word 文档（.docx）');
 		if ('error' in f) return fail(400, { file: null as string | null, problems: [f.error], more: 0 });
 		const region = user.region!;
-		const r = await importAnnexUpload(getDb(), f.buf, actorOf(user), { region, onlyRegion: region });
+		const r = await importAnnexUpload(getDb(), f.buf, actorOf(user), { region, onlyRegion: region, fileName: f.name });
 		if (!r.ok) return fail(400, { file: f.name, problems: r.problems, more: r.more });
 		return { word: { file: f.name, ...r.result } };
 	}

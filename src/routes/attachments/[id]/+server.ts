@@ -4,7 +4,8 @@
  * the browser, `?download=1` as an attachment.
  */
 import fs from 'node:fs';
-import { error } from '@sveltejs/kit';
+import { error, isHttpError } from '@sveltejs/kit';
+import { NOT_FOUND_ATTACHMENT } from '$lib/server/not-found';
 import { requirePermission } from '$lib/server/guard';
 import { getDb } from '$lib/server/db';
 import { visibleApplication } from '$lib/server/services/access';
@@ -17,9 +18,14 @@ export const GET: RequestHandler = (event) => {
 	const user = requirePermission(event, 'application.read');
 	const db = getDb();
 	const found = attachmentFile(db, event.params.id);
-	if (!found) error(404, { message: '没有找到该附件' });
-	// Throws 404 when the user may not see the application the file belongs to.
-	visibleApplication(db, user, found.row.applicationId, { entity: 'attachment', id: found.row.id });
+	if (!found) error(404, { message: NOT_FOUND_ATTACHMENT });
+	// The same 404 when the user may not see the application the file belongs to (noted as refused).
+	try {
+		visibleApplication(db, user, found.row.applicationId, { entity: 'attachment', id: found.row.id });
+	} catch (e) {
+		if (isHttpError(e) && e.status === 404) error(404, { message: NOT_FOUND_ATTACHMENT });
+		throw e;
+	}
 	const mime = isAllowedMime(found.row.mime) ? found.row.mime : 'application/octet-stream';
 	const download = event.url.searchParams.get('download') === '1';
 	const body = fs.readFileSync(found.path);

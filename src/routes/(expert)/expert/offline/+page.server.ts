@@ -28,7 +28,7 @@ export const actions = {
 		const file = form.get('file');
 		if (!(file instanceof File) || file.size === 0) return fail(400, { problems: ['请选择填好的离线评分表（.xlsx）'] });
 		if (file.size > MAX_OFFLINE_BYTES) return fail(400, { fileName: file.name, problems: [`文件不能超过 ${MAX_OFFLINE_BYTES / 1024 / 1024} MB`] });
-		const preview = await previewOfflineWorkbook(db, expertId, Buffer.from(await file.arrayBuffer()));
+		const preview = await previewOfflineWorkbook(db, expertId, Buffer.from(await file.arrayBuffer()), file.name);
 		if (preview.problems.length) return fail(400, { fileName: file.name, problems: preview.problems });
 		return { fileName: file.name, items: preview.items, plan: JSON.stringify(preview.plan) };
 	},

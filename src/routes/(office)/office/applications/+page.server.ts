@@ -24,7 +24,7 @@ export const actions = {
 		const user = requireRole(event, 'office');
 		const f = await zipUpload(await event.request.formData(), 'Excel 工作簿（.xlsx）');
 		if ('error' in f) return fail(400, { action: 'importExcel' as const, file: null as string | null, problems: [f.error], more: 0 });
-		const r = await importWorkbookUpload(getDb(), f.buf, actorOf(user));
+		const r = await importWorkbookUpload(getDb(), f.buf, actorOf(user), f.name);
 		if (!r.ok) return fail(400, { action: 'importExcel' as const, file: f.name, problems: r.problems, more: r.more });
 		return { excel: { file: f.name, institutions: r.counts.institutions, applications: r.counts.applications } };
 	},
@@ -35,7 +35,7 @@ export const actions = {
 		if (region && !isRegionKey(region)) return fail(400, { action: 'importWord' as const, file: null as string | null, problems: ['请选择有效的地区'], more: 0 });
 		const f = await zipUpload(form, 'Word 文档（.docx）');
 		if ('error' in f) return fail(400, { action: 'importWord' as const, file: null as string | null, problems: [f.error], more: 0 });
-		const r = await importAnnexUpload(getDb(), f.buf, actorOf(user), region ? { region } : {});
+		const r = await importAnnexUpload(getDb(), f.buf, actorOf(user), region ? { region, fileName: f.name } : { fileName: f.name });
 		if (!r.ok) return fail(400, { action: 'importWord' as const, file: f.name, problems: r.problems, more: r.more });
 		return { word: { file: f.name, ...r.result } };
 	}

@@ -43,7 +43,7 @@ export const actions = {
 		const f = await upload(await event.request.formData(), '.xlsx');
 		if ('error' in f) return fail(400, { action: 'importExcel', problems: [f.error] });
 		try {
-			const r = await importExpertsFromWorkbook(getDb(), f.buf, actorOf(user));
+			const r = await importExpertsFromWorkbook(getDb(), f.buf, actorOf(user), f.name);
 			return { imported: { file: f.name, created: r.created.length, updated: r.updated.length } };
 		} catch (e) {
 			if (e instanceof ExpertImportError) return fail(400, { action: 'importExcel', file: f.name, problems: e.problems });

@@ -2,6 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { actorOf, requireRole } from '$lib/server/guard';
 import { getDb } from '$lib/server/db';
 import { currentSecuritySettings, sessionDeadlines } from '$lib/server/auth';
+import { NOT_FOUND_APPLICATION } from '$lib/server/not-found';
 import { expertRelation, hasCommitted } from '$lib/server/queries/reviews';
 import { applicationExists, visibleApplication } from '$lib/server/services/access';
 import { noteDenial } from '$lib/server/denials';
@@ -64,7 +65,7 @@ function scoringGuard(event: Parameters<Actions[string]>[0]) {
 	if (!user.expertId) error(403, { message: '该账号未绑定专家' });
 	if (!canScore({ id: user.id, role: user.role, region: user.region, expertId: user.expertId }, expertRelation(db, user.expertId, id))) {
 		if (applicationExists(db, id)) noteDenial({ status: 404, entity: 'sheet', entityId: `${id}/${user.expertId}`, reason: 'cannot-score' });
-		error(404, { message: '没有找到该申报，或您无权评分' });
+		error(404, { message: NOT_FOUND_APPLICATION });
 	}
 	return { user, db, id, expertId: user.expertId };
 }

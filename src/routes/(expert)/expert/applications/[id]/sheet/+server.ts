@@ -1,6 +1,7 @@
-import { error, json } from '@sveltejs/kit';
+import { error, isHttpError, json } from '@sveltejs/kit';
 import { actorOf, requireRole } from '$lib/server/guard';
 import { getDb } from '$lib/server/db';
+import { NOT_FOUND_APPLICATION } from '$lib/server/not-found';
 import { expertRelation } from '$lib/server/queries/reviews';
 import { applicationExists } from '$lib/server/services/access';
 import { ScoringError, getSheet, saveSheet, sheetInput } from '$lib/server/services/scoring';
@@ -12,11 +13,11 @@ function guard(event: Parameters<RequestHandler>[0]) {
 	const user = requireRole(event, 'expert');
 	const db = getDb();
 	const id = event.params.id;
-	if (!user.expertId || !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/.test(id)) error(404, { message: '没有找到该申报' });
+	if (!user.expertId || !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/.test(id)) error(404, { message: NOT_FOUND_APPLICATION });
 	const rel = expertRelation(db, user.expertId, id);
 	if (!canScore({ id: user.id, role: user.role, region: user.region, expertId: user.expertId }, rel)) {
 		if (applicationExists(db, id)) noteDenial({ status: 404, entity: 'sheet', entityId: `${id}/${user.expertId}`, reason: 'cannot-score' });
-		error(404, { message: '没有找到该申报，或您无权评分' });
+		error(404, { message: NOT_FOUND_APPLICATION });
 	}
 	return { user, db, id, expertId: user.expertId };
 }
@@ -46,7 +47,8 @@ export const POST: RequestHandler = async (event) => {
 	let body: unknown;
 	try {
 		body = await event.request.json();
-	} catch {
+	} catch (e) {
+		if (isHttpError(e)) throw e; // 413: the body is over the server's limit
 		return json({ error: '请求内容不是有效的 JSON' }, { status: 400 });
 	}
 	const parsed = sheetInput.safeParse(body);
