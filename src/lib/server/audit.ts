@@ -192,7 +192,7 @@ export function verifyAudit(db: Db, opts: { keys?: Keys | null } = {}): AuditVer
 		}
 	} else if (keys) {
 		if (!safeEqualHex(headSeal(keys.audit, headRow.lastId, headRow.lastHash, headRow.at), headRow.seal)) {
-			problems.push({ id: headRow.lastId, problem: '审计日志头的签名不符（头被改动，或密钥不对）' });
+			problems.push({ id: headRow.lastId, problem: '审计日志头的签名不符（头被改动、链被不用密钥重算，或密钥不对）' });
 		} else if (!last || headRow.lastId > last.id) {
 			const from = (last?.id ?? 0) + 1;
 			problems.push({ id: from, problem: `第 ${from}–${headRow.lastId} 条记录缺失（末尾被删除）` });

@@ -19,6 +19,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate, migrationsFolder, openDatabase, schema, type Db } from './db';
 import { verifyAudit, type AuditProblem } from './audit';
 import { holdsKeyedData, keyFileFor, keysOf, readKeyFile, KeyError, type Keys } from './keys';
+import { decryptValue } from './personal-data';
 
 export class BackupError extends Error {}
 
@@ -200,10 +201,28 @@ function isBlank(file: string): boolean {
 
 export type RestoreResult = { restored: DatabaseSummary; replacedKeptAs: string | null };
 
-function holdsKeyedFile(file: string): boolean {
+/**
+ * Whether `keys` are the keys of the database file: 'fits' (or it holds nothing keyed), 'missing'
+ * (keyed data, no keys) or 'wrong' (a stored ciphertext does not authenticate under them).
+ */
+function keysFit(file: string, keys: Keys | null): 'fits' | 'missing' | 'wrong' {
 	const client = new Database(file, { readonly: true, fileMustExist: true });
 	try {
-		return holdsKeyedData(client);
+		if (!holdsKeyedData(client)) return 'fits';
+		if (!keys) return 'missing';
+		const sample = client
+			.prepare(
+				`SELECT v FROM (SELECT phone AS v FROM experts UNION ALL SELECT legal_rep_id_number FROM institutions UNION ALL SELECT lead_phone FROM applications UNION ALL SELECT phone FROM application_people) WHERE v LIKE 'sm4:%' LIMIT 1`
+			)
+			.pluck()
+			.get() as string | undefined;
+		if (sample === undefined) return 'fits';
+		try {
+			decryptValue(keys, sample);
+			return 'fits';
+		} catch {
+			return 'wrong';
+		}
 	} finally {
 		client.close();
 	}
@@ -230,9 +249,13 @@ export async function restoreDatabase(target: string, source: string): Promise<R
 	} catch (e) {
 		throw new BackupError(e instanceof KeyError ? e.message : String(e));
 	}
-	const summary = inspectDatabaseFile(source, { keys });
-	if (!keys && holdsKeyedFile(src)) {
+	inspectDatabaseFile(source, { keys });
+	const fit = keysFit(src, keys);
+	if (fit === 'missing') {
 		throw new BackupError(`${source}: 该备份的审计日志与个人信息需要密钥文件，但 ${keyFile ?? '（未配置）'} 不存在；请先把备份时的密钥文件放回该位置（或以 WORKBENCH_KEY_FILE 指明）再恢复`);
+	}
+	if (fit === 'wrong') {
+		throw new BackupError(`${source}: 该备份不是用密钥文件 ${keyFile} 加密的（无法解密其中的个人信息）；请先把备份时的密钥文件放到该位置（或以 WORKBENCH_KEY_FILE 指明）再恢复`);
 	}
 	if (databaseInUse(dest)) {
 		throw new BackupError(`${target}: 数据库正被其他进程使用（如正在运行的服务器），请先停止服务器再恢复`);
