@@ -13,7 +13,8 @@ import { memoryDb, migrate, openDatabase } from '../../src/lib/server/db';
 import { exportBundle, loadExperts, loadInstitutions } from '../../src/lib/server/queries/bundle';
 import { importBundle } from '../../src/lib/server/services/bundle-import';
 import { computeConflicts } from '../../src/lib/server/services/batch-state';
-import { officeApplication } from '../../src/lib/server/services/applications';
+import { listIntake, officeApplication } from '../../src/lib/server/services/applications';
+import { expertsByPhone } from '../../src/lib/server/queries/personal-search';
 import { exportListWorkbook } from '../../src/lib/server/services/intake-files';
 import { restoreDatabase } from '../../src/lib/server/backup';
 import { SYSTEM_ACTOR } from '../../src/lib/server/audit';
@@ -72,7 +73,7 @@ describe('personal data at rest', () => {
 			expect(JSON.stringify(page)).toContain(ID);
 			expect(JSON.stringify(page)).toContain('13800000001');
 			const wb = new ExcelJS.Workbook();
-			const list = await exportListWorkbook(d, { region: '', occupation: '', type: '', status: '', finding: '' }, SYSTEM_ACTOR);
+			const list = await exportListWorkbook(d, { region: '', occupation: '', type: '', status: '', finding: '', person: '' }, SYSTEM_ACTOR);
 			await wb.xlsx.load(list.body as unknown as ArrayBuffer);
 			const cells: string[] = [];
 			wb.eachSheet((ws) => ws.eachRow((row) => row.eachCell((cell) => cells.push(String(cell.value)))));
@@ -100,6 +101,26 @@ describe('personal data at rest', () => {
 		const found = computeConflicts(db).conflicts.filter((x) => x.expertId === 'exp-1' && x.applicationId === 'app-2');
 		expect(found.map((x) => x.code)).toContain('APPLICATION_CONTACT');
 		expect(found.find((x) => x.code === 'APPLICATION_CONTACT')!.matched).toContain('137****0001');
+	});
+
+	it('the office finds applications and experts by ID number or phone, through the digest', async () => {
+		const db = memoryDb();
+		importBundle(db, fullBundle(), SYSTEM_ACTOR);
+		const ids = (person: string) => listIntake(db, { person }).map((r) => r.id);
+		expect(ids('').sort()).toEqual(['app-1', 'app-2']);
+		// The lead's phone written another way; the ID number with a lower-case x or spaces would match too.
+		expect(ids('+86 138-0000-0001')).toEqual(['app-1']);
+		expect(ids('13900000003')).toEqual(['app-1']); // a listed teacher
+		expect(ids('0411 8888 6666')).toEqual(['app-2']); // app-2's lead
+		expect(ids(ID.slice(0, 6) + ' ' + ID.slice(6))).toEqual(['app-1']);
+		expect(ids('13800009999')).toEqual([]);
+		expect(expertsByPhone(db, '137 0000 0001')).toEqual(['exp-1']);
+		expect(expertsByPhone(db, ID)).toEqual([]);
+		// The export of a searched list does not write the number into the audit log.
+		await exportListWorkbook(db, { region: '', occupation: '', type: '', status: '', finding: '', person: '13800000001' }, SYSTEM_ACTOR);
+		const detail = db.$client.prepare(`SELECT detail FROM audit_log WHERE action = 'application.export-xlsx'`).pluck().get() as string;
+		expect(JSON.parse(detail)).toMatchObject({ filter: { person: '（已隐去）' }, applications: 1 });
+		expect(detail).not.toContain('13800000001');
 	});
 
 	it('plaintext left by an older version is encrypted once on open, idempotently', () => {
