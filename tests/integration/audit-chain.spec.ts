@@ -10,7 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { cli, FIXTURES, tempDir } from './helpers';
 import { entryHash, GENESIS_HASH, verifyAudit } from '../../src/lib/server/audit';
 import { migrate, openDatabase } from '../../src/lib/server/db';
-import { createKeyFile, KeyError } from '../../src/lib/server/keys';
+import { createKeyFile, KeyError, readKeyFile, rotateKeyFile } from '../../src/lib/server/keys';
+import { decryptValue } from '../../src/lib/server/personal-data';
+import { exportBundle } from '../../src/lib/server/queries/bundle';
 
 type Row = { id: number; at: string; user_id: string | null; actor: string; action: string; entity: string | null; entity_id: string | null; detail: string | null; prev_hash: string; hash: string; alg: string };
 
@@ -230,5 +232,77 @@ describe('keyed audit chain', () => {
 		const d = openDatabase(':memory:');
 		migrate(d);
 		expect(verifyAudit(d)).toMatchObject({ entries: 0, problems: [], first: null, head: null });
+	});
+
+	it('keys rotate: new keys, data re-encrypted, old entries still checked with the retired audit key', async () => {
+		const db = await logged();
+		const keyFile = `${db}.keys`;
+		const oldKeys = readKeyFile(keyFile)!;
+		const oldDoc = JSON.parse(fs.readFileSync(keyFile, 'utf8'));
+		const head = raw(db, (c) => c.prepare('SELECT last_id AS id, last_hash AS hash FROM audit_head').get() as { id: number; hash: string });
+		const storedBefore = raw(db, (c) => c.prepare('SELECT phone FROM experts WHERE phone IS NOT NULL').pluck().all() as string[]);
+		const bundleBefore = (() => {
+			const d = openDatabase(db);
+			try {
+				return JSON.stringify(exportBundle(d));
+			} finally {
+				d.$client.close();
+			}
+		})();
+
+		// Refused while another connection (a running server) holds the database.
+		const holder = new Database(db);
+		holder.prepare('SELECT 1').get();
+		const busy = await cli(db, 'keys', 'rotate');
+		holder.close();
+		expect(busy.code).toBe(1);
+		expect(busy.stderr).toMatch(/请先停止服务器/);
+
+		const r = await cli(db, 'keys', 'rotate', '--json');
+		expect(r.code, r.stderr).toBe(0);
+		expect(JSON.parse(r.stdout).rotated).toMatchObject({ keyFile, retiredUpTo: head.id });
+		const doc = JSON.parse(fs.readFileSync(keyFile, 'utf8'));
+		expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
+		expect(doc.audit).not.toBe(oldDoc.audit);
+		expect(doc.data).not.toBe(oldDoc.data);
+		expect(doc.retired).toEqual([{ upTo: head.id, audit: oldDoc.audit, data: null, retiredAt: expect.any(String) }]);
+		// Re-encrypted: the old data key opens none of the stored values; the loaders give the same data.
+		const storedAfter = raw(db, (c) => c.prepare('SELECT phone FROM experts WHERE phone IS NOT NULL').pluck().all() as string[]);
+		expect(storedAfter).toHaveLength(storedBefore.length);
+		for (const v of storedAfter) expect(() => decryptValue(oldKeys, v)).toThrow(KeyError);
+		const d = openDatabase(db);
+		try {
+			expect(JSON.stringify(exportBundle(d))).toBe(bundleBefore);
+		} finally {
+			d.$client.close();
+		}
+		// The entries before the rotation are untouched (a head printed earlier still matches).
+		expect(raw(db, (c) => c.prepare('SELECT hash FROM audit_log WHERE id = ?').pluck().get(head.id))).toBe(head.hash);
+		expect(raw(db, (c) => rows(c).at(-1)!.action)).toBe('keys.rotate');
+		expect((await verify(db)).code).toBe(0);
+		// An old entry edited afterwards is still caught, with the retired key.
+		raw(db, (c) => c.prepare(`UPDATE audit_log SET detail = '{}' WHERE id = 2`).run());
+		const v = await verify(db);
+		expect(v.first).toMatchObject({ id: 2, problem: expect.stringMatching(/签名不符/) });
+		// A broken log is not rotated over.
+		const again = await cli(db, 'keys', 'rotate');
+		expect(again.code).toBe(1);
+		expect(again.stderr).toMatch(/审计日志校验未通过（第 2 条/);
+	});
+
+	it('a rotation interrupted after the new key file was written loses nothing, and completes when run again', async () => {
+		const db = await logged();
+		const head = raw(db, (c) => c.prepare('SELECT last_id FROM audit_head').pluck().get() as number);
+		rotateKeyFile(`${db}.keys`, head); // step 1 only, as if the process died there
+		const d = openDatabase(db);
+		try {
+			expect(exportBundle(d).experts[0].phone).toBe('13700000001'); // the retired data key still decrypts
+		} finally {
+			d.$client.close();
+		}
+		expect((await verify(db)).code).toBe(0);
+		expect((await cli(db, 'keys', 'rotate')).code).toBe(0);
+		expect((await verify(db)).code).toBe(0);
+		expect(JSON.parse(fs.readFileSync(`${db}.keys`, 'utf8')).retired.every((r: { data: unknown }) => r.data === null)).toBe(true);
 	});
 });

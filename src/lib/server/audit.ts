@@ -15,7 +15,7 @@ import type Database from 'better-sqlite3';
 import { asc } from 'drizzle-orm';
 import type { Db } from './db';
 import { auditHead, auditLog } from './db/schema';
-import { clientOf, hmacSm3, keysOf, requireKeys, takeCreated, type Keys } from './keys';
+import { auditKeyFor, clientOf, hmacSm3, keysOf, requireKeys, takeCreated, type Keys } from './keys';
 
 export type Actor = { userId: string | null; name: string };
 export const SYSTEM_ACTOR: Actor = { userId: null, name: 'system' };
@@ -172,7 +172,7 @@ export function verifyAudit(db: Db, opts: { keys?: Keys | null } = {}): AuditVer
 			if (!keys) {
 				if (!noKeyReported) problems.push({ id: r.id, problem: '缺少审计密钥文件，无法校验此条起的带密钥记录' });
 				noKeyReported = true;
-			} else if (!safeEqualHex(keyedEntryHash(keys.audit, r), r.hash)) {
+			} else if (!safeEqualHex(keyedEntryHash(auditKeyFor(keys, r.id), r), r.hash)) {
 				problems.push({ id: r.id, problem: '内容与密钥签名不符（记录被修改、被重新编号，或密钥不对）' });
 			}
 		} else if (r.alg === 'sha256') {
@@ -191,7 +191,7 @@ export function verifyAudit(db: Db, opts: { keys?: Keys | null } = {}): AuditVer
 			problems.push({ id: last.id, problem: '审计日志头缺失（被删除），无法确认末尾记录未被删除' });
 		}
 	} else if (keys) {
-		if (!safeEqualHex(headSeal(keys.audit, headRow.lastId, headRow.lastHash, headRow.at), headRow.seal)) {
+		if (!safeEqualHex(headSeal(auditKeyFor(keys, headRow.lastId), headRow.lastId, headRow.lastHash, headRow.at), headRow.seal)) {
 			problems.push({ id: headRow.lastId, problem: '审计日志头的签名不符（头被改动、链被不用密钥重算，或密钥不对）' });
 		} else if (!last || headRow.lastId > last.id) {
 			const from = (last?.id ?? 0) + 1;

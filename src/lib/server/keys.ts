@@ -28,20 +28,39 @@ export type Keys = {
 	mac: Buffer;
 	/** HMAC-SM3 key of the search digests (normalized ID numbers and phones). */
 	digest: Buffer;
+	/**
+	 * Keys replaced by a rotation (`cli keys rotate`), oldest first: the audit key signed the entries up
+	 * to `upTo`; the data key (only until the rotation finished re-encrypting) still decrypts.
+	 */
+	retired: RetiredKeys[];
 };
+
+export type RetiredKeys = { upTo: number; audit: Buffer; data: { sm4: Buffer; mac: Buffer } | null };
+
+/** The key file's text form. */
+type KeyDoc = {
+	format: string;
+	version: number;
+	created: string;
+	audit: string;
+	data: string;
+	retired?: { upTo: number; audit: string; data?: string | null; retiredAt: string }[];
+};
+
+/** The audit key that signed entry `id` (a retired one for entries before a rotation). */
+export function auditKeyFor(keys: Keys, id: number): Buffer {
+	for (const r of keys.retired) if (id <= r.upTo) return r.audit;
+	return keys.audit;
+}
 
 export class KeyError extends Error {}
 
 export const hmacSm3 = (key: Buffer, data: string | Buffer) => createHmac('sm3', key).update(data).digest();
 
-function derive(audit: Buffer, data: Buffer, file: string | null): Keys {
-	return {
-		file,
-		audit,
-		sm4: hmacSm3(data, 'workbench/sm4-cbc').subarray(0, 16),
-		mac: hmacSm3(data, 'workbench/sm4-mac'),
-		digest: hmacSm3(data, 'workbench/digest')
-	};
+const dataKeys = (data: Buffer) => ({ sm4: hmacSm3(data, 'workbench/sm4-cbc').subarray(0, 16), mac: hmacSm3(data, 'workbench/sm4-mac') });
+
+function derive(audit: Buffer, data: Buffer, file: string | null, retired: RetiredKeys[] = []): Keys {
+	return { file, audit, ...dataKeys(data), digest: hmacSm3(data, 'workbench/digest'), retired };
 }
 
 /** The key file of a database file (`:memory:` → the configured file or null). */
@@ -61,17 +80,67 @@ export function readKeyFile(file: string): Keys | null {
 		if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
 		throw new KeyError(`无法读取密钥文件 ${file}：${e instanceof Error ? e.message : String(e)}`);
 	}
-	let doc: { format?: string; audit?: string; data?: string };
+	let doc: Partial<KeyDoc>;
 	try {
 		doc = JSON.parse(text);
 	} catch {
 		throw new KeyError(`密钥文件 ${file} 格式不对`);
 	}
+	const bad = () => new KeyError(`密钥文件 ${file} 格式不对`);
 	const hex = (v: unknown) => (typeof v === 'string' && /^[0-9a-f]{64}$/.test(v) ? Buffer.from(v, 'hex') : null);
 	const audit = hex(doc.audit);
 	const data = hex(doc.data);
-	if (doc.format !== FORMAT || !audit || !data) throw new KeyError(`密钥文件 ${file} 格式不对`);
-	return derive(audit, data, file);
+	if (doc.format !== FORMAT || !audit || !data) throw bad();
+	const retired = (Array.isArray(doc.retired) ? doc.retired : []).map((r) => {
+		const a = hex(r?.audit);
+		const d = r?.data == null ? null : hex(r.data);
+		if (!a || !Number.isInteger(r.upTo) || (r.data != null && !d)) throw bad();
+		return { upTo: r.upTo, audit: a, data: d ? dataKeys(d) : null };
+	});
+	retired.sort((x, y) => x.upTo - y.upTo);
+	return derive(audit, data, file, retired);
+}
+
+function readDoc(file: string): KeyDoc {
+	return JSON.parse(fs.readFileSync(file, 'utf8')) as KeyDoc;
+}
+
+/** Replaces a key file atomically (a temporary file with mode 0600, then renamed over it). */
+function writeDoc(file: string, doc: KeyDoc): void {
+	const tmp = `${file}.tmp-${process.pid}`;
+	fs.writeFileSync(tmp, JSON.stringify(doc, null, 1) + '\n', { mode: 0o600 });
+	fs.chmodSync(tmp, 0o600);
+	const fd = fs.openSync(tmp, 'r');
+	try {
+		fs.fsyncSync(fd);
+	} finally {
+		fs.closeSync(fd);
+	}
+	fs.renameSync(tmp, file);
+}
+
+/**
+ * Step 1 of a rotation: new audit and data keys become current; the old ones are kept as retired
+ * (the audit key for entries up to `upTo`, the data key until step 2 has re-encrypted everything).
+ * Returns the new keys.
+ */
+export function rotateKeyFile(file: string, upTo: number): Keys {
+	const doc = readDoc(file);
+	const now = new Date().toISOString();
+	const next: KeyDoc = {
+		...doc,
+		audit: randomBytes(32).toString('hex'),
+		data: randomBytes(32).toString('hex'),
+		retired: [...(doc.retired ?? []), { upTo, audit: doc.audit, data: doc.data, retiredAt: now }]
+	};
+	writeDoc(file, next);
+	return readKeyFile(file)!;
+}
+
+/** Step 3 of a rotation: everything is re-encrypted, so the retired data keys are dropped. */
+export function dropRetiredDataKeys(file: string): void {
+	const doc = readDoc(file);
+	writeDoc(file, { ...doc, retired: (doc.retired ?? []).map((r) => ({ ...r, data: null })) });
 }
 
 /** Creates the key file (mode 0600, never over an existing one) and returns its keys. */

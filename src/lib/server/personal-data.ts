@@ -41,10 +41,12 @@ export function decryptValue(keys: Keys, stored: string | null | undefined): str
 	const raw = Buffer.from(stored.slice(CIPHER_PREFIX.length), 'base64');
 	const body = raw.subarray(0, raw.length - 32);
 	const tag = raw.subarray(raw.length - 32);
-	if (body.length < 32 || !timingSafeEqual(tag, hmacSm3(keys.mac, body))) {
+	// The current data key, or one retired by a rotation that has not finished re-encrypting.
+	const key = body.length < 32 ? undefined : [keys, ...keys.retired.map((r) => r.data).filter((d) => d !== null)].find((k) => timingSafeEqual(tag, hmacSm3(k.mac, body)));
+	if (!key) {
 		throw new KeyError('个人信息无法解密：密文校验未通过（密钥文件与数据库不匹配，或数据被改动）');
 	}
-	const d = createDecipheriv('sm4-cbc', keys.sm4, body.subarray(0, 16));
+	const d = createDecipheriv('sm4-cbc', key.sm4, body.subarray(0, 16));
 	const plain = Buffer.concat([d.update(body.subarray(16)), d.final()]).toString('utf8');
 	if (cache.size > 100_000) cache.clear();
 	cache.set(stored, plain);
@@ -102,6 +104,26 @@ const COLUMNS = [
 	{ table: 'application_people', column: 'phone', digest: 'phone_digest', kind: 'phone' },
 	{ table: 'experts', column: 'phone', digest: 'phone_digest', kind: 'phone' }
 ] as const;
+
+/**
+ * Re-encrypts every stored ID number and phone under the current data key with fresh digests (a key
+ * rotation). Call it inside a transaction. Returns the number of values re-encrypted.
+ */
+export function reencryptAll(handle: object, keys: Keys): number {
+	const client: Database.Database = clientOf(handle);
+	let n = 0;
+	for (const c of COLUMNS) {
+		const rows = client.prepare(`SELECT rowid AS id, ${c.column} AS v FROM ${c.table} WHERE ${c.column} IS NOT NULL AND ${c.column} <> ''`).all() as { id: number; v: string }[];
+		const update = client.prepare(`UPDATE ${c.table} SET ${c.column} = ?, ${c.digest} = ? WHERE rowid = ?`);
+		for (const r of rows) {
+			const plain = decryptValue(keys, r.v);
+			const sealed = c.kind === 'id' ? sealIdNumber(keys, plain) : sealPhone(keys, plain);
+			update.run(sealed.value, sealed.digest, r.id);
+			n++;
+		}
+	}
+	return n;
+}
 
 /**
  * Encrypts the plaintext ID numbers and phones a database still holds (written before encryption
