@@ -12,7 +12,6 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { asc } from 'drizzle-orm';
 import type { Db } from './db';
 import { auditHead, auditLog } from './db/schema';
 import { auditKeyFor, clientOf, hmacSm3, keysOf, requireKeys, takeCreated, type Keys } from './keys';
@@ -151,7 +150,10 @@ const safeEqualHex = (a: string, b: string) => a.length === b.length && timingSa
  */
 export function verifyAudit(db: Db, opts: { keys?: Keys | null } = {}): AuditVerification {
 	const keys = opts.keys !== undefined ? opts.keys : keysOf(db, { create: false });
-	const rows = db.select().from(auditLog).orderBy(asc(auditLog.id)).all();
+	// Plain rows (no drizzle mapping): a log of months of security events is long.
+	const rows = clientOf(db)
+		.prepare('SELECT id, at, user_id AS userId, actor, action, entity, entity_id AS entityId, detail, prev_hash AS prevHash, hash, alg FROM audit_log ORDER BY id')
+		.all() as (typeof auditLog.$inferSelect)[];
 	let headRow: typeof auditHead.$inferSelect | undefined;
 	try {
 		headRow = db.select().from(auditHead).all().find((h) => h.id === 1);
