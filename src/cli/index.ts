@@ -19,6 +19,7 @@ import { memoCommand } from './commands/memo';
 import { exportXlsxCommand } from './commands/export-xlsx';
 import { assignCommand } from './commands/assign';
 import { backupCommand, restoreCommand } from './commands/backup';
+import { keysCommand } from './commands/keys';
 
 export const COMMANDS: Command[] = [
 	migrateCommand,
@@ -33,7 +34,8 @@ export const COMMANDS: Command[] = [
 	userCommand,
 	auditCommand,
 	backupCommand,
-	restoreCommand
+	restoreCommand,
+	keysCommand
 ];
 
 function help(io: Io) {

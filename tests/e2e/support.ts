@@ -1,5 +1,7 @@
 import { expect, type Page } from '@playwright/test';
 import Database from 'better-sqlite3';
+import { keyFileFor, readKeyFile } from '../../src/lib/server/keys';
+import { decryptValue } from '../../src/lib/server/personal-data';
 
 export const E2E_DB = process.env.E2E_DB ?? 'data/e2e.db';
 
@@ -45,4 +47,12 @@ export function query<T>(sql: string, ...params: unknown[]): T[] {
 	} finally {
 		db.close();
 	}
+}
+
+/** An ID number or phone as stored (SM4 ciphertext), decrypted with the key file beside the e2e database. */
+export function reveal(stored: string | null): string | null {
+	const file = keyFileFor(E2E_DB);
+	const keys = file ? readKeyFile(file) : null;
+	if (!keys) throw new Error(`没有密钥文件 ${file}`);
+	return decryptValue(keys, stored);
 }

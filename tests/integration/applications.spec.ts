@@ -14,6 +14,7 @@ import * as s from '../../src/lib/server/db/schema';
 import { SYSTEM_ACTOR, verifyAudit } from '../../src/lib/server/audit';
 import { importBundle } from '../../src/lib/server/services/bundle-import';
 import { computeFindings } from '../../src/lib/server/services/batch-state';
+import { loadInstitutions } from '../../src/lib/server/queries/bundle';
 import {
 	ApplicationError,
 	acceptApplication,
@@ -187,8 +188,10 @@ describe('drafts', () => {
 		const v = trainingValues(1);
 		v.inst.legalRepIdNumber = '';
 		saveDraft(db, anshan, id, v);
-		const inst = db.select().from(s.institutions).where(eq(s.institutions.id, row(id).institutionId)).get()!;
-		expect(inst.legalRepIdNumber).toBe('210302198001011233');
+		const instId = row(id).institutionId;
+		// Stored SM4-encrypted (a fresh IV on every write), read back as it was.
+		expect(db.select().from(s.institutions).where(eq(s.institutions.id, instId)).get()!.legalRepIdNumber).toMatch(/^sm4:/);
+		expect(loadInstitutions(db, new Set([instId]))[0].legalRep?.idNumber).toBe('210302198001011233');
 		expect(cityApplication(db, anshan, id).idNumber).toBe('210302********1233');
 	});
 
@@ -211,8 +214,8 @@ describe('drafts', () => {
 		expect(copyInst).not.toBe(instId);
 		const stored = db.select().from(s.institutions).where(eq(s.institutions.id, instId)).get()!;
 		expect(stored.address).toBe('鞍山市铁东区胜利南路 1 号');
-		const copied = db.select().from(s.institutions).where(eq(s.institutions.id, copyInst)).get()!;
-		expect(copied).toMatchObject({ address: '鞍山市新地址', legalRepIdNumber: '210302198001011233' });
+		const copied = loadInstitutions(db, new Set([copyInst]))[0];
+		expect(copied).toMatchObject({ address: '鞍山市新地址', legalRep: { idNumber: '210302198001011233' } });
 	});
 
 	it('a city cannot pick another region’s institution', () => {

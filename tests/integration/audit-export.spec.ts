@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { memoryDb } from '../../src/lib/server/db';
-import { audit, entryHash, verifyAudit, SYSTEM_ACTOR } from '../../src/lib/server/audit';
+import { audit, keyedEntryHash, verifyAudit, SYSTEM_ACTOR } from '../../src/lib/server/audit';
+import { requireKeys } from '../../src/lib/server/keys';
 import { auditExportRows, renderAuditCsv, renderAuditWorkbook, AUDIT_COLUMNS } from '../../src/lib/server/export/audit';
 import { auditExportResponse } from '../../src/lib/server/services/audit-export';
 
@@ -49,10 +50,11 @@ describe('audit log export', () => {
 		expect(rows[2][4]).toBe('application.return');
 		expect(rows[2][7]).toBe('{"reason":"材料不全, 请补\\"营业执照\\"\\n第二行"}');
 		expect(rows[3][7]).toBe(`'=HYPERLINK("http://x","点我")`);
-		// The exported fields recompute the stored hash and link to the previous row.
+		// With the audit key, the exported fields recompute the stored HMAC-SM3 and link to the previous row.
+		const key = requireKeys(db).audit;
 		for (let i = 1; i <= 2; i++) {
 			const [id, at, actor, userId, action, entity, entityId, detail, prevHash, hash] = rows[i];
-			expect(entryHash({ prevHash, at, actor, userId: userId || null, action, entity: entity || null, entityId: entityId || null, detail: detail || null })).toBe(hash);
+			expect(keyedEntryHash(key, { id: Number(id), prevHash, at, actor, userId: userId || null, action, entity: entity || null, entityId: entityId || null, detail: detail || null })).toBe(hash);
 			expect(rows[i + 1][8]).toBe(hash);
 			expect(Number(id)).toBe(i);
 		}

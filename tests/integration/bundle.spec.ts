@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { cli, fullBundle, readJson, tempDir, writeJson } from './helpers';
 import { memoryDb } from '../../src/lib/server/db';
@@ -26,6 +27,24 @@ describe('bundle round trip', () => {
 		expect((await cli(db, 'export', '--out', out)).code).toBe(0);
 		expect(readJson(out)).toEqual(readJson(input));
 		expect(fs.readFileSync(out, 'utf8')).toBe(JSON.stringify(readJson(input), null, 2) + '\n');
+		// In between, the ID number and the phones were stored SM4-encrypted (fresh IVs every write).
+		const raw = new Database(db, { readonly: true });
+		const stored = () =>
+			raw.prepare('SELECT legal_rep_id_number FROM institutions UNION ALL SELECT lead_phone FROM applications UNION ALL SELECT phone FROM experts').pluck().all().filter((v) => v) as string[];
+		const first = stored();
+		raw.close();
+		expect(first.length).toBeGreaterThanOrEqual(3);
+		for (const v of first) expect(v).toMatch(/^sm4:/);
+		// export → import → export again: the same document, though every ciphertext changed.
+		expect((await cli(db, 'import', out)).code).toBe(0);
+		const again = path.join(dir, 'again.json');
+		expect((await cli(db, 'export', '--out', again)).code).toBe(0);
+		expect(fs.readFileSync(again, 'utf8')).toBe(fs.readFileSync(out, 'utf8'));
+		const raw2 = new Database(db, { readonly: true });
+		const second = raw2.prepare('SELECT legal_rep_id_number FROM institutions UNION ALL SELECT lead_phone FROM applications UNION ALL SELECT phone FROM experts').pluck().all().filter((v) => v);
+		raw2.close();
+		expect(second).toHaveLength(first.length);
+		expect(second.filter((v, i) => v === first[i])).toEqual([]);
 	});
 
 	it('export → import into an empty database → export gives an identical document (demo batch)', () => {

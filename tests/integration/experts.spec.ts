@@ -17,6 +17,8 @@ import { BundleImportError } from '../../src/lib/server/services/bundle-import';
 import { EXPERT_COLUMNS, parseExpertWorkbook, renderExpertWorkbook } from '../../src/lib/server/import/experts-xlsx';
 import { drawExperts } from '../../src/lib/server/services/assignment-admin';
 import { loadExperts } from '../../src/lib/server/queries/bundle';
+import { requireKeys } from '../../src/lib/server/keys';
+import { phoneDigest } from '../../src/lib/server/personal-data';
 import { verifyPassword } from '../../src/lib/server/auth';
 import { OFFICE, assigned, auditActions, lastAudit, world } from './draw-world';
 
@@ -58,7 +60,11 @@ describe('adding and editing experts', () => {
 		const id = createExpert(db, FORM, OFFICE);
 		expect(id).toBe('exp-08');
 		const row = db.select().from(s.experts).where(eq(s.experts.id, id)).get()!;
-		expect(row).toMatchObject({ name: '新专家', phone: '13900001111', occupations: ['ai', 'vr'], region: 'shenyang', active: true });
+		expect(row).toMatchObject({ name: '新专家', occupations: ['ai', 'vr'], region: 'shenyang', active: true });
+		// The phone is stored SM4-encrypted with its keyed digest; the pool reads it back cleaned.
+		expect(row.phone).toMatch(/^sm4:/);
+		expect(row.phoneDigest).toBe(phoneDigest(requireKeys(db), '13900001111'));
+		expect(loadExperts(db).find((e) => e.id === id)!.phone).toBe('13900001111');
 		const a = lastAudit(db);
 		expect(a).toMatchObject({ action: 'expert.create', entity: 'expert', entityId: 'exp-08', detail: { occupations: ['ai', 'vr'], region: 'shenyang' } });
 		expect(JSON.stringify(a.detail)).not.toMatch(/新专家|13900001111|new@example/);
@@ -176,7 +182,9 @@ describe('importing experts from Excel', () => {
 		]);
 		const r = await importExpertsFromWorkbook(db, buf, OFFICE);
 		expect(r).toEqual({ created: ['exp-01', 'exp-02'], updated: ['e1'] });
-		expect(db.select().from(s.experts).where(eq(s.experts.id, 'exp-01')).get()).toMatchObject({
+		// Phones as the pool reads them (decrypted; stored SM4-encrypted, see personal-data.spec).
+		const pool = new Map(loadExperts(db).map((e) => [e.id, e]));
+		expect(pool.get('exp-01')).toMatchObject({
 			name: '丙一',
 			occupations: ['ai', 'bigdata'],
 			region: 'shenyang',
@@ -184,7 +192,8 @@ describe('importing experts from Excel', () => {
 			email: 'a@b.cn',
 			title: '研究员'
 		});
-		expect(db.select().from(s.experts).where(eq(s.experts.id, 'exp-02')).get()).toMatchObject({ region: 'dalian', phone: '0411-88889999', occupations: ['ic'], title: null });
+		expect(pool.get('exp-02')).toMatchObject({ region: 'dalian', phone: '0411-88889999', occupations: ['ic'], title: null });
+		expect(db.select().from(s.experts).where(eq(s.experts.id, 'exp-02')).get()!.phone).toMatch(/^sm4:/);
 		expect(db.select().from(s.experts).where(eq(s.experts.id, 'e1')).get()!.workUnit).toBe('东北大学软件学院');
 		expect(lastAudit(db)).toMatchObject({ action: 'expert.import', detail: { source: 'xlsx', created: ['exp-01', 'exp-02'], updated: ['e1'] } });
 	});

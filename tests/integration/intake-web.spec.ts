@@ -51,10 +51,12 @@ function uploadForm(bytes: Buffer | string, name: string): FormData {
 
 describe('the list filter (query parameters, zod)', () => {
 	it('accepts empty and valid values, refuses the rest in Chinese', () => {
-		expect(parseListFilter(new URLSearchParams(''))).toEqual({ filter: { region: '', occupation: '', type: '', status: '', finding: '' } });
+		expect(parseListFilter(new URLSearchParams(''))).toEqual({ filter: { region: '', occupation: '', type: '', status: '', finding: '', person: '' } });
 		expect(parseListFilter(new URLSearchParams('region=shenyang&occupation=ai&type=training&status=draft&finding=blocking'))).toEqual({
-			filter: { region: 'shenyang', occupation: 'ai', type: 'training', status: 'draft', finding: 'blocking' }
+			filter: { region: 'shenyang', occupation: 'ai', type: 'training', status: 'draft', finding: 'blocking', person: '' }
 		});
+		expect(parseListFilter(new URLSearchParams('person=138-0000-0001'))).toMatchObject({ filter: { person: '138-0000-0001' } });
+		expect(parseListFilter(new URLSearchParams('person=张三'))).toEqual({ error: '筛选条件“身份证号或电话”无效：请输入完整的 18 位身份证号或电话号码' });
 		expect(parseListFilter(new URLSearchParams('region=beijing'))).toEqual({ error: '筛选条件“地区”无效' });
 		expect(parseListFilter(new URLSearchParams('occupation=programmer'))).toEqual({ error: '筛选条件“职业”无效' });
 		expect(parseListFilter(new URLSearchParams('type=school'))).toEqual({ error: '筛选条件“类型”无效' });

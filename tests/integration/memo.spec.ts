@@ -347,6 +347,20 @@ describe('memo data', () => {
 /* ---------- The .docx ---------- */
 
 describe('memo document', () => {
+	it('prints the audit head (last entry and its keyed hash) under the data hash, to detect a rollback', async () => {
+		const db = seeded();
+		const head = db.$client.prepare('SELECT last_id AS lastId, last_hash AS lastHash FROM audit_head WHERE id = 1').get() as { lastId: number; lastHash: string };
+		expect(head.lastId).toBeGreaterThan(0);
+		const data = buildMemoData(db, { now: new Date('2026-03-05T20:00:00Z') });
+		expect(data.auditHead).toEqual(head);
+		const { paragraphs: ps } = await docxParts(await renderMemo(data));
+		const at = ps.indexOf(`本报告所依据的评审结果数据摘要（SHA-256）：${data.hash}`);
+		expect(at).toBeGreaterThan(0);
+		expect(ps[at + 1]).toBe(`出具时审计日志末条记录（第 ${head.lastId} 条）签名：${head.lastHash}`);
+		// A database rolled back to before that entry no longer holds it with this hash.
+		expect(db.$client.prepare('SELECT hash FROM audit_log WHERE id = ?').pluck().get(head.lastId)).toBe(head.lastHash);
+	});
+
 	it('title, addressee, proposed institutions, scores, hash, issuer', async () => {
 		const db = seeded();
 		const data = buildMemoData(db, { now: new Date('2026-03-05T20:00:00Z') });

@@ -10,7 +10,8 @@
  * except the city's own forms).
  */
 import { describe, expect, it } from 'vitest';
-import { serveFile } from './harness';
+import { serveFile, withDb } from './harness';
+import { loadApplicationById, loadInstitutions } from '../../src/lib/server/queries/bundle';
 import { discoverRoutes, urlOf, type Route } from './routes';
 import { ADMIN_COLUMNS, COLUMNS, ROLE_OF, expected, makeWorld, paramsFor, type Column, type World } from './world';
 import { get, postAction, request, type Answer } from './http';
@@ -183,10 +184,17 @@ describe('三员分立', () => {
 
 describe('personal data', () => {
 	it('the office sees the full ID number and phones; every other role a masked one', async () => {
-		const detail = served.look
+		// Stored SM4-encrypted: the file holds ciphertext, the loaders give the numbers back.
+		const stored = served.look
 			.prepare('SELECT i.legal_rep_id_number AS id, a.lead_phone AS phone FROM applications a JOIN institutions i ON i.id = a.institution_id WHERE a.id = ?')
-			.get(world.app.id) as { id: string; phone: string };
+			.get(world.app.id) as { id: string; phone: string | null };
+		expect(stored.id).toMatch(/^sm4:/);
+		const detail = withDb(served.dbFile, (db) => {
+			const app = loadApplicationById(db, world.app.id)!.app;
+			return { id: loadInstitutions(db, new Set([app.institutionId]))[0].legalRep!.idNumber!, phone: app.lead?.phone ?? null };
+		});
 		expect(detail.id).toMatch(/^\d{17}[\dX]$/);
+		if (detail.phone) expect(stored.phone).toMatch(/^sm4:/);
 		const office = await get(served.server.base, `/office/applications/${world.app.id}`, world.cookies.office);
 		expect(office.body).toContain(detail.id);
 		if (detail.phone) expect(office.body).toContain(detail.phone);

@@ -24,7 +24,7 @@ export default async function setup(project: TestProject) {
 	}
 	fs.mkdirSync(WORK, { recursive: true });
 	const template = path.join(WORK, `template-${process.pid}.db`);
-	for (const f of [template, `${template}-wal`, `${template}-shm`]) fs.rmSync(f, { force: true });
+	for (const f of [template, `${template}-wal`, `${template}-shm`, `${template}.keys`]) fs.rmSync(f, { force: true });
 	const db = openDatabase(template);
 	migrate(db);
 	await seedDemo(db);
@@ -32,6 +32,6 @@ export default async function setup(project: TestProject) {
 	db.$client.close();
 	project.provide('templateDb', template);
 	return () => {
-		for (const f of [template, `${template}-wal`, `${template}-shm`]) fs.rmSync(f, { force: true });
+		for (const f of [template, `${template}-wal`, `${template}-shm`, `${template}.keys`]) fs.rmSync(f, { force: true });
 	};
 }

@@ -35,13 +35,15 @@ export function freePort(): Promise<number> {
 export function freshDb(template: string, name: string): string {
 	fs.mkdirSync(WORK, { recursive: true });
 	const file = path.join(WORK, `${name}-${process.pid}.db`);
-	for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+	for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}.keys`]) fs.rmSync(f, { force: true });
 	fs.copyFileSync(template, file);
+	// The copy is keyed as its template: its key file (keys.ts) goes with it.
+	fs.copyFileSync(`${template}.keys`, `${file}.keys`);
 	return file;
 }
 
 export function removeDb(file: string): void {
-	for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+	for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}.keys`]) fs.rmSync(f, { force: true });
 	// Backups the system administrator's page made of this database (`backups/NAME-TIME.db` beside it).
 	const backups = path.join(path.dirname(file), 'backups');
 	const prefix = path.basename(file).replace(/\.[^.]+$/, '') + '-';

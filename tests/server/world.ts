@@ -9,7 +9,7 @@ import type Database from 'better-sqlite3';
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../src/lib/server/db';
 import * as s from '../../src/lib/server/db/schema';
-import { loadBatchRow } from '../../src/lib/server/queries/bundle';
+import { loadApplications, loadBatchRow, loadExperts, loadInstitutions } from '../../src/lib/server/queries/bundle';
 import { sessionCookie } from './harness';
 import { GROUP_ROLE, type Route } from './routes';
 
@@ -115,18 +115,23 @@ export function makeWorld(db: Db): World {
 	return { app: { id: x.id, region: x.region, institutionId: x.institutionId }, foreignApp, experts: { assigned: e1, unassigned: e2, conflict: e3 }, users, cookies, idNumbers, phones };
 }
 
-/** Every full ID number and phone stored (at least 7 characters, so a mask never matches). */
+/**
+ * Every full ID number and phone stored (at least 7 characters, so a mask never matches), read back
+ * through the loaders (the columns hold SM4 ciphertext; see personal-data.ts).
+ */
 export function personalData(db: Db): { idNumbers: string[]; phones: string[] } {
-	const c = db.$client;
-	const col = (q: string) => (c.prepare(q).pluck().all() as (string | null)[]).filter((v): v is string => !!v && v.length >= 7);
-	const idNumbers = [...new Set(col('SELECT legal_rep_id_number FROM institutions'))];
+	const long = (list: (string | null | undefined)[]) => list.filter((v): v is string => !!v && v.length >= 7);
+	const idNumbers = [...new Set(long(loadInstitutions(db).map((i) => i.legalRep?.idNumber)))];
+	const apps = loadApplications(db).map((a) => a.app);
 	const phones = [
-		...new Set([
-			...col('SELECT lead_phone FROM applications'),
-			...col('SELECT contact_phone FROM applications'),
-			...col('SELECT phone FROM application_people'),
-			...col('SELECT phone FROM experts')
-		])
+		...new Set(
+			long([
+				...apps.map((a) => a.lead?.phone),
+				...apps.map((a) => a.contact?.phone),
+				...apps.flatMap((a) => a.people.map((p) => p.phone)),
+				...loadExperts(db).map((e) => e.phone)
+			])
+		)
 	];
 	return { idNumbers, phones };
 }

@@ -1,14 +1,17 @@
 import type { Command } from '../context';
 import { CliError, optionString, parseArgs } from '../args';
 import { printJson, type Io } from '../io';
-import { BackupError, backupDatabase, restoreDatabase, type DatabaseSummary } from '../../lib/server/backup';
+import { BackupError, backupDatabase, keyNotice, restoreDatabase, type DatabaseSummary } from '../../lib/server/backup';
 
 function describe(io: Io, s: DatabaseSummary) {
 	const c = s.counts;
 	io.err(
 		`  数据结构版本 ${s.schemaVersion}，${(s.bytes / 1024 / 1024).toFixed(1)} MB；申报 ${c.applications} 份，专家 ${c.experts} 人，账号 ${c.users} 个，评分表 ${c.sheets} 份，审计记录 ${c.auditEntries} 条` +
-			(s.auditIntact ? '' : '\n  警告：该文件的审计日志哈希链不连续（记录被修改或删除）')
+			(s.auditIntact
+				? `\n  审计日志已用密钥校验：完好`
+				: `\n  警告：审计日志校验未通过，第 ${s.auditProblem?.id} 条：${s.auditProblem?.problem}`)
 	);
+	io.err(`  ${keyNotice(s.keyFile)}`);
 }
 
 export const backupCommand: Command = {

@@ -4,6 +4,10 @@ import type { Command } from '../context';
 import { CliError, optionString, parseArgs } from '../args';
 import { exportBundle } from '../../lib/server/queries/bundle';
 
+/** What the export holds and what the database needs besides it (personal data, keys). */
+export const EXPORT_NOTICE =
+	'注意：数据包中的身份证号和电话为明文（数据包格式的要求），请按个人信息妥善保管、用后删除；数据库中它们以 SM4 加密，数据库离开其密钥文件无法解密，数据包不含密钥。';
+
 export const exportCommand: Command = {
 	name: 'export',
 	summary: '把整个数据库导出为评审数据包（JSON）',
@@ -19,6 +23,7 @@ export const exportCommand: Command = {
 		fs.writeFileSync(tmp, text);
 		fs.renameSync(tmp, out);
 		io.err(`已导出到 ${out}`);
+		io.err(EXPORT_NOTICE);
 		return 0;
 	}
 };

@@ -499,3 +499,27 @@ describe('hardConflictKeys', () => {
 		]);
 	});
 });
+
+describe('phones compared through a matching key (the server: keyed digests)', () => {
+	// A stand-in for HMAC-SM3 of the normalized number: what matters is that only the keys are compared.
+	const digest = (p: string | null | undefined) => (normalizePhone(p) ? `d(${normalizePhone(p)})` : '');
+
+	it('matches the lead and a listed person by key, naming the masked number', () => {
+		const app = application({
+			lead: { name: '李四', title: null, phone: '139-0000-0001', email: null },
+			people: [person({ role: 'question-setter', name: '李四', workUnit: '某某研究院', phone: '+86 139 0000 0001' })]
+		});
+		const keyed = detectPair(expert(), app, institution(), [], digest);
+		expect(codes(keyed)).toEqual(['LISTED_IN_APPLICATION', 'APPLICATION_CONTACT']);
+		expect(keyed.map((c) => c.matched).join('\n')).toContain('139****0001');
+		expect(detectConflicts({ experts: [expert()], applications: [app], institutions: [institution()], declarations: [], phoneKey: digest })).toEqual(keyed);
+	});
+
+	it('equal numbers with different keys do not match: the keys decide, not the numbers', () => {
+		const app = application({ lead: { name: '李四', title: null, phone: '13900000001', email: null } });
+		let n = 0;
+		const unique = (p: string | null | undefined) => (p ? `k${n++}` : '');
+		expect(detectPair(expert(), app, institution(), [], unique)).toEqual([]);
+		expect(detectConflicts({ experts: [expert()], applications: [app], institutions: [institution()], declarations: [], phoneKey: unique })).toEqual([]);
+	});
+});

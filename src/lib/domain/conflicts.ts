@@ -226,6 +226,13 @@ export function groupUnits(units: readonly (string | null | undefined)[]): numbe
 
 /* ---------- Pair detection ---------- */
 
+/**
+ * How phones are compared: the key of a phone number, '' for none. By default the normalized
+ * number; the server passes the keyed digest of the normalized number (HMAC-SM3, the value of the
+ * `*_digest` columns), so the rules compare digests, never the numbers themselves.
+ */
+export type PhoneKey = (phone: string | null | undefined) => string;
+
 type PreparedExpert = { expert: Expert; name: string; unit: string; phone: string };
 type PreparedPerson = { row: Application['people'][number]; name: string; unit: string; phone: string };
 type PreparedApplication = {
@@ -238,16 +245,16 @@ type PreparedApplication = {
 	legalRepName: string;
 };
 
-function prepareExpert(expert: Expert): PreparedExpert {
+function prepareExpert(expert: Expert, phoneKey: PhoneKey): PreparedExpert {
 	return {
 		expert,
 		name: normalizeText(expert.name),
 		unit: normalizeText(expert.workUnit),
-		phone: normalizePhone(expert.phone)
+		phone: phoneKey(expert.phone)
 	};
 }
 
-function prepareApplication(application: Application, institution: Institution | undefined): PreparedApplication {
+function prepareApplication(application: Application, institution: Institution | undefined, phoneKey: PhoneKey): PreparedApplication {
 	return {
 		application,
 		institution,
@@ -256,10 +263,10 @@ function prepareApplication(application: Application, institution: Institution |
 			row,
 			name: normalizeText(row.name),
 			unit: normalizeText(row.workUnit),
-			phone: normalizePhone(row.phone)
+			phone: phoneKey(row.phone)
 		})),
-		lead: { name: normalizeText(application.lead?.name), phone: normalizePhone(application.lead?.phone) },
-		contact: { name: normalizeText(application.contact?.name), phone: normalizePhone(application.contact?.phone) },
+		lead: { name: normalizeText(application.lead?.name), phone: phoneKey(application.lead?.phone) },
+		contact: { name: normalizeText(application.contact?.name), phone: phoneKey(application.contact?.phone) },
 		legalRepName: normalizeText(institution?.legalRep?.name)
 	};
 }
@@ -315,7 +322,7 @@ function evaluatePair(
 			self.add(i);
 			const why: string[] = [];
 			if (unit) why.push(`单位${quote(p.row.workUnit)}与专家单位${quote(expert.workUnit)}一致`);
-			if (phone) why.push(`电话 ${maskPhone(p.phone)} 与专家电话相同`);
+			if (phone) why.push(`电话 ${maskPhone(normalizePhone(p.row.phone))} 与专家电话相同`);
 			listed.push(`${roleLabel(p.row.role)}${quote(p.row.name)}：${why.join('，')}`);
 		});
 	}
@@ -329,12 +336,12 @@ function evaluatePair(
 			contacts.push(`法定代表人${quote(pa.institution?.legalRep?.name)}（姓名相同；申报材料无法定代表人电话，仅按姓名匹配）`);
 		}
 		const roles = [
-			['申报负责人', pa.lead, pa.application.lead?.name],
-			['申报联系人', pa.contact, pa.application.contact?.name]
+			['申报负责人', pa.lead, pa.application.lead],
+			['申报联系人', pa.contact, pa.application.contact]
 		] as const;
-		for (const [label, who, name] of roles) {
+		for (const [label, who, person] of roles) {
 			if (who.name === pe.name && pe.phone !== '' && who.phone === pe.phone) {
-				contacts.push(`${label}${quote(name)}（姓名相同，电话 ${maskPhone(who.phone)} 相同）`);
+				contacts.push(`${label}${quote(person?.name)}（姓名相同，电话 ${maskPhone(normalizePhone(person?.phone))} 相同）`);
 			}
 		}
 	}
@@ -372,13 +379,14 @@ export function detectPair(
 	expert: Expert,
 	application: Application,
 	institution: Institution | undefined,
-	declarations: Declaration[] = []
+	declarations: Declaration[] = [],
+	phoneKey: PhoneKey = normalizePhone
 ): Conflict[] {
 	const reasons = declarations
 		.filter((d) => d.expertId === expert.id && d.applicationId === application.id)
 		.map((d) => d.reason);
-	const pe = prepareExpert(expert);
-	const pa = prepareApplication(application, institution);
+	const pe = prepareExpert(expert, phoneKey);
+	const pa = prepareApplication(application, institution, phoneKey);
 	const unitRows: number[] = [];
 	pa.people.forEach((p, i) => {
 		if (normalizedUnitsMatch(pe.unit, p.unit)) unitRows.push(i);
@@ -410,8 +418,11 @@ export function detectConflicts(input: {
 	institutions: Institution[];
 	declarations: Declaration[];
 	pairFilter?: (e: Expert, a: Application) => boolean;
+	/** How phones are compared (default: normalized numbers; the server: keyed digests). */
+	phoneKey?: PhoneKey;
 }): Conflict[] {
-	const experts = input.experts.map(prepareExpert);
+	const phoneKey = input.phoneKey ?? normalizePhone;
+	const experts = input.experts.map((e) => prepareExpert(e, phoneKey));
 	const institutions = new Map(input.institutions.map((i) => [i.id, i]));
 	const expertIndex = new Map(experts.map((e, i) => [e.expert.id, i]));
 
@@ -451,7 +462,7 @@ export function detectConflicts(input: {
 		if (list) for (const e of list) candidates.add(e);
 	};
 	for (const application of input.applications) {
-		const pa = prepareApplication(application, institutions.get(application.institutionId));
+		const pa = prepareApplication(application, institutions.get(application.institutionId), phoneKey);
 		// Candidate experts: anyone sharing a name or a unit with the application, or declaring.
 		candidates.clear();
 		if (pa.institution) for (const u of matcher.matching(pa.institutionName)) addAll(byUnit[u]);

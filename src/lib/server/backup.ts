@@ -17,7 +17,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate, migrationsFolder, openDatabase, schema, type Db } from './db';
-import { verifyAudit } from './audit';
+import { verifyAudit, type AuditProblem } from './audit';
+import { holdsKeyedData, keyFileFor, keysOf, readKeyFile, KeyError, type Keys } from './keys';
+import { decryptValue } from './personal-data';
 
 export class BackupError extends Error {}
 
@@ -30,9 +32,21 @@ export type DatabaseSummary = {
 	/** Applied migrations (the schema version /healthz reports). */
 	schemaVersion: number;
 	counts: { applications: number; experts: number; users: number; sheets: number; auditEntries: number };
-	/** The audit log's hash chain holds. */
+	/** The audit log's keyed chain and sealed head hold (checked with `keyFile`). */
 	auditIntact: boolean;
+	/** The first broken audit entry, when not intact. */
+	auditProblem: AuditProblem | null;
+	/** The key file the audit log was checked with (null: none found). */
+	keyFile: string | null;
 };
+
+/**
+ * What the key file is for, in the words the command line prints with backup, restore and export:
+ * the database file alone is not enough.
+ */
+export function keyNotice(keyFile: string | null): string {
+	return `密钥文件 ${keyFile ?? '（未找到）'} 不在数据库文件之内：没有它，备份既不能校验审计日志，也不能解密个人信息（身份证号、电话）。请另行备份密钥文件，并与数据库备份分开保管。`;
+}
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 
@@ -49,7 +63,7 @@ function count(client: Database.Database, table: string): number {
  * Checks that `file` is a workbench database this program can use: an SQLite file whose structure
  * is intact, with the core tables, and migrations no newer than this program's. Read-only.
  */
-export function inspectDatabaseFile(file: string, opts: { readonly?: boolean } = {}): DatabaseSummary {
+export function inspectDatabaseFile(file: string, opts: { readonly?: boolean; keys?: Keys | null } = {}): DatabaseSummary {
 	if (!fs.existsSync(file)) throw new BackupError(`${file}: 文件不存在`);
 	const stat = fs.statSync(file);
 	if (!stat.isFile()) throw new BackupError(`${file}: 不是普通文件`);
@@ -84,11 +98,10 @@ export function inspectDatabaseFile(file: string, opts: { readonly?: boolean } =
 		if (applied.some((m) => Number(m.at) > newest)) {
 			throw new BackupError(`${file}: 该数据库来自更新版本的程序（数据结构版本 ${applied.length}，本程序为 ${known.length}），请先升级程序`);
 		}
-		const auditIntact = (() => {
-			// verifyAudit only needs `select … from audit_log`: give it a drizzle handle over this connection.
-			const db = drizzleOver(client);
-			return verifyAudit(db).problems.length === 0;
-		})();
+		// verifyAudit only needs to read the audit tables: give it a drizzle handle over this connection,
+		// checked with the given keys (a copy: its source's) or else the key file beside the file.
+		const keys = opts.keys !== undefined ? opts.keys : readKeyFileQuietly(keyFileFor(file));
+		const verified = verifyAudit(drizzleOver(client), { keys });
 		return {
 			file,
 			bytes: stat.size,
@@ -100,10 +113,21 @@ export function inspectDatabaseFile(file: string, opts: { readonly?: boolean } =
 				sheets: count(client, 'score_sheets'),
 				auditEntries: count(client, 'audit_log')
 			},
-			auditIntact
+			auditIntact: verified.problems.length === 0,
+			auditProblem: verified.first,
+			keyFile: keys?.file ?? null
 		};
 	} finally {
 		client.close();
+	}
+}
+
+function readKeyFileQuietly(file: string | null): Keys | null {
+	if (!file) return null;
+	try {
+		return readKeyFile(file);
+	} catch {
+		return null;
 	}
 }
 
@@ -133,7 +157,8 @@ export async function backupDatabase(db: Db, out: string, opts: { overwrite?: bo
 		} finally {
 			copy.close();
 		}
-		const summary = inspectDatabaseFile(tmp);
+		// The copy is checked with the keys of the database it was taken from.
+		const summary = inspectDatabaseFile(tmp, { keys: keysOf(db, { create: false }) });
 		fs.renameSync(tmp, target);
 		return { ...summary, file: out };
 	} finally {
@@ -176,6 +201,33 @@ function isBlank(file: string): boolean {
 
 export type RestoreResult = { restored: DatabaseSummary; replacedKeptAs: string | null };
 
+/**
+ * Whether `keys` are the keys of the database file: 'fits' (or it holds nothing keyed), 'missing'
+ * (keyed data, no keys) or 'wrong' (a stored ciphertext does not authenticate under them).
+ */
+function keysFit(file: string, keys: Keys | null): 'fits' | 'missing' | 'wrong' {
+	const client = new Database(file, { readonly: true, fileMustExist: true });
+	try {
+		if (!holdsKeyedData(client)) return 'fits';
+		if (!keys) return 'missing';
+		const sample = client
+			.prepare(
+				`SELECT v FROM (SELECT phone AS v FROM experts UNION ALL SELECT legal_rep_id_number FROM institutions UNION ALL SELECT lead_phone FROM applications UNION ALL SELECT phone FROM application_people) WHERE v LIKE 'sm4:%' LIMIT 1`
+			)
+			.pluck()
+			.get() as string | undefined;
+		if (sample === undefined) return 'fits';
+		try {
+			decryptValue(keys, sample);
+			return 'fits';
+		} catch {
+			return 'wrong';
+		}
+	} finally {
+		client.close();
+	}
+}
+
 function stamp(d = new Date()): string {
 	return d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
@@ -189,7 +241,22 @@ export async function restoreDatabase(target: string, source: string): Promise<R
 	const dest = path.resolve(target);
 	const src = path.resolve(source);
 	if (src === dest) throw new BackupError(`${source}: 不能用数据库文件自身恢复`);
-	const summary = inspectDatabaseFile(source);
+	// The restored file will be used with the key file of the target: check the audit chain with it.
+	const keyFile = keyFileFor(dest);
+	let keys: Keys | null;
+	try {
+		keys = keyFile ? readKeyFile(keyFile) : null;
+	} catch (e) {
+		throw new BackupError(e instanceof KeyError ? e.message : String(e));
+	}
+	inspectDatabaseFile(source, { keys });
+	const fit = keysFit(src, keys);
+	if (fit === 'missing') {
+		throw new BackupError(`${source}: 该备份的审计日志与个人信息需要密钥文件，但 ${keyFile ?? '（未配置）'} 不存在；请先把备份时的密钥文件放回该位置（或以 WORKBENCH_KEY_FILE 指明）再恢复`);
+	}
+	if (fit === 'wrong') {
+		throw new BackupError(`${source}: 该备份不是用密钥文件 ${keyFile} 加密的（无法解密其中的个人信息）；请先把备份时的密钥文件放到该位置（或以 WORKBENCH_KEY_FILE 指明）再恢复`);
+	}
 	if (databaseInUse(dest)) {
 		throw new BackupError(`${target}: 数据库正被其他进程使用（如正在运行的服务器），请先停止服务器再恢复`);
 	}

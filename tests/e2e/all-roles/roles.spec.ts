@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { E2E_DB, PASSWORDS, login, logout, open, query } from '../support';
+import { E2E_DB, PASSWORDS, login, logout, open, query, reveal } from '../support';
 
 test('anonymous visitors are sent to the login page', async ({ page }) => {
 	for (const path of ['/office', '/city', '/expert', '/observer', '/office/users']) {
@@ -37,8 +37,10 @@ test('office lands on its overview and can open every office page', async ({ pag
 	const [app] = query<{ id: string; idn: string }>(
 		`SELECT a.id, i.legal_rep_id_number AS idn FROM applications a JOIN institutions i ON i.id = a.institution_id WHERE i.legal_rep_id_number IS NOT NULL LIMIT 1`
 	);
+	// Stored SM4-encrypted; shown in full to the office.
+	expect(app.idn).toMatch(/^sm4:/);
 	await page.goto(`/office/applications/${app.id}`);
-	await expect(page.getByText(app.idn, { exact: true })).toBeVisible();
+	await expect(page.getByText(reveal(app.idn)!, { exact: true })).toBeVisible();
 	await logout(page);
 });
 
@@ -102,9 +104,10 @@ test('a city sees only its own region and is refused elsewhere', async ({ page }
 	const [other] = query<{ id: string }>(`SELECT id FROM applications WHERE region <> 'anshan' LIMIT 1`);
 	const res = await page.goto(`/city/applications/${other.id}`);
 	expect(res?.status()).toBe(404);
-	const [own] = query<{ id: string; idn: string }>(
+	const [row] = query<{ id: string; idn: string }>(
 		`SELECT a.id, i.legal_rep_id_number AS idn FROM applications a JOIN institutions i ON i.id = a.institution_id WHERE a.region = 'anshan' AND i.legal_rep_id_number IS NOT NULL LIMIT 1`
 	);
+	const own = { id: row.id, idn: reveal(row.idn)! };
 	await page.goto(`/city/applications/${own.id}`);
 	await expect(page.getByText('二、申报单位基本情况')).toBeVisible();
 	// Masked for the city.

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { PASSWORDS, login, open, query } from '../support';
+import { PASSWORDS, login, open, query, reveal } from '../support';
 
 /**
  * Issue 4, "done when", tried as a new user would: the office draws experts (人工智能 has nothing
@@ -192,7 +192,10 @@ test('the office adds an expert, opens the account with a printed sheet, and imp
 	await page.getByRole('button', { name: '保存专家' }).click();
 	await page.waitForURL(/created=1/);
 	const [created] = query<{ id: string; phone: string; occupations: string }>('SELECT id, phone, occupations FROM experts WHERE name = ?', '孙立平');
-	expect(created).toMatchObject({ phone: '13940001234', occupations: '["ic"]' });
+	expect(created).toMatchObject({ occupations: '["ic"]' });
+	// Stored SM4-encrypted, the cleaned number inside.
+	expect(created.phone).toMatch(/^sm4:/);
+	expect(reveal(created.phone)).toBe('13940001234');
 
 	// Open the account: the sheet shows the username and the initial password once.
 	await page.getByRole('link', { name: '为其开通账号并打印账号通知' }).click();

@@ -11,6 +11,9 @@ import path from 'node:path';
 import * as schema from './schema';
 import { OCCUPATIONS } from '../../domain/occupations';
 import { REGIONS } from '../../domain/regions';
+import { requireKeys } from '../keys';
+import { sealLegacyChain } from '../audit';
+import { encryptPlaintextAtRest } from '../personal-data';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 export { schema };
@@ -72,7 +75,7 @@ export function openDatabase(file: string = databasePath()): Db {
 	return drizzle(client, { schema }) as Db;
 }
 
-/** Creates or upgrades the schema and (re)writes the fixed vocabulary. Idempotent. */
+/** Creates or upgrades the schema, (re)writes the fixed vocabulary and protects data at rest. Idempotent. */
 export function migrate(db: Db): void {
 	drizzleMigrate(db, { migrationsFolder: migrationsFolder() });
 	db.transaction((tx) => {
@@ -100,6 +103,11 @@ export function migrate(db: Db): void {
 				.run()
 		);
 	});
+	// The keys beside the database (created on first use), an older audit chain sealed once, and
+	// personal data still stored in plaintext encrypted (see keys.ts, audit.ts, personal-data.ts).
+	requireKeys(db);
+	sealLegacyChain(db);
+	encryptPlaintextAtRest(db);
 }
 
 /** Number of applied migrations: the schema version reported by /healthz. */

@@ -500,6 +500,25 @@ function hashNote(d: MemoData): Paragraph {
 	});
 }
 
+/**
+ * The audit log's head when the memo was made (last entry id and its keyed hash), under the data
+ * hash: a database that later lacks this entry with this hash was rolled back (see README).
+ */
+function auditHeadNote(d: MemoData): Paragraph[] {
+	if (!d.auditHead) return [];
+	return [
+		new Paragraph({
+			children: [
+				run(`出具时审计日志末条记录（第 ${d.auditHead.lastId} 条）签名：`, { size: SIZE.sihao }),
+				run(d.auditHead.lastHash, { size: 20, font: font(FONT.body, 'Courier New'), break: 1 })
+			],
+			indent: { left: 2 * CHAR },
+			alignment: AlignmentType.LEFT,
+			spacing: exact(LINE)
+		})
+	];
+}
+
 function pageFooter(side: 'odd' | 'even'): Footer {
 	return new Footer({
 		children: [
@@ -550,7 +569,7 @@ function mainBody(d: MemoData): (Paragraph | Table)[] {
 
 	out.push(heading1(2, '评审结果'), ...narrative(p.results), ...proposedSection(d));
 
-	out.push(...narrative(p.closing), blank(), ...attachmentList(), ...signature(d), hashNote(d));
+	out.push(...narrative(p.closing), blank(), ...attachmentList(), ...signature(d), hashNote(d), ...auditHeadNote(d));
 	return out;
 }
 

@@ -5,7 +5,7 @@
  * here. `hash` is the SHA-256 over the canonical JSON of the reported results (`resultsDigest`).
  */
 import { createHash } from 'node:crypto';
-import { asc, eq } from 'drizzle-orm';
+import { asc, desc, eq } from 'drizzle-orm';
 import type { Db } from '../db';
 import * as s from '../db/schema';
 import { beijingDate } from '../../domain/time';
@@ -207,6 +207,11 @@ export type MemoData = {
 	};
 	lock: { locked: boolean; lockedAt: string | null; storedHash: string | null };
 	hash: string;
+	/**
+	 * The sealed head of the audit log when the memo was made (last entry id and hash), printed on
+	 * the memo: a later database that no longer holds this entry with this hash was rolled back.
+	 */
+	auditHead: { lastId: number; lastHash: string } | null;
 	paragraphs: Record<MemoParagraphKey, string>;
 	/** Paragraph keys whose text comes from batches.memo. */
 	customParagraphs: MemoParagraphKey[];
@@ -218,6 +223,14 @@ export type AuditRow = typeof s.auditLog.$inferSelect;
 /** The audit log in order, for the workbook's 审计日志 sheet. */
 export function loadAuditRows(db: Db): AuditRow[] {
 	return db.select().from(s.auditLog).orderBy(asc(s.auditLog.id)).all();
+}
+
+/** The audit log's head (last id and hash): the sealed head, or the last entry of an older unsealed log. */
+export function loadAuditHead(db: Db): { lastId: number; lastHash: string } | null {
+	const head = db.select({ lastId: s.auditHead.lastId, lastHash: s.auditHead.lastHash }).from(s.auditHead).where(eq(s.auditHead.id, 1)).get();
+	if (head) return head;
+	const last = db.select({ lastId: s.auditLog.id, lastHash: s.auditLog.hash }).from(s.auditLog).orderBy(desc(s.auditLog.id)).limit(1).get();
+	return last ?? null;
 }
 
 /** The memo data plus the audit log: what `renderResultsWorkbook` lays out. */
@@ -650,7 +663,8 @@ export function buildMemoData(db: Db, opts: BuildMemoOptions = {}): MemoData {
 		siteVisits,
 		dates,
 		lock: { locked: lockedAt != null, lockedAt, storedHash: batchRow?.resultsHash ?? null },
-		hash: resultsDigest(results)
+		hash: resultsDigest(results),
+		auditHead: loadAuditHead(db)
 	};
 
 	const defaults = defaultParagraphs(data);

@@ -17,6 +17,10 @@ import {
 	type Rubric,
 	type Score
 } from '../../domain/bundle';
+import { opener } from '../personal-data';
+
+/** Decrypts a stored personal value (ID number, phone): see personal-data.ts. */
+export type Open = (stored: string | null | undefined) => string | null;
 
 type Q = Pick<Db, 'select'>;
 
@@ -86,11 +90,12 @@ export function loadInstitutions(db: Q, ids?: Set<string>): Institution[] {
 				: []
 			: db.select().from(s.institutionTaxes).all();
 	const taxes = groupBy(taxRows, (t) => t.institutionId);
+	const open = opener(db);
 	return rows.map((r) => ({
 		id: r.id,
 		name: r.name,
 		uscc: r.uscc,
-		legalRep: r.hasLegalRep ? { name: r.legalRepName, idNumber: r.legalRepIdNumber } : null,
+		legalRep: r.hasLegalRep ? { name: r.legalRepName, idNumber: open(r.legalRepIdNumber) } : null,
 		address: r.address,
 		unitType: r.unitType,
 		industry: r.industry,
@@ -116,7 +121,8 @@ export function applicationFromRows(
 		evaluationYears: (typeof s.evaluationYears.$inferSelect)[];
 		venues: (typeof s.venues.$inferSelect)[];
 		people: (typeof s.people.$inferSelect)[];
-	}
+	},
+	open: Open
 ): Application {
 	return {
 		id: r.id,
@@ -125,9 +131,9 @@ export function applicationFromRows(
 		occupation: r.occupation,
 		levels: r.levels,
 		region: r.region,
-		lead: r.hasLead ? { name: r.leadName, title: r.leadTitle, phone: r.leadPhone, email: r.leadEmail } : null,
+		lead: r.hasLead ? { name: r.leadName, title: r.leadTitle, phone: open(r.leadPhone), email: r.leadEmail } : null,
 		contact: r.hasContact
-			? { name: r.contactName, title: r.contactTitle, phone: r.contactPhone, email: r.contactEmail }
+			? { name: r.contactName, title: r.contactTitle, phone: open(r.contactPhone), email: r.contactEmail }
 			: null,
 		overview: r.overview,
 		platform: r.platform,
@@ -166,7 +172,7 @@ export function applicationFromRows(
 			title: p.title,
 			specialty: p.specialty,
 			fullTime: p.fullTime,
-			phone: p.phone
+			phone: open(p.phone)
 		})),
 		planned: r.hasPlanned
 			? { junior: r.plannedJunior, intermediate: r.plannedIntermediate, senior: r.plannedSenior }
@@ -197,14 +203,19 @@ export function loadApplications(db: Q, filter?: (r: s.ApplicationRow) => boolea
 	const ey = pick(db.select().from(s.evaluationYears).all());
 	const ve = pick(db.select().from(s.venues).all());
 	const pe = pick(db.select().from(s.people).all());
+	const open = opener(db);
 	return rows.map((row) => ({
 		row,
-		app: applicationFromRows(row, {
-			trainingYears: ty.get(row.id) ?? [],
-			evaluationYears: ey.get(row.id) ?? [],
-			venues: ve.get(row.id) ?? [],
-			people: pe.get(row.id) ?? []
-		})
+		app: applicationFromRows(
+			row,
+			{
+				trainingYears: ty.get(row.id) ?? [],
+				evaluationYears: ey.get(row.id) ?? [],
+				venues: ve.get(row.id) ?? [],
+				people: pe.get(row.id) ?? []
+			},
+			open
+		)
 	}));
 }
 
@@ -228,11 +239,11 @@ export function loadApplicationById(db: Q, id: string): { row: s.ApplicationRow;
 			).all(p),
 			venues: prepared(db, 'bundle.venues', (d) => d.select().from(s.venues).where(eq(s.venues.applicationId, sql.placeholder('id'))).orderBy(asc(rowid)).prepare()).all(p),
 			people: prepared(db, 'bundle.people', (d) => d.select().from(s.people).where(eq(s.people.applicationId, sql.placeholder('id'))).orderBy(asc(rowid)).prepare()).all(p)
-		})
+		}, opener(db))
 	};
 }
 
-export function expertFromRow(e: s.ExpertRow): Expert {
+export function expertFromRow(e: s.ExpertRow, open: Open): Expert {
 	return {
 		id: e.id,
 		name: e.name,
@@ -240,13 +251,14 @@ export function expertFromRow(e: s.ExpertRow): Expert {
 		title: e.title,
 		occupations: e.occupations,
 		region: e.region,
-		phone: e.phone,
+		phone: open(e.phone),
 		email: e.email
 	};
 }
 
 export function loadExperts(db: Q): Expert[] {
-	return db.select().from(s.experts).orderBy(asc(rowid)).all().map(expertFromRow);
+	const open = opener(db);
+	return db.select().from(s.experts).orderBy(asc(rowid)).all().map((e) => expertFromRow(e, open));
 }
 
 export function loadRubrics(db: Q): Rubric[] {

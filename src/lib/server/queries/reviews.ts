@@ -10,6 +10,7 @@ import { detectPair } from '../../domain/conflicts';
 import { commitmentText } from '../../domain/commitment';
 import type { ExpertRelation } from '../../domain/permissions';
 import { audit, type Actor } from '../audit';
+import { opener, phoneMatchKey } from '../personal-data';
 
 export function commitmentHash(): string {
 	return createHash('sha256').update(commitmentText()).digest('hex');
@@ -72,7 +73,7 @@ function pairConflictCodes(db: Db, expertId: string, applicationId: string): str
 			.prepare()
 	).all(pair);
 	const confirmed = new Set(reviews.filter((r) => r.decision === 'confirmed').map((r) => r.code));
-	return detectPair(expertFromRow(expertRow), found.app, institution, declarations)
+	return detectPair(expertFromRow(expertRow, opener(db)), found.app, institution, declarations, phoneMatchKey(db))
 		.filter((c) => c.hard || confirmed.has(c.code))
 		.map((c) => c.code);
 }

@@ -45,6 +45,7 @@ import { occupationLabel } from '../../domain/occupations';
 import { canEditApplication, canViewApplication, type Principal } from '../../domain/permissions';
 import { regionLabel, regionUnit } from '../../domain/regions';
 import { APPLICATION_TYPES, labelOf, type ApplicationType } from '../../domain/vocabulary';
+import { applicationsByPerson } from '../queries/personal-search';
 
 type User = Pick<SessionUser, 'id' | 'username' | 'role' | 'region' | 'expertId'>;
 
@@ -672,7 +673,8 @@ function storedWarnings(inst: Institution, today: string): FieldErrors {
 
 export type IntakeFinding = Finding & { overridden: { reason: string; at: string } | null };
 export type IntakeRow = ApplicationListRow & { findings: IntakeFinding[]; blocking: boolean; statusReason: string | null };
-export type IntakeFilter = { region?: string; occupation?: string; type?: string; status?: string; finding?: string };
+/** `person`: a complete ID number or phone, matched by keyed digest (queries/personal-search.ts). */
+export type IntakeFilter = { region?: string; occupation?: string; type?: string; status?: string; finding?: string; person?: string };
 
 /**
  * The office's intake table: every application but the cities' drafts (unless asked for), each
@@ -683,7 +685,9 @@ export function listIntake(db: Db, filter: IntakeFilter = {}): IntakeRow[] {
 	const state = computeFindings(db);
 	const blocking = blockingApplications(state);
 	const reasons = new Map(db.select({ id: s.applications.id, r: s.applications.statusReason }).from(s.applications).all().map((x) => [x.id, x.r]));
+	const person = filter.person ? applicationsByPerson(db, filter.person) : null;
 	return listApplications(db, { region: filter.region || null })
+		.filter((r) => !person || person.has(r.id))
 		.filter((r) => (filter.status ? r.status === filter.status : r.status !== 'draft'))
 		.filter((r) => (!filter.occupation || r.occupation === filter.occupation) && (!filter.type || r.type === filter.type))
 		.map((r) => {

@@ -10,6 +10,7 @@ import { DEFAULT_BATCH, type Application, type Batch, type Institution } from '.
 import { checkAll, hasUnresolvedBlocking, type Finding, type FindingCode } from '../../domain/formal-check';
 import { CONFLICT_CODES, detectConflicts, pairKey, type Conflict } from '../../domain/conflicts';
 import { aggregate, type AggregateInput, type Method, type Results } from '../../domain/aggregation';
+import { phoneMatchKey } from '../personal-data';
 
 /**
  * Applications a city has put forward (已推荐 / 已受理): they count toward its quota, and only they
@@ -119,7 +120,7 @@ function conflictsOf(db: Db, base?: Pick<FindingsState, 'applications' | 'instit
 	const reviews = new Map(
 		db.select().from(s.conflictReviews).all().map((r) => [`${pairKey(r.applicationId, r.expertId)}|${r.code}`, r])
 	);
-	const conflicts = detectConflicts({ experts, applications: applications.map((a) => a.app), institutions, declarations }).map((c) => {
+	const conflicts = detectConflicts({ experts, applications: applications.map((a) => a.app), institutions, declarations, phoneKey: phoneMatchKey(db) }).map((c) => {
 		const r = c.hard ? undefined : reviews.get(`${pairKey(c.applicationId, c.expertId)}|${c.code}`);
 		return { ...c, review: r?.decision ?? null, reviewReason: r?.reason ?? null };
 	});

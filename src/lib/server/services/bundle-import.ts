@@ -21,6 +21,8 @@ import {
 import { pointsProblems, rubricProblems } from '../../domain/rubric';
 import { audit, type Actor } from '../audit';
 import { batchFromRow, loadBatchRow } from '../queries/bundle';
+import { requireKeys } from '../keys';
+import { sealIdNumber, sealPhone } from '../personal-data';
 
 export class BundleImportError extends Error {
 	constructor(public errors: BundleError[]) {
@@ -232,14 +234,17 @@ function writeBundle(tx: Db, b: Bundle): ImportCounts {
 		counts.applications++;
 	}
 
+	const keys = b.experts?.length ? requireKeys(tx) : null;
 	for (const e of b.experts ?? []) {
+		const phone = sealPhone(keys!, e.phone);
 		const values = {
 			name: e.name,
 			workUnit: e.workUnit ?? null,
 			title: e.title ?? null,
 			occupations: e.occupations ?? [],
 			region: e.region ?? null,
-			phone: e.phone ?? null,
+			phone: phone.value,
+			phoneDigest: phone.digest,
 			email: e.email ?? null,
 			updatedAt: stamp
 		};
@@ -339,12 +344,14 @@ export type ApplicationData = ApplicationInput | Application;
  * The one row mapping of institutions: the import and the application service both write through here.
  */
 export function writeInstitution(tx: Db, inst: InstitutionData, stamp = new Date().toISOString()): void {
+	const idNumber = sealIdNumber(requireKeys(tx), inst.legalRep?.idNumber);
 	const values = {
 		name: inst.name,
 		uscc: inst.uscc ?? null,
 		hasLegalRep: inst.legalRep != null,
 		legalRepName: inst.legalRep?.name ?? null,
-		legalRepIdNumber: inst.legalRep?.idNumber ?? null,
+		legalRepIdNumber: idNumber.value,
+		legalRepIdDigest: idNumber.digest,
 		address: inst.address ?? null,
 		unitType: inst.unitType ?? null,
 		industry: inst.industry ?? null,
@@ -379,6 +386,9 @@ export function writeApplication(
 	status: s.ApplicationStatus,
 	stamp = new Date().toISOString()
 ): void {
+	const keys = requireKeys(tx);
+	const leadPhone = sealPhone(keys, a.lead?.phone);
+	const contactPhone = sealPhone(keys, a.contact?.phone);
 	const values = {
 		batchId,
 		institutionId: a.institutionId,
@@ -389,12 +399,14 @@ export function writeApplication(
 		hasLead: a.lead != null,
 		leadName: a.lead?.name ?? null,
 		leadTitle: a.lead?.title ?? null,
-		leadPhone: a.lead?.phone ?? null,
+		leadPhone: leadPhone.value,
+		leadPhoneDigest: leadPhone.digest,
 		leadEmail: a.lead?.email ?? null,
 		hasContact: a.contact != null,
 		contactName: a.contact?.name ?? null,
 		contactTitle: a.contact?.title ?? null,
-		contactPhone: a.contact?.phone ?? null,
+		contactPhone: contactPhone.value,
+		contactPhoneDigest: contactPhone.digest,
 		contactEmail: a.contact?.email ?? null,
 		overview: a.overview ?? null,
 		platform: a.platform ?? null,
@@ -461,7 +473,8 @@ export function writeApplication(
 			})
 			.run()
 	);
-	(a.people ?? []).forEach((p, position) =>
+	(a.people ?? []).forEach((p, position) => {
+		const phone = sealPhone(keys, p.phone);
 		tx.insert(s.people)
 			.values({
 				applicationId: a.id,
@@ -472,10 +485,11 @@ export function writeApplication(
 				title: p.title ?? null,
 				specialty: p.specialty ?? null,
 				fullTime: p.fullTime ?? null,
-				phone: p.phone ?? null
+				phone: phone.value,
+				phoneDigest: phone.digest
 			})
-			.run()
-	);
+			.run();
+	});
 }
 
 /** The stored batch, created with the notice defaults when the database has none yet. */

@@ -12,6 +12,7 @@ import { expertFromRow, loadApplications, loadInstitutions } from '../queries/bu
 import { expertRelation } from '../queries/reviews';
 import { detectPair, isConflictCode, isHardConflict, type Conflict } from '../../domain/conflicts';
 import { DECLARATION_GROUND_KEYS } from '../../domain/experts';
+import { opener, phoneMatchKey } from '../personal-data';
 
 export class ConflictError extends Error {
 	constructor(
@@ -63,7 +64,7 @@ export function pairConflicts(db: Db, expertId: string, applicationId: string): 
 		.from(s.declarations)
 		.where(and(eq(s.declarations.expertId, expertId), eq(s.declarations.applicationId, applicationId)))
 		.all();
-	return detectPair(expertFromRow(expertRow), found.app, institution, declarations);
+	return detectPair(expertFromRow(expertRow, opener(db)), found.app, institution, declarations, phoneMatchKey(db));
 }
 
 /**

@@ -13,6 +13,8 @@ import { BundleImportError, importBundle, parseBundleText, type ImportCounts } f
 import { UserError, createUser, resetPassword, usernameSchema } from './users';
 import { expertFormErrors, expertFormSchema, expertUsername, nextExpertId, type ExpertFormInput, type ExpertFormValues } from '../../domain/experts';
 import { parseExpertWorkbook, type ExpertRowError } from '../import/experts-xlsx';
+import { requireKeys, type Keys } from '../keys';
+import { opener, sealPhone } from '../personal-data';
 
 /** A form that did not validate: field → Chinese message. */
 export class ExpertFormError extends Error {
@@ -36,8 +38,20 @@ function parseForm(input: ExpertFormInput): ExpertFormValues {
 
 const FIELDS = ['name', 'workUnit', 'title', 'occupations', 'region', 'phone', 'email'] as const;
 
-function rowValues(v: ExpertFormValues, stamp: string) {
-	return { name: v.name, workUnit: v.workUnit, title: v.title, occupations: v.occupations, region: v.region, phone: v.phone, email: v.email, updatedAt: stamp };
+/** The stored row of an expert: the phone SM4-encrypted with its keyed digest (personal-data.ts). */
+function rowValues(keys: Keys, v: ExpertFormValues, stamp: string) {
+	const phone = sealPhone(keys, v.phone);
+	return {
+		name: v.name,
+		workUnit: v.workUnit,
+		title: v.title,
+		occupations: v.occupations,
+		region: v.region,
+		phone: phone.value,
+		phoneDigest: phone.digest,
+		email: v.email,
+		updatedAt: stamp
+	};
 }
 
 /** Adds an expert; an empty id takes the next free exp-NN. Returns the id. */
@@ -47,7 +61,7 @@ export function createExpert(db: Db, input: ExpertFormInput, actor: Actor): stri
 	const id = v.id ?? nextExpertId(ids);
 	if (ids.includes(id)) throw new ExpertFormError({ id: `编号 ${id} 已被使用` });
 	db.transaction((tx) => {
-		tx.insert(s.experts).values({ id, ...rowValues(v, new Date().toISOString()) }).run();
+		tx.insert(s.experts).values({ id, ...rowValues(requireKeys(tx), v, new Date().toISOString()) }).run();
 		audit(tx, actor, 'expert.create', 'expert', id, { occupations: v.occupations, region: v.region });
 	});
 	return id;
@@ -55,13 +69,14 @@ export function createExpert(db: Db, input: ExpertFormInput, actor: Actor): stri
 
 /** Edits an expert (the id stays). The audit names the fields that changed, not their values. */
 export function updateExpert(db: Db, id: string, input: ExpertFormInput, actor: Actor): string[] {
-	const old = db.select().from(s.experts).where(eq(s.experts.id, id)).get();
-	if (!old) throw new ExpertFormError({ id: `专家 ${id} 不存在` });
+	const row = db.select().from(s.experts).where(eq(s.experts.id, id)).get();
+	if (!row) throw new ExpertFormError({ id: `专家 ${id} 不存在` });
+	const old = { ...row, phone: opener(db)(row.phone) };
 	const v = parseForm({ ...input, id });
 	const changed = FIELDS.filter((f) => JSON.stringify(old[f] ?? null) !== JSON.stringify(v[f] ?? null));
 	if (!changed.length) return [];
 	db.transaction((tx) => {
-		tx.update(s.experts).set(rowValues(v, new Date().toISOString())).where(eq(s.experts.id, id)).run();
+		tx.update(s.experts).set(rowValues(requireKeys(tx), v, new Date().toISOString())).where(eq(s.experts.id, id)).run();
 		audit(tx, actor, 'expert.update', 'expert', id, { changed });
 	});
 	return changed;
@@ -105,6 +120,7 @@ export type ExpertListing = ExpertFormValues & {
 };
 
 export function listExpertPool(db: Db): ExpertListing[] {
+	const open = opener(db);
 	const batch = loadBatchRow(db);
 	const accounts = new Map(
 		db
@@ -137,7 +153,7 @@ export function listExpertPool(db: Db): ExpertListing[] {
 			title: e.title,
 			occupations: e.occupations as ExpertFormValues['occupations'],
 			region: e.region as ExpertFormValues['region'],
-			phone: e.phone,
+			phone: open(e.phone),
 			email: e.email,
 			active: e.active,
 			account: accounts.get(e.id) ?? null,
@@ -269,7 +285,7 @@ export async function importExpertsFromWorkbook(db: Db, buf: Buffer, actor: Acto
 		for (const row of parsed.rows) {
 			const id = row.values.id ?? nextExpertId(used);
 			used.add(id);
-			const values = rowValues(row.values, stamp);
+			const values = rowValues(requireKeys(tx), row.values, stamp);
 			if (existing.has(id)) {
 				tx.update(s.experts).set(values).where(eq(s.experts.id, id)).run();
 				result.updated.push(id);

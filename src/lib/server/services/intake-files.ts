@@ -17,6 +17,7 @@ import { chinaToday, listIntake, type IntakeFilter } from './applications';
 import { isOccupationKey } from '../../domain/occupations';
 import { isRegionKey } from '../../domain/regions';
 import { isFindingCode } from '../../domain/formal-check';
+import { personQuery } from '../queries/personal-search';
 
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -30,7 +31,8 @@ const filterSchema = z.object({
 	occupation: param(isOccupationKey, '筛选条件“职业”无效'),
 	type: param(among(['training', 'evaluation']), '筛选条件“类型”无效'),
 	status: param(among(['draft', 'submitted', 'returned', 'accepted']), '筛选条件“状态”无效'),
-	finding: param((v) => v === 'blocking' || v === 'none' || isFindingCode(v), '筛选条件“审查问题”无效')
+	finding: param((v) => v === 'blocking' || v === 'none' || isFindingCode(v), '筛选条件“审查问题”无效'),
+	person: param((v) => v.length <= 40 && personQuery(v) !== null, '筛选条件“身份证号或电话”无效：请输入完整的 18 位身份证号或电话号码')
 });
 export type ListFilter = z.infer<typeof filterSchema>;
 
@@ -73,7 +75,8 @@ export async function exportListWorkbook(db: Db, filter: ListFilter, actor: Acto
 	const items = listedApplications(db, filter);
 	const body = await renderIntakeTemplate({ applications: items });
 	const date = chinaToday(now);
-	const used = Object.fromEntries(Object.entries(filter).filter(([, v]) => v));
+	// The audit records which filters were used, never the ID number or phone searched for.
+	const used = Object.fromEntries(Object.entries(filter).filter(([, v]) => v).map(([k, v]) => [k, k === 'person' ? '（已隐去）' : v]));
 	db.transaction((tx) => audit(tx, actor, 'application.export-xlsx', 'application', null, { filter: used, applications: items.length }));
 	return { body, count: items.length, filename: `申报列表-${date}.xlsx`, ascii: `applications-${date}.xlsx` };
 }

@@ -2,6 +2,7 @@ import { error, fail } from '@sveltejs/kit';
 import { actorOf, requireRole } from '$lib/server/guard';
 import { getDb } from '$lib/server/db';
 import { listIntake } from '$lib/server/services/applications';
+import { expertsByPhone } from '$lib/server/queries/personal-search';
 import { importAnnexUpload, importWorkbookUpload, parseListFilter, zipUpload } from '$lib/server/services/intake-files';
 import { isRegionKey } from '$lib/domain/regions';
 import { FINDING_RULES } from '$lib/domain/formal-check';
@@ -12,11 +13,14 @@ export const load = ((event) => {
 	const parsed = parseListFilter(event.url.searchParams);
 	if ('error' in parsed) error(400, { message: parsed.error });
 	const f = parsed.filter;
-	const rows = listIntake(getDb(), f);
+	const db = getDb();
+	const rows = listIntake(db, f);
+	// Searching by phone also names the experts of the pool with that phone (matched by digest).
+	const experts = f.person ? expertsByPhone(db, f.person) : [];
 	const counts = { total: rows.length, blocking: rows.filter((r) => r.blocking).length, submitted: rows.filter((r) => r.status === 'submitted').length };
 	// The export link carries the filters that are set, so the download is the list as shown.
 	const query = new URLSearchParams(Object.entries(f).filter(([, v]) => v)).toString();
-	return { rows, filter: f, query, rules: FINDING_RULES.map((r) => ({ ...r })), counts };
+	return { rows, filter: f, query, rules: FINDING_RULES.map((r) => ({ ...r })), counts, experts };
 }) satisfies PageServerLoad;
 
 export const actions = {
