@@ -84,6 +84,8 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	h.set('Referrer-Policy', 'same-origin');
 	h.set('X-Frame-Options', 'SAMEORIGIN');
 	h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
+	// Served over HTTPS (ORIGIN https://…, TLS at the proxy): browsers must not fall back to plain HTTP.
+	if (event.url.protocol === 'https:') h.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
 	if (event.locals.user && !h.has('Cache-Control')) h.set('Cache-Control', 'private, no-store');
 	return response;
 };

@@ -98,9 +98,10 @@ describe('session cookie', () => {
 		expect(cookie).toMatch(/; Path=\//);
 		expect(cookie).toMatch(/; Expires=/);
 		expect(cookie).not.toMatch(/; Secure/i);
+		expect(a.headers.get('strict-transport-security')).toBeNull();
 	});
 
-	it('behind https (ORIGIN https://…) the cookie is Secure', async () => {
+	it('behind https (ORIGIN https://…) the cookie is Secure and every response carries HSTS', async () => {
 		const port = await freePort();
 		const origin = `https://127.0.0.1:${port}`;
 		const file = freshDb(inject('templateDb'), 'headers-https');
@@ -109,6 +110,8 @@ describe('session cookie', () => {
 			const a = await login(https.base, 'observer', DEMO_PASSWORDS.observer, origin);
 			expect(a.status).toBe(303);
 			expect(a.headers.get('set-cookie')).toMatch(/; Secure/i);
+			expect(a.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+			expect((await get(https.base, '/login')).headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
 		} finally {
 			await https.stop();
 			removeDb(file);
