@@ -53,7 +53,8 @@ function queueOf(db: Db): Queue {
 /**
  * Runs `write` in a transaction shared with the writes queued at the same time (see above) and
  * resolves with its result once that transaction is committed; rejects with the write's own error
- * (nothing of it stored), or with the error of the shared commit (nothing of the group stored).
+ * (nothing of it stored), or with a GroupCommitError when the shared transaction failed (nothing of
+ * the group stored).
  */
 export function commitTogether<T>(db: Db, write: (tx: Db) => T): Promise<T> {
 	const queue = queueOf(db);
@@ -64,7 +65,7 @@ export function commitTogether<T>(db: Db, write: (tx: Db) => T): Promise<T> {
 	});
 }
 
-/** Commits, groups, writes and failed commits so far on this connection (for tests and measurements). */
+/** Shared commits, writes in them, failed commits and the largest group so far on this connection (for tests and measurements). */
 export function groupCommitStats(db: Db): GroupCommitStats {
 	return { ...queueOf(db).stats };
 }
