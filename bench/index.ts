@@ -8,7 +8,7 @@
  * the end. The server is the production build in build-bench/ (rebuilt with `vite build` when it is
  * missing or older than the sources).
  *
- * Options: --only=draw,aggregation,dashboard,save,mixed (default: all) · --short (shorter load
+ * Options: --only=draw,aggregation,commit,dashboard,save,mixed (default: all) · --short (shorter load
  * phases, for trying the bench out; the published figures come from a full run) · --keep (leave
  * the province database in data/bench/ for inspection) · --cold (the saves start on a server that
  * has just started, without the experts opening their pages first). BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR"
@@ -29,6 +29,7 @@ import vm from 'node:vm';
 // autocannon ships no types: the little of its result this bench reads.
 // @ts-expect-error no declaration file
 import autocannonModule from 'autocannon';
+import Database from 'better-sqlite3';
 import { openDatabase, migrate, type Db } from '../src/lib/server/db';
 import * as s from '../src/lib/server/db/schema';
 import { createSession, generateSessionToken, hashPassword, SESSION_COOKIE } from '../src/lib/server/auth';
@@ -49,7 +50,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BUILD_DIR = path.join(ROOT, 'build-bench');
 const WORK = path.join(ROOT, 'data', 'bench');
 const args = process.argv.slice(2);
-const only = new Set((args.find((a) => a.startsWith('--only='))?.slice(7) ?? 'draw,aggregation,dashboard,save,mixed').split(','));
+const only = new Set((args.find((a) => a.startsWith('--only='))?.slice(7) ?? 'draw,aggregation,commit,dashboard,save,mixed').split(','));
 const SHORT = args.includes('--short');
 /** Leaves the province database in data/bench/ (for looking into it; delete it by hand). */
 const KEEP = args.includes('--keep');
@@ -793,6 +794,68 @@ function openScreen(base: string, urlPath: string, cookie: string, onEvent: (e: 
 
 /* ------------------------------------------------------------------ the sections */
 
+/**
+ * What a commit costs on this disk, in WAL mode as the server runs, under synchronous = NORMAL
+ * (the log is written, not fsynced: survives the death of the process, not a power loss) and FULL
+ * (fsynced before COMMIT returns: survives a power loss). One "save" writes what a draft autosave
+ * writes: one sheet row updated, its 7 point rows replaced. The runs alternate, so that a change
+ * in the machine's load shows in both settings; the last row is FULL with 20 saves per commit, as
+ * the server's group commit (db/group-commit.ts) does when saves arrive together.
+ */
+function benchCommits() {
+	heading('0. Commit cost on this disk (WAL mode): synchronous = NORMAL vs FULL');
+	const COMMITS = SHORT ? 200 : 500;
+	const file = path.join(WORK, `commits-${process.pid}.db`);
+	const samples: Record<string, number[]> = { NORMAL: [], FULL: [], 'FULL, 20 saves per commit': [] };
+	try {
+		const run = (mode: 'NORMAL' | 'FULL', perCommit: number, into: number[]) => {
+			removeDbFiles(file);
+			const db = new Database(file);
+			db.pragma('journal_mode = WAL');
+			db.pragma(`synchronous = ${mode}`);
+			db.exec(`CREATE TABLE sheets (id INTEGER PRIMARY KEY, version INTEGER NOT NULL, comment TEXT, updated_at TEXT NOT NULL);
+				CREATE TABLE points (sheet_id INTEGER NOT NULL REFERENCES sheets(id), criterion TEXT NOT NULL, points REAL NOT NULL, comment TEXT, PRIMARY KEY (sheet_id, criterion))`);
+			const addSheet = db.prepare('INSERT INTO sheets (id, version, comment, updated_at) VALUES (?, 0, NULL, ?)');
+			for (let i = 1; i <= 1200; i++) addSheet.run(i, new Date().toISOString());
+			const update = db.prepare('UPDATE sheets SET version = version + 1, comment = ?, updated_at = ? WHERE id = ?');
+			const clear = db.prepare('DELETE FROM points WHERE sheet_id = ?');
+			const insert = db.prepare('INSERT INTO points (sheet_id, criterion, points, comment) VALUES (?, ?, ?, ?)');
+			let n = 0;
+			const save = () => {
+				const id = (n++ % 1200) + 1;
+				update.run(`第${n}次保存的总体意见`, new Date().toISOString(), id);
+				clear.run(id);
+				for (let c = 0; c < 7; c++) insert.run(id, `c${c}`, (n + c) % 20, c === 0 ? '评语' : null);
+			};
+			const commit = db.transaction(() => {
+				for (let i = 0; i < perCommit; i++) save();
+			});
+			for (let i = 0; i < 20; i++) commit();
+			for (let i = 0; i < COMMITS; i++) {
+				const t = performance.now();
+				commit();
+				into.push((performance.now() - t) / perCommit);
+			}
+			db.close();
+		};
+		for (let round = 0; round < 2; round++) {
+			run('NORMAL', 1, samples.NORMAL);
+			run('FULL', 1, samples.FULL);
+		}
+		run('FULL', 20, samples['FULL, 20 saves per commit']);
+	} finally {
+		removeDbFiles(file);
+	}
+	const fine = (x: number) => (Math.abs(x) < 1 ? `${x.toFixed(2)} ms` : ms(x));
+	const normal = stats(samples.NORMAL);
+	const full = stats(samples.FULL);
+	const grouped = stats(samples['FULL, 20 saves per commit']);
+	record('commit', `NORMAL: one save per commit (n=${int(normal.n)}) p50 / p99`, `${fine(normal.p50)} / ${fine(normal.p99)}`);
+	record('commit', `FULL: one save per commit (n=${int(full.n)}) p50 / p99`, `${fine(full.p50)} / ${fine(full.p99)}`);
+	record('commit', 'the fsync: FULL − NORMAL, p50 / mean', `${fine(full.p50 - normal.p50)} / ${fine(full.mean - normal.mean)}`);
+	record('commit', `FULL, 20 saves per commit (n=${int(grouped.n)}): per save p50 / mean`, `${fine(grouped.p50)} / ${fine(grouped.mean)}`);
+}
+
 async function benchDraw() {
 	heading('1. Expert draw (src/lib/domain/assignment.ts, as runDraw calls it)');
 	const province = drawInput(600, 150, 'province');
@@ -1199,6 +1262,7 @@ async function main() {
 	try {
 		if (only.has('draw')) await benchDraw();
 		if (only.has('aggregation')) benchAggregation();
+		if (only.has('commit')) benchCommits();
 		const needWorld = only.has('dashboard') || only.has('save') || only.has('mixed');
 		if (needWorld) {
 			if (only.has('save') || only.has('mixed')) ensureBuild();
@@ -1212,6 +1276,9 @@ async function main() {
 			db.$client.close();
 			if (only.has('save') || only.has('mixed')) {
 				server = await startServer(dbFile);
+				// How the server commits (a server from before /healthz reported it shows "?").
+				const health = (await (await fetch(`${server.base}/healthz`)).json()) as { journalMode?: string; synchronous?: string };
+				record('server', 'SQLite journal mode / synchronous (/healthz)', `${health.journalMode ?? '?'} / ${health.synchronous ?? '?'}`);
 				if (only.has('save')) await benchSaves(server, world, saver);
 				await serviceTimes(server, world, saver);
 				if (only.has('mixed')) await benchMixed(server, world, saver);

@@ -10,14 +10,14 @@
  * acknowledged may be lost, nothing half-written may show. Finally the server restarts on the same
  * file, answers /healthz and serves exactly the stored sheets.
  *
- * Why this holds: every save is one synchronous SQLite transaction (better-sqlite3, no write
- * buffering in the server), answered only after COMMIT returned. The database runs in WAL mode
- * with synchronous = NORMAL (src/lib/server/db/index.ts): a commit is written to the -wal file
- * before COMMIT returns (not fsynced), so it lives in the OS page cache and survives the death of
- * the process — kill -9, an out-of-memory kill, a crash. Only a power loss or kernel crash can
- * lose the last transactions (never corrupt the file); that would need synchronous = FULL, and
- * this test cannot and does not claim it. (Checked the other way: a server patched to answer first
- * and commit a second later — group commit — fails here with dozens of lost sheets.)
+ * Why this holds: every save is committed before it is answered: the autosaves that arrive together
+ * share one synchronous SQLite transaction (db/group-commit.ts: each save in its own savepoint, one
+ * COMMIT for the group), and each is answered only after that COMMIT returned. The database runs
+ * in WAL mode with synchronous = FULL (src/lib/server/db/index.ts, reported by /healthz): COMMIT
+ * returns only after the -wal file was fsynced, so an acknowledged save survives the death of the
+ * process (kill -9, an out-of-memory kill, a crash) and also a power loss or kernel crash, which
+ * this test cannot cause: it checks the setting. (Checked the other way: a server patched to
+ * answer first and commit a second later fails here with dozens of lost sheets.)
  *
  * Under this load one save costs the server some 10–40 ms (most of it the guard's conflict check,
  * which loads every application), so 100 clients that save without pause wait seconds per round.
@@ -238,6 +238,9 @@ describe('kill -9 while 100 clients save sheets', () => {
 	it('keeps every acknowledged save, and the restarted server serves exactly what is stored', async () => {
 		server = await startServer({ db: dbFile });
 		const base = server.base;
+		// The server commits with synchronous = FULL in WAL mode: acknowledged saves survive a power loss too.
+		const healthz = (await (await fetch(`${base}/healthz`)).json()) as Record<string, unknown>;
+		expect(healthz).toMatchObject({ ok: true, journalMode: 'wal', synchronous: 'full' });
 		const stop = { now: false };
 		const started = Date.now();
 		const runs = clients.map((c) => run(c, base, stop));

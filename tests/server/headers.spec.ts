@@ -111,7 +111,7 @@ describe('session cookie', () => {
 			expect(a.status).toBe(303);
 			expect(a.headers.get('set-cookie')).toMatch(/; Secure/i);
 			expect(a.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
-			expect((await get(https.base, '/login')).headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+			expect((await get(https.base, '/login', null)).headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
 		} finally {
 			await https.stop();
 			removeDb(file);

@@ -64,15 +64,33 @@ function cacheStatements(client: Database.Database): void {
 	}) as typeof client.prepare;
 }
 
+/**
+ * Opens a connection: write-ahead log, foreign keys, and `synchronous = FULL`: every COMMIT waits
+ * until the log is fsynced, so a committed (and acknowledged) write survives a power loss or a
+ * kernel crash, not only the death of the process (under NORMAL the last commits before a power
+ * loss may be lost). The web server shares that fsync among the autosaves that arrive together
+ * (db/group-commit.ts).
+ */
 export function openDatabase(file: string = databasePath()): Db {
 	if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
 	const client = new Database(file);
 	cacheStatements(client);
 	client.pragma('journal_mode = WAL');
 	client.pragma('foreign_keys = ON');
-	client.pragma('synchronous = NORMAL');
+	// Set on every connection: this SQLite build gives a connection to a WAL database NORMAL
+	// unless it sets synchronous itself (SQLITE_DEFAULT_WAL_SYNCHRONOUS=1).
+	client.pragma('synchronous = FULL');
 	client.pragma('busy_timeout = 5000');
 	return drizzle(client, { schema }) as Db;
+}
+
+const SYNCHRONOUS = ['off', 'normal', 'full', 'extra'];
+
+/** The connection's journal mode and synchronous setting, as /healthz reports them ("wal", "full"). */
+export function durability(db: Db): { journalMode: string; synchronous: string } {
+	const journalMode = String(db.$client.pragma('journal_mode', { simple: true }));
+	const level = Number(db.$client.pragma('synchronous', { simple: true }));
+	return { journalMode, synchronous: SYNCHRONOUS[level] ?? String(level) };
 }
 
 /** Creates or upgrades the schema, (re)writes the fixed vocabulary and protects data at rest. Idempotent. */

@@ -2,12 +2,15 @@
  * Score sheets: autosaved drafts with a version check (two tabs never overwrite each other
  * silently), submission (complete, bounded, 0.5 steps; freezes the rubric), the office's return
  * with a reason (the first scores are kept in sheet_history), and the abnormal-score explanation.
- * Every write is one synchronous SQLite transaction: an acknowledged save is durable.
+ * Every write is one synchronous SQLite transaction, committed with synchronous = FULL before the
+ * answer: an acknowledged save survives a crash and a power loss. Autosaves that arrive together
+ * share one commit (saveSheetTogether, db/group-commit.ts).
  */
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import * as z from 'zod';
 import type { Db } from '../db';
 import { prepared } from '../db/prepared';
+import { commitTogether } from '../db/group-commit';
 import * as s from '../db/schema';
 import { audit, type Actor } from '../audit';
 import { loadBatchRow } from '../queries/bundle';
@@ -256,6 +259,16 @@ export function saveSheet(db: Db, applicationId: string, expertId: string, input
 	});
 	void result;
 	return getSheet(db, applicationId, expertId);
+}
+
+/**
+ * saveSheet for the autosave endpoint: the same checks, writes and answer, committed in one
+ * transaction with the saves that arrive at the same time, each in its own savepoint (a refused or
+ * conflicting save is rolled back alone and rejects with its ScoringError). Resolves with the
+ * stored sheet once the shared commit returned; rejects every save of the group if it failed.
+ */
+export function saveSheetTogether(db: Db, applicationId: string, expertId: string, input: SheetInput, actor: Actor, opts: { submit?: boolean } = {}): Promise<SheetView> {
+	return commitTogether(db, (tx) => saveSheet(tx, applicationId, expertId, input, actor, opts));
 }
 
 /** The office returns a submitted sheet for re-scoring; the submitted version is kept in sheet_history. */

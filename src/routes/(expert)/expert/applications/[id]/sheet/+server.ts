@@ -4,7 +4,7 @@ import { getDb } from '$lib/server/db';
 import { NOT_FOUND_APPLICATION } from '$lib/server/not-found';
 import { expertRelation } from '$lib/server/queries/reviews';
 import { applicationExists } from '$lib/server/services/access';
-import { ScoringError, getSheet, saveSheet, sheetInput } from '$lib/server/services/scoring';
+import { ScoringError, getSheet, saveSheetTogether, sheetInput } from '$lib/server/services/scoring';
 import { canScore } from '$lib/domain/permissions';
 import { noteDenial } from '$lib/server/denials';
 import type { RequestHandler } from './$types';
@@ -41,7 +41,10 @@ export const GET: RequestHandler = (event) => {
 	return json(view(getSheet(db, id, expertId)), { headers: { 'Cache-Control': 'no-store' } });
 };
 
-/** Autosave of a draft (JSON). 409 when the stored sheet moved on; 400 with the field named on bad points. */
+/**
+ * Autosave of a draft (JSON). 409 when the stored sheet moved on; 400 with the field named on bad
+ * points. Answered only after the commit (shared with the saves that arrived at the same time).
+ */
 export const POST: RequestHandler = async (event) => {
 	const { user, db, id, expertId } = guard(event);
 	let body: unknown;
@@ -57,7 +60,7 @@ export const POST: RequestHandler = async (event) => {
 		return json({ error: `${i.path.join('.') || '评分表'}：${i.message}`, field: i.path.join('.') }, { status: 400 });
 	}
 	try {
-		const saved = saveSheet(db, id, expertId, parsed.data, actorOf(user));
+		const saved = await saveSheetTogether(db, id, expertId, parsed.data, actorOf(user));
 		return json(view(saved));
 	} catch (e) {
 		if (e instanceof ScoringError) {
