@@ -365,13 +365,8 @@ export function conflictBoard(db: Db): ConflictRow[] {
 	});
 }
 
-export type OpenInactiveAssignment = {
-	applicationId: string;
-	institutionName: string;
-	occupation: string;
-	type: 'training' | 'evaluation';
-	expertId: string;
-	expertName: string;
+/** An assignment of a deactivated expert without a submitted sheet (a draft, or nothing yet). */
+export type OpenInactiveAssignment = Pick<ConflictRow, 'applicationId' | 'institutionName' | 'occupation' | 'type' | 'expertId' | 'expertName'> & {
 	sheet: 'draft' | null;
 };
 

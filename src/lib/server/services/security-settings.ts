@@ -3,16 +3,11 @@
  * `domain/security-settings.ts` (and SESSION_IDLE_MINUTES / SESSION_MAX_HOURS from the environment).
  * Every change is one transaction with its audit entry.
  */
-import { inArray } from 'drizzle-orm';
 import type { Db } from '../db';
 import * as s from '../db/schema';
 import { audit, type Actor } from '../audit';
-import {
-	SECURITY_SETTING_KEYS,
-	resolveSecuritySettings,
-	securitySettingsUpdateSchema,
-	type SecuritySettings
-} from '../../domain/security-settings';
+import { currentSecuritySettings } from '../auth';
+import { securitySettingsUpdateSchema, type SecuritySettings } from '../../domain/security-settings';
 
 export class SettingsError extends Error {
 	constructor(
@@ -25,14 +20,9 @@ export class SettingsError extends Error {
 
 type Q = Pick<Db, 'select'>;
 
-/** The settings in force: stored values over the environment over the defaults. */
+/** The settings in force: stored values over the environment over the defaults (the same read as every request's). */
 export function securitySettings(db: Q): SecuritySettings {
-	const rows = db
-		.select({ key: s.settings.key, value: s.settings.value })
-		.from(s.settings)
-		.where(inArray(s.settings.key, [...SECURITY_SETTING_KEYS]))
-		.all();
-	return resolveSecuritySettings(Object.fromEntries(rows.map((r) => [r.key, r.value])), process.env);
+	return currentSecuritySettings(db);
 }
 
 /** Validates and stores a partial update; refused with the field named when a value is out of bounds. */
