@@ -131,7 +131,9 @@ describe('check --json: every finding code at its edges', () => {
 			['letter-S', '91210100MA0S8K3L7X', true],
 			['letter-V', '91210100MA0Q8V3L7X', true],
 			['letter-Z', '91210100MA0Q8K3Z7X', true],
-			['lower-case', USCC_A.toLowerCase(), true],
+			// Typed in lower case, in full width or with spaces: stored normalized, then valid (issue 15, item 12).
+			['lower-case', USCC_A.toLowerCase(), false],
+			['full-width-spaced', ` ${USCC_A.replace(/[0-9A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0))} `, false],
 			['missing', null, true]
 		];
 		const bundle = {

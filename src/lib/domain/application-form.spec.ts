@@ -216,6 +216,13 @@ describe('parseDraft', () => {
 		expect(!long.ok && long.errors['inst.uscc']).toBe('「统一社会信用代码」应为18位（现为 19 位）');
 	});
 
+	it('reads full-width digits and letters in codes (a Chinese input mode) as the same code', () => {
+		const fw = (t: string) => t.replace(/[0-9A-Za-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+		const r = parseDraft('training', { inst: { uscc: fw(' 91210300ma0yabc12d'), legalRepIdNumber: `${fw('2103021980')}　01011${fw('23x')}` } });
+		expect(r.ok && r.draft.inst.uscc).toBe(USCC);
+		expect(r.ok && r.draft.inst.legalRepIdNumber).toBe('21030219800101123X');
+	});
+
 	it('keeps the ticked levels in form order and refuses unknown ones', () => {
 		const r = parseDraft('training', { levels: ['senior', 'junior'] });
 		expect(r.ok && r.draft.levels).toEqual(['junior', 'senior']);

@@ -7,6 +7,7 @@
 import * as z from 'zod';
 import type { Application, Institution } from './bundle';
 import { ID_PROBLEM_TEXT, USCC_PROBLEM_TEXT, countChars, idNumberProblem, usccProblem } from './identifiers';
+import { normalizeCode, normalizePhoneText } from './normalize';
 import { isOccupationKey } from './occupations';
 import {
 	CERTIFICATE_CATEGORY_KEYS,
@@ -475,6 +476,7 @@ const choice = <K extends string>(label: string, keys: readonly K[]) =>
 
 const phone = (label: string) =>
 	text(label, 50).transform((v, ctx) => {
+		v = normalizePhoneText(v);
 		if (v !== null && !/^[0-9+\-()（）\s转#]{7,}$/.test(v)) {
 			issue(ctx, `「${label}」应为电话号码（数字，可含 - 和分机号）`);
 			return z.NEVER;
@@ -494,7 +496,7 @@ const email = (label: string) =>
 /** Unified social credit codes are upper case without spaces; a wrong one is kept in a draft and refused at submission. */
 const uscc = (label: string) =>
 	raw.transform((v, ctx) => {
-		const t = v.replace(/\s/g, '').toUpperCase();
+		const t = normalizeCode(v) ?? '';
 		if (t === '') return null;
 		if (t.length > 18) {
 			issue(ctx, `「${label}」${USCC_PROBLEM_TEXT.length}（现为 ${t.length} 位）`);
@@ -505,7 +507,7 @@ const uscc = (label: string) =>
 
 const idNumber = (label: string) =>
 	raw.transform((v, ctx) => {
-		const t = v.replace(/\s/g, '').toUpperCase();
+		const t = normalizeCode(v) ?? '';
 		if (t === '') return null;
 		if (t.length > 18) {
 			issue(ctx, `「${label}」${ID_PROBLEM_TEXT.length}（现为 ${t.length} 位）`);

@@ -13,6 +13,7 @@ import {
 	UNIT_TYPE_KEYS,
 	isIndustryCode
 } from './vocabulary';
+import { normalizeShort } from './normalize';
 
 z.config(z.locales.zhCN());
 
@@ -25,10 +26,14 @@ const isCalendarDate = (s: string) => {
 	return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
 };
 
-export const dateString = z
-	.string()
-	.regex(/^\d{4}-\d{2}-\d{2}$/, { message: '日期格式应为 YYYY-MM-DD' })
-	.refine(isCalendarDate, { message: '不是有效的日历日期' });
+/** A date as YYYY-MM-DD; one typed in full width or with spaces around it is read as the same date. */
+export const dateString = z.preprocess(
+	normalizeShort,
+	z
+		.string()
+		.regex(/^\d{4}-\d{2}-\d{2}$/, { message: '日期格式应为 YYYY-MM-DD' })
+		.refine(isCalendarDate, { message: '不是有效的日历日期' })
+);
 
 const id = z
 	.string()

@@ -16,6 +16,7 @@ import { LEVELS, isIndustryCode, INDUSTRY_DIVISIONS } from '../../domain/vocabul
 import { BundleImportError, importBundle, type ImportCounts } from '../services/bundle-import';
 import { archiveProblem } from './unzip';
 import { unescapeCellText } from '../export/cell-text';
+import { normalizeCode } from '../../domain/normalize';
 import {
 	EVALUATION_COLUMNS,
 	INSTITUTION_KEYS,
@@ -257,7 +258,7 @@ function assemble(wb: ExcelJS.Workbook, out: Collector): Detailed {
 	const mainIds = new Set(main.map((r) => str(r.values.id)).filter((x): x is string => x !== null));
 	for (const { row, values: v } of main) {
 		let instId = str(v.institutionId);
-		const uscc = str(v.uscc);
+		const uscc = normalizeCode(str(v.uscc));
 		if (!instId) {
 			if (!uscc) {
 				out.add(SHEET_MAIN, row, mh('uscc'), '请填写统一社会信用代码（或机构编号），用于识别单位');
@@ -386,7 +387,7 @@ function assemble(wb: ExcelJS.Workbook, out: Collector): Detailed {
 		institutions.push({
 			id: d.id,
 			name: name ?? '',
-			uscc: str(v.uscc ?? null),
+			uscc: normalizeCode(str(v.uscc ?? null)),
 			legalRep: group({ name: str(v.legalRepName ?? null), idNumber: str(v.legalRepIdNumber ?? null) }),
 			address: str(v.address ?? null),
 			unitType: str(v.unitType ?? null),

@@ -23,6 +23,7 @@ import { audit, type Actor } from '../audit';
 import { batchFromRow, loadBatchRow } from '../queries/bundle';
 import { requireKeys } from '../keys';
 import { sealIdNumber, sealPhone } from '../personal-data';
+import { normalizeCode, normalizeName, normalizePhoneText } from '../../domain/normalize';
 
 export class BundleImportError extends Error {
 	constructor(public errors: BundleError[]) {
@@ -236,9 +237,9 @@ function writeBundle(tx: Db, b: Bundle): ImportCounts {
 
 	const keys = b.experts?.length ? requireKeys(tx) : null;
 	for (const e of b.experts ?? []) {
-		const phone = sealPhone(keys!, e.phone);
+		const phone = sealPhone(keys!, normalizePhoneText(e.phone));
 		const values = {
-			name: e.name,
+			name: normalizeName(e.name) ?? e.name,
 			workUnit: e.workUnit ?? null,
 			title: e.title ?? null,
 			occupations: e.occupations ?? [],
@@ -344,12 +345,13 @@ export type ApplicationData = ApplicationInput | Application;
  * The one row mapping of institutions: the import and the application service both write through here.
  */
 export function writeInstitution(tx: Db, inst: InstitutionData, stamp = new Date().toISOString()): void {
-	const idNumber = sealIdNumber(requireKeys(tx), inst.legalRep?.idNumber);
+	// Stored as normalized (domain/normalize.ts): the same value whichever path it came in by.
+	const idNumber = sealIdNumber(requireKeys(tx), normalizeCode(inst.legalRep?.idNumber));
 	const values = {
-		name: inst.name,
-		uscc: inst.uscc ?? null,
+		name: inst.name.trim(),
+		uscc: normalizeCode(inst.uscc),
 		hasLegalRep: inst.legalRep != null,
-		legalRepName: inst.legalRep?.name ?? null,
+		legalRepName: normalizeName(inst.legalRep?.name),
 		legalRepIdNumber: idNumber.value,
 		legalRepIdDigest: idNumber.digest,
 		address: inst.address ?? null,
@@ -387,8 +389,8 @@ export function writeApplication(
 	stamp = new Date().toISOString()
 ): void {
 	const keys = requireKeys(tx);
-	const leadPhone = sealPhone(keys, a.lead?.phone);
-	const contactPhone = sealPhone(keys, a.contact?.phone);
+	const leadPhone = sealPhone(keys, normalizePhoneText(a.lead?.phone));
+	const contactPhone = sealPhone(keys, normalizePhoneText(a.contact?.phone));
 	const values = {
 		batchId,
 		institutionId: a.institutionId,
@@ -397,13 +399,13 @@ export function writeApplication(
 		region: a.region,
 		levels: a.levels ?? [],
 		hasLead: a.lead != null,
-		leadName: a.lead?.name ?? null,
+		leadName: normalizeName(a.lead?.name),
 		leadTitle: a.lead?.title ?? null,
 		leadPhone: leadPhone.value,
 		leadPhoneDigest: leadPhone.digest,
 		leadEmail: a.lead?.email ?? null,
 		hasContact: a.contact != null,
-		contactName: a.contact?.name ?? null,
+		contactName: normalizeName(a.contact?.name),
 		contactTitle: a.contact?.title ?? null,
 		contactPhone: contactPhone.value,
 		contactPhoneDigest: contactPhone.digest,
@@ -474,13 +476,13 @@ export function writeApplication(
 			.run()
 	);
 	(a.people ?? []).forEach((p, position) => {
-		const phone = sealPhone(keys, p.phone);
+		const phone = sealPhone(keys, normalizePhoneText(p.phone));
 		tx.insert(s.people)
 			.values({
 				applicationId: a.id,
 				position,
 				role: p.role,
-				name: p.name,
+				name: normalizeName(p.name) ?? p.name,
 				workUnit: p.workUnit ?? null,
 				title: p.title ?? null,
 				specialty: p.specialty ?? null,

@@ -13,6 +13,7 @@ import { BundleImportError, importBundle, parseBundleText, type ImportCounts } f
 import { UserError, createUser, resetPassword, usernameSchema } from './users';
 import { expertFormErrors, expertFormSchema, expertUsername, nextExpertId, type ExpertFormInput, type ExpertFormValues } from '../../domain/experts';
 import { parseExpertWorkbook, type ExpertRowError } from '../import/experts-xlsx';
+import { normalizeName, normalizePhoneText } from '../../domain/normalize';
 import { requireKeys, type Keys } from '../keys';
 import { opener, sealPhone } from '../personal-data';
 
@@ -40,9 +41,9 @@ const FIELDS = ['name', 'workUnit', 'title', 'occupations', 'region', 'phone', '
 
 /** The stored row of an expert: the phone SM4-encrypted with its keyed digest (personal-data.ts). */
 function rowValues(keys: Keys, v: ExpertFormValues, stamp: string) {
-	const phone = sealPhone(keys, v.phone);
+	const phone = sealPhone(keys, normalizePhoneText(v.phone));
 	return {
-		name: v.name,
+		name: normalizeName(v.name) ?? v.name,
 		workUnit: v.workUnit,
 		title: v.title,
 		occupations: v.occupations,
