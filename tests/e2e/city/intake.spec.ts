@@ -142,6 +142,10 @@ async function submit(page: Page) {
 }
 
 test.describe.configure({ timeout: 240_000 });
+// Submitting a recommendation asks for a confirmation (issue 15, item 10): these journeys confirm.
+test.beforeEach(({ page }) => {
+	page.on('dialog', (d) => void d.accept());
+});
 
 test('鞍山: a complete Annex 1 with materials is recommended; the third in one occupation hits the quota; the office sees it with its findings', async ({ page }) => {
 	const cell = fullestCell('anshan', 2);

@@ -44,6 +44,11 @@ async function draw(page: Page, scope: string, seed: string) {
 	await expect(page.getByTestId('draw-seed')).toHaveText(seed);
 }
 
+// Publishing and deactivating ask for a confirmation (issue 15, item 10): these journeys confirm.
+test.beforeEach(({ page }) => {
+	page.on('dialog', (d) => void d.accept());
+});
+
 test('the office draws, replaces and publishes; an expert signs, sees only their own list and declares a conflict', async ({ page, browser }) => {
 	// Other journeys may have run before on the same database: start from what is there.
 	const firstAudit = query<{ id: number }>('SELECT coalesce(max(id), 0) AS id FROM audit_log')[0].id;

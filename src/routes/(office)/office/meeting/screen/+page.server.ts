@@ -5,5 +5,6 @@ import type { PageServerLoad } from './$types';
 
 export const load = ((event) => {
 	requireRole(event, 'office');
-	return { view: meetingView(getDb(), { expertId: null }) };
+	// Projector mode: the root layout shows no menu and no 退出 on this page.
+	return { view: meetingView(getDb(), { expertId: null }), projector: true };
 }) satisfies PageServerLoad;
