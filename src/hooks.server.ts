@@ -5,6 +5,7 @@ import { getDb } from '$lib/server/db';
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth';
 import { collectDenials, recordDenial } from '$lib/server/denials';
 import { readableForms } from '$lib/server/request-body';
+import { compressResponses } from '$lib/server/compress';
 
 /**
  * The session from the cookie into locals. Every request on a session counts as use (the idle
@@ -90,4 +91,4 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(handleAuth, auditDenials, readableForms, securityHeaders, passwordChangeFirst);
+export const handle = sequence(compressResponses, handleAuth, auditDenials, readableForms, securityHeaders, passwordChangeFirst);
