@@ -22,7 +22,7 @@ import { ExpertImportError, importExpertsFromWorkbook } from '../../src/lib/serv
 import { importWorkbookUpload } from '../../src/lib/server/services/intake-files';
 import { buildOfflineWorkbook } from '../../src/lib/server/export/offline-sheet';
 import { previewOfflineWorkbook } from '../../src/lib/server/import/offline-sheet';
-import { openUserWorkbook } from '../../src/lib/server/import/workbook';
+import { openUserWorkbook, toExcelJsLayout } from '../../src/lib/server/import/workbook';
 import { scoringDb } from './scoring-fixture';
 import { OFFICE, world } from './draw-world';
 
@@ -151,6 +151,9 @@ describe('the foreign package layout, made without Python', () => {
 		importBundle(a, fullBundle(), SYSTEM_ACTOR);
 		const ours = await renderIntakeTemplate({ applications: listOf(a) });
 		const theirs = await foreignLayout(ours);
+		// The workbench's own file is left as it is; the moved one is rewritten.
+		expect(toExcelJsLayout(ours, false)).toBeNull();
+		expect(toExcelJsLayout(theirs, false)).toBeInstanceOf(Buffer);
 		const foreign = await parseIntakeWorkbook(theirs, 'x.xlsx');
 		expect(foreign.errors).toEqual([]);
 		expect(foreign.bundle).toEqual((await parseIntakeWorkbook(ours)).bundle);

@@ -152,19 +152,24 @@ function sourceOfRels(relsPath: string): string | null {
  * but the importers never use. Throws (ZipError or otherwise) on an archive it cannot take apart.
  */
 export function toExcelJsLayout(buf: Buffer, strip: boolean): Buffer | null {
-	const files = new Map<string, Buffer>();
-	for (const e of zipEntries(buf)) {
-		if (e.name.endsWith('/')) continue;
-		files.set(e.name, readZipEntry(buf, e));
-	}
-	const text = (name: string) => files.get(name)?.toString('utf8') ?? null;
+	// Inflated on demand (bounded by readZipEntry): a workbook already in exceljs's layout costs only its .rels parts.
+	const entries = new Map(zipEntries(buf).filter((e) => !e.name.endsWith('/')).map((e) => [e.name, e]));
+	const cache = new Map<string, Buffer>();
+	const read = (name: string): Buffer | null => {
+		const e = entries.get(name);
+		if (!e) return null;
+		let data = cache.get(name);
+		if (!data) cache.set(name, (data = readZipEntry(buf, e)));
+		return data;
+	};
+	const text = (name: string) => read(name)?.toString('utf8') ?? null;
 
 	const rename = new Map<string, string>();
-	const used = new Set(files.keys());
+	const used = new Set(entries.keys());
 	const counters: Record<string, number> = {};
 	const place = (kind: string, part: string) => {
 		const c = CANONICAL[kind];
-		if (!c || c.pattern.test(part) || rename.has(part) || !files.has(part)) return;
+		if (!c || c.pattern.test(part) || rename.has(part) || !entries.has(part)) return;
 		let name: string;
 		do name = c.name((counters[kind] = (counters[kind] ?? 0) + 1));
 		while (used.has(name) && kind !== 'sharedStrings' && kind !== 'styles');
@@ -173,12 +178,12 @@ export function toExcelJsLayout(buf: Buffer, strip: boolean): Buffer | null {
 		rename.set(part, name);
 		// A part moved keeps its relationships beside it.
 		const rels = relsPathOf(part);
-		if (files.has(rels)) rename.set(rels, relsPathOf(name));
+		if (entries.has(rels)) rename.set(rels, relsPathOf(name));
 	};
 
 	const book = 'xl/workbook.xml';
 	const bookRels = text(relsPathOf(book));
-	if (!files.has(book) || bookRels === null) return null; // not a workbook exceljs could read anyway
+	if (!entries.has(book) || bookRels === null) return null; // not a workbook exceljs could read anyway
 	const sheets: string[] = [];
 	for (const r of parseRels(bookRels)) {
 		if (r.external) continue;
@@ -193,19 +198,14 @@ export function toExcelJsLayout(buf: Buffer, strip: boolean): Buffer | null {
 		for (const r of parseRels(xml)) if (!r.external) place(kindOf(r.type), resolvePart(sheet, r.target));
 	}
 
+	// Every relationships part with its internal targets relative to where its source now lives.
+	const rels = new Map<string, Buffer>();
 	let changed = rename.size > 0 || strip;
-	const out = new Map<string, Buffer>();
-	for (const [name, data] of files) {
-		if (strip && name.startsWith('docProps/')) continue;
-		const newName = rename.get(name) ?? name;
+	for (const name of entries.keys()) {
 		const source = sourceOfRels(name);
-		if (source === null) {
-			out.set(newName, data);
-			continue;
-		}
-		// A relationships part: every internal target relative to where its source now lives.
+		if (source === null) continue;
 		const newSource = rename.get(source) ?? source;
-		const xml = data.toString('utf8');
+		const xml = text(name)!;
 		const rewritten = xml.replace(/<(?:\w+:)?Relationship\b[^>]*>/g, (tag) => {
 			const [r] = parseRels(tag);
 			if (r.external || !r.target) return tag;
@@ -215,9 +215,14 @@ export function toExcelJsLayout(buf: Buffer, strip: boolean): Buffer | null {
 			return tag.replace(/(\sTarget\s*=\s*)("[^"]*"|'[^']*')/, `$1"${encodeXml(target)}"`);
 		});
 		if (rewritten !== xml) changed = true;
-		out.set(newName, Buffer.from(rewritten, 'utf8'));
+		rels.set(name, Buffer.from(rewritten, 'utf8'));
 	}
 	if (!changed) return null;
+	const out = new Map<string, Buffer>();
+	for (const name of entries.keys()) {
+		if (strip && name.startsWith('docProps/')) continue;
+		out.set(rename.get(name) ?? name, rels.get(name) ?? read(name)!);
+	}
 	const types = out.get('[Content_Types].xml');
 	if (types && rename.size) {
 		let xml = types.toString('utf8');
