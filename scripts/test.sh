@@ -3,11 +3,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+if [ "$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi
 if [ ! -x /usr/bin/chromium ]; then
 	echo "Chromium 不在 /usr/bin/chromium，正在用 apt-get 安装……"
-	if [ "$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi
 	$SUDO apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+# openpyxl re-saves the workbench's workbooks in tests/integration/foreign-workbooks.spec.ts (a workbook saved by another program).
+if ! python3 -c 'import openpyxl' 2>/dev/null && ! /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
+	echo "Python 的 openpyxl 不可用，正在用 apt-get 安装 python3-openpyxl……"
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-openpyxl >/dev/null
 fi
 
 npx svelte-kit sync >/dev/null

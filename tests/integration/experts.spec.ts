@@ -227,7 +227,9 @@ describe('importing experts from Excel', () => {
 		expect((await asyncError(() => importExpertsFromWorkbook(db, noUnit, OFFICE), ExpertImportError)).problems).toEqual([
 			'第 1 行「工作单位」：缺少“工作单位”列（请使用下载的模板）'
 		]);
-		expect((await asyncError(() => importExpertsFromWorkbook(db, Buffer.from('hello'), OFFICE), ExpertImportError)).problems[0]).toMatch(/^文件：不是有效的 Excel 工作簿/);
+		expect((await asyncError(() => importExpertsFromWorkbook(db, Buffer.from('hello'), OFFICE), ExpertImportError)).problems).toEqual([
+			'文件：无法读取“上传的工作簿”：文件已损坏或不是 Excel 工作簿（.xlsx）。请用 Excel 或 WPS 重新另存为 .xlsx 后再上传。'
+		]);
 		const empty = await workbook([]);
 		expect((await asyncError(() => importExpertsFromWorkbook(db, empty, OFFICE), ExpertImportError)).problems).toEqual(['工作表中没有专家数据（从第 2 行起填写）']);
 	});

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { expect, test, type Page } from '@playwright/test';
 import ExcelJS from 'exceljs';
 import { PASSWORDS, login, open, query } from '../support';
@@ -106,4 +107,45 @@ test('an upload with a bad value names the cell and saves nothing', async ({ pag
 	await page.getByLabel('离线评分表（.xlsx）').setInputFiles(fake);
 	await page.getByRole('button', { name: '上传并预览' }).click();
 	await expect(page.getByTestId('offline-problems')).toContainText('上传的文件不是 Excel 工作簿（.xlsx）');
+});
+
+/** A Python 3 with openpyxl (Debian's python3-openpyxl; scripts/test.sh installs it). */
+const PYTHON = ['python3', '/usr/bin/python3'].find((py) => {
+	try {
+		execFileSync(py, ['-c', 'import openpyxl'], { stdio: 'ignore' });
+		return true;
+	} catch {
+		return false;
+	}
+});
+
+test('an offline form filled and saved by another program (openpyxl) previews; a damaged one gets a Chinese sentence', async ({ page }) => {
+	test.skip(!PYTHON, 'openpyxl 不可用（apt-get install -y python3-openpyxl）');
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'offline-'));
+	const expertId = expertWithFreshTask();
+	await login(page, expertId, PASSWORDS.expert);
+	const { ws } = await downloadWorkbook(page, dir);
+	const downloaded = path.join(dir, 'downloaded.xlsx');
+	const resaved = path.join(dir, '另存.xlsx');
+	const fill = [`ws = wb[${JSON.stringify(ws.name)}]`, 'for i, p in enumerate([8.5, 12, 16.5, 12, 11, 7.5, 12.5]):', '    ws.cell(row=5 + i, column=3).value = p'];
+	const script = ['import sys, openpyxl', 'wb = openpyxl.load_workbook(sys.argv[1])', ...fill, 'wb.save(sys.argv[2])'].join('\n');
+	execFileSync(PYTHON!, ['-c', script, downloaded, resaved]);
+
+	await open(page, '/expert/offline');
+	await page.getByLabel('离线评分表（.xlsx）').setInputFiles(resaved);
+	await page.getByRole('button', { name: '上传并预览' }).click();
+	await expect(page.getByRole('button', { name: '确认保存为草稿' })).toBeVisible();
+	await expect(page.getByTestId('offline-problems')).toHaveCount(0);
+
+	// The same file cut in half: one Chinese sentence that names it and says what to do, no JS error text.
+	const damaged = path.join(dir, '损坏.xlsx');
+	const bytes = fs.readFileSync(resaved);
+	fs.writeFileSync(damaged, bytes.subarray(0, Math.floor(bytes.length / 2)));
+	await open(page, '/expert/offline');
+	await page.getByLabel('离线评分表（.xlsx）').setInputFiles(damaged);
+	await page.getByRole('button', { name: '上传并预览' }).click();
+	const problems = page.getByTestId('offline-problems');
+	await expect(problems).toContainText('无法读取“损坏.xlsx”：文件已损坏或不是 Excel 工作簿（.xlsx）。请用 Excel 或 WPS 重新另存为 .xlsx 后再上传。');
+	await expect(problems).not.toContainText(/Error|undefined|Cannot/);
+	await page.screenshot({ path: path.join('test-results', 'offline-damaged-workbook.png') });
 });

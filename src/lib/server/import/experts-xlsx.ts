@@ -5,7 +5,7 @@
  * it back checks every row with the expert form's rules and names the row and column of each problem.
  */
 import ExcelJS from 'exceljs';
-import { archiveProblem } from './unzip';
+import { openUserWorkbook, unreadableWorkbook } from './workbook';
 import { escapeCellText, unescapeCellText } from '../export/cell-text';
 import { OCCUPATIONS, occupationShort } from '../../domain/occupations';
 import { REGIONS, regionLabel } from '../../domain/regions';
@@ -111,17 +111,18 @@ const normHeader = (s: string) =>
 
 /** Reads the expert list; returns the valid rows and every problem found (nothing thrown). */
 export async function parseExpertWorkbook(buf: Buffer, fileName = '上传的工作簿'): Promise<{ rows: ExpertRow[]; errors: ExpertRowError[] }> {
-	if (buf.length >= 4 && buf.readUInt32LE(0) === 0x04034b50) {
-		// Entry count, declared and actual inflated sizes, before exceljs unpacks anything.
-		const bomb = await archiveProblem(buf, fileName);
-		if (bomb) return { rows: [], errors: [{ row: null, column: null, message: bomb }] };
-	}
-	const wb = new ExcelJS.Workbook();
+	// Checked (zip bombs), repaired when another program saved it, opened; else one Chinese sentence.
+	const opened = await openUserWorkbook(buf, fileName);
+	if ('problem' in opened) return { rows: [], errors: [{ row: null, column: null, message: opened.problem }] };
 	try {
-		await wb.xlsx.load(buf as unknown as ArrayBuffer);
+		return readExpertRows(opened.wb);
 	} catch {
-		return { rows: [], errors: [{ row: null, column: null, message: '不是有效的 Excel 工作簿（.xlsx）：请用 Excel 或 WPS 另存为 .xlsx 格式后重新上传' }] };
+		// A workbook exceljs opened but cannot walk (a shape no writer we know produces): the sentence, not a JS error.
+		return { rows: [], errors: [{ row: null, column: null, message: unreadableWorkbook(fileName) }] };
 	}
+}
+
+function readExpertRows(wb: ExcelJS.Workbook): { rows: ExpertRow[]; errors: ExpertRowError[] } {
 	const ws = wb.getWorksheet(EXPERT_SHEET) ?? wb.worksheets.find((w) => w.name !== EXPERT_README);
 	if (!ws) return { rows: [], errors: [{ row: null, column: null, message: `工作簿中没有“${EXPERT_SHEET}”工作表` }] };
 

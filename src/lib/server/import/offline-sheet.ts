@@ -16,7 +16,8 @@ import { loadBatchRow } from '../queries/bundle';
 import { expertTasks, type ExpertTask } from '../queries/reviews';
 import { ScoringError, getSheet, saveSheet, type SheetView } from '../services/scoring';
 import { LAYOUT, META_SHEET, OFFLINE_MARKER, totalRow, overallRow } from '../export/offline-sheet';
-import { archiveProblem, zipEntries, ZipError } from './unzip';
+import { zipEntries } from './unzip';
+import { openUserWorkbook, unreadableWorkbook } from './workbook';
 import { unescapeCellText } from '../export/cell-text';
 import { isHalfStep, pointsProblems } from '../../domain/rubric';
 
@@ -96,33 +97,25 @@ type RawEntry = {
 };
 
 /** Rejects what is not an .xlsx by its bytes (an .xls, a renamed .docx, a text file …). */
-export function xlsxContentProblem(buf: Buffer): string | null {
+export function xlsxContentProblem(buf: Buffer, fileName = '上传的工作簿'): string | null {
 	if (buf.length === 0) return '上传的文件是空的';
 	if (buf.length >= 8 && buf.readUInt32BE(0) === 0xd0cf11e0) return '上传的文件是旧版 Excel（.xls）格式，请用“下载离线评分表”得到的 .xlsx 文件';
 	if (buf.length < 4 || buf.readUInt32LE(0) !== 0x04034b50) return '上传的文件不是 Excel 工作簿（.xlsx）';
 	try {
 		const names = new Set(zipEntries(buf).map((e) => e.name));
 		if (!names.has('[Content_Types].xml') || !names.has('xl/workbook.xml')) return '上传的文件不是 Excel 工作簿（.xlsx）（压缩包里没有工作簿）';
-	} catch (e) {
-		return `上传的文件不是有效的 Excel 工作簿（.xlsx）：${e instanceof ZipError ? e.message : '无法读取'}`;
+	} catch {
+		return unreadableWorkbook(fileName);
 	}
 	return null;
 }
 
 async function loadWorkbook(buf: Buffer, fileName: string): Promise<{ wb: ExcelJS.Workbook } | { problem: string }> {
 	if (buf.length > MAX_OFFLINE_BYTES) return { problem: `文件太大（超过 ${MAX_OFFLINE_BYTES / 1024 / 1024} MB），不是离线评分表` };
-	const bad = xlsxContentProblem(buf);
+	const bad = xlsxContentProblem(buf, fileName);
 	if (bad) return { problem: bad };
-	// Entry count, declared and actual inflated sizes, before exceljs unpacks anything.
-	const bomb = await archiveProblem(buf, fileName);
-	if (bomb) return { problem: bomb };
-	const wb = new ExcelJS.Workbook();
-	try {
-		await wb.xlsx.load(buf as unknown as ArrayBuffer);
-	} catch (e) {
-		return { problem: `无法读取该 Excel 工作簿：${e instanceof Error ? e.message.split('\n')[0] : String(e)}` };
-	}
-	return { wb };
+	// Checked (zip bombs), repaired when another program saved it, opened; else one Chinese sentence.
+	return openUserWorkbook(buf, fileName);
 }
 
 const metaCell = (ws: ExcelJS.Worksheet, row: number) => ws.getCell(`${LAYOUT.metaCol}${row}`).value;

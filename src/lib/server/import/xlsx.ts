@@ -6,7 +6,7 @@
  * Institution ids: the 机构编号 column when filled; else `inst-<统一社会信用代码>`, which
  * `importIntakeWorkbook` replaces by the id of an institution already stored with the same USCC.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { asc } from 'drizzle-orm';
 import type { Db } from '../db';
 import * as s from '../db/schema';
@@ -14,7 +14,7 @@ import type { Actor } from '../audit';
 import type { Application, BundleError, Institution } from '../../domain/bundle';
 import { LEVELS, isIndustryCode, INDUSTRY_DIVISIONS } from '../../domain/vocabulary';
 import { BundleImportError, importBundle, type ImportCounts } from '../services/bundle-import';
-import { archiveProblem } from './unzip';
+import { openUserWorkbook, unreadableWorkbook } from './workbook';
 import { unescapeCellText } from '../export/cell-text';
 import { normalizeCode } from '../../domain/normalize';
 import {
@@ -545,16 +545,15 @@ async function parseDetailed(buf: Buffer, fileName: string): Promise<Detailed> {
 	if (buf.length < 4 || buf.readUInt32LE(0) !== 0x04034b50) {
 		return empty('不是有效的 Excel 工作簿（.xlsx）：文件不是 Office Open XML 格式（旧版 .xls 请另存为 .xlsx）');
 	}
-	// Entry count, declared and actual inflated sizes, before exceljs unpacks anything.
-	const bomb = await archiveProblem(buf, fileName);
-	if (bomb) return empty(bomb);
-	const wb = new ExcelJS.Workbook();
+	// Checked (zip bombs), repaired when another program saved it, opened; else one Chinese sentence.
+	const opened = await openUserWorkbook(buf, fileName);
+	if ('problem' in opened) return empty(opened.problem);
 	try {
-		await wb.xlsx.load(buf as unknown as ArrayBuffer);
-	} catch (e) {
-		return empty(`不是有效的 Excel 工作簿（.xlsx）：${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+		return assemble(opened.wb, out);
+	} catch {
+		// A workbook exceljs opened but cannot walk (a shape no writer we know produces): the sentence, not a JS error.
+		return empty(unreadableWorkbook(fileName));
 	}
-	return assemble(wb, out);
 }
 
 /** Reads a filled intake workbook into bundle objects, with every problem found (nothing thrown). */
