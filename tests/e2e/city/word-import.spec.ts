@@ -110,7 +110,7 @@ test('city: a Word Annex 1 becomes a draft of its region, unreadable fields list
 	// Not a Word file: refused by content, whatever the name says.
 	await panel.getByLabel(/导入填好的推荐表/).setInputFiles({ name: '推荐表.docx', mimeType: DOCX, buffer: Buffer.from('这不是 Word 文档') });
 	await panel.getByRole('button', { name: '导入为本地区草稿' }).click();
-	await expect(page.getByTestId('import-errors')).toContainText('不是Word 文档（.docx）');
+	await expect(page.getByTestId('import-errors')).toContainText('不是Word 文档（.docx 或 .doc）');
 
 	const before = count('applications');
 	await panel.getByLabel(/导入填好的推荐表/).setInputFiles(path.join(FIXTURES, 'annex1-broken.docx'));
