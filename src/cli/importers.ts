@@ -8,5 +8,7 @@ export const importers: Record<string, Importer> = {
 	/** The app's Excel intake template (申报信息采集表); loaded on demand, exceljs is large. */
 	'.xlsx': async (db, data, file) => (await import('../lib/server/import/xlsx')).importIntakeWorkbook(db, data, CLI_ACTOR, file),
 	/** A filled Annex 1 or Annex 2 (.docx): imported as a draft application. */
-	'.docx': async (db, data, file) => (await (await import('../lib/server/import/docx')).importAnnexDocx(db, data, CLI_ACTOR, { fileName: file })).counts
+	'.docx': async (db, data, file) => (await (await import('../lib/server/import/docx')).importAnnexDocx(db, data, CLI_ACTOR, { fileName: file })).counts,
+	/** The same forms saved by Word 97–2003 (.doc); read by content, the same draft. */
+	'.doc': async (db, data, file) => (await (await import('../lib/server/import/docx')).importAnnexDocx(db, data, CLI_ACTOR, { fileName: file })).counts
 };

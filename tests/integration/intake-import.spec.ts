@@ -571,7 +571,7 @@ describe('Word annexes (.docx) into draft applications', () => {
 	});
 
 	it('files that are not an annex: not a zip, a zip without a document, a Word file without the tables', async () => {
-		expect(() => parseAnnexDocx(Buffer.from('not a zip at all'))).toThrow(/不是有效的 Word 文档（\.docx）/);
+		expect(() => parseAnnexDocx(Buffer.from('not a zip at all'))).toThrow(/不是有效的 Word 文档（\.docx 或 \.doc）/);
 		const xlsx = await renderIntakeTemplate();
 		expect(() => parseAnnexDocx(xlsx)).toThrow('(文件): 不是 Word 文档（.docx）：压缩包里没有 word/document.xml');
 		const letter = Buffer.from(await Packer.toBuffer(new Document({ sections: [{ children: [new Paragraph('关于推荐的函')] }] })));

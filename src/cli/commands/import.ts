@@ -9,7 +9,7 @@ import { importers } from '../importers';
 
 export const importCommand: Command = {
 	name: 'import',
-	summary: '导入评审数据包（.json）、Excel 模板（.xlsx）或填好的附件1/2（.docx）',
+	summary: '导入评审数据包（.json）、Excel 模板（.xlsx）或填好的附件1/2（.docx、.doc）',
 	usage: 'import FILE [--json]',
 	async run(argv, { db, io }) {
 		const args = parseArgs(argv, { flags: ['json'], positional: 1 });

@@ -1,8 +1,9 @@
 /**
  * Intake by file in the browser. The office downloads the blank intake template and the list
  * export (with the page's filter), imports a bad Excel workbook and reads the error by row and
- * column (nothing written). A city user imports a filled Annex 1 (.docx) with unreadable fields,
- * sees them listed and opens the draft; the same form is refused for another city.
+ * column (nothing written), and imports a Word 97–2003 Annex 2 (.doc). A city user imports a filled
+ * Annex 1 (.docx, then the same form as .doc) with unreadable fields, sees them listed and opens
+ * the draft; the same form is refused for another city.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -85,9 +86,9 @@ test('office: template, filtered list export, a bad Excel refused by row and col
 	await expect(page.getByTestId('excel-result')).toContainText(`申报 ${shown} 项`);
 	expect(count('applications')).toBe(before);
 
-	// The office imports a Word Annex 2 with the region read from the form.
+	// The office imports a Word Annex 2, saved by Word 97–2003 (.doc), with the region read from the form.
 	await panel.getByText('导入 Excel 申报信息采集表或 Word 推荐表').click();
-	await panel.getByLabel('推荐表（.docx）').setInputFiles(path.join(FIXTURES, 'annex2-filled.docx'));
+	await panel.getByLabel('推荐表（.docx 或 .doc）').setInputFiles(path.join(FIXTURES, 'annex2-filled.doc'));
 	await panel.getByRole('button', { name: '导入 Word' }).click();
 	const word = page.getByTestId('word-result');
 	await expect(word).toContainText('导入为大连的申报草稿');
@@ -110,7 +111,7 @@ test('city: a Word Annex 1 becomes a draft of its region, unreadable fields list
 	// Not a Word file: refused by content, whatever the name says.
 	await panel.getByLabel(/导入填好的推荐表/).setInputFiles({ name: '推荐表.docx', mimeType: DOCX, buffer: Buffer.from('这不是 Word 文档') });
 	await panel.getByRole('button', { name: '导入为本地区草稿' }).click();
-	await expect(page.getByTestId('import-errors')).toContainText('不是Word 文档（.docx）');
+	await expect(page.getByTestId('import-errors')).toContainText('不是Word 文档（.docx 或 .doc）');
 
 	const before = count('applications');
 	await panel.getByLabel(/导入填好的推荐表/).setInputFiles(path.join(FIXTURES, 'annex1-broken.docx'));
@@ -122,6 +123,15 @@ test('city: a Word Annex 1 becomes a draft of its region, unreadable fields list
 	const unread = result.getByTestId('unread-fields').locator('li > b');
 	await expect(unread).toHaveText(BROKEN_UNREAD);
 	await expect(result).toContainText('“壹仟万元”不是数字');
+	expect(count('applications')).toBe(before + 1);
+
+	// The same form as Word 97–2003 (.doc): the same draft again, the same fields listed.
+	await panel.getByLabel(/导入填好的推荐表/).setInputFiles(path.join(FIXTURES, 'annex1-broken.doc'));
+	await panel.getByRole('button', { name: '导入为本地区草稿' }).click();
+	await expect(result).not.toContainText('annex1-broken.docx');
+	await expect(result).toContainText('annex1-broken.doc');
+	await expect(result).toContainText('导入为沈阳的申报草稿');
+	await expect(result.getByTestId('unread-fields').locator('li > b')).toHaveText(BROKEN_UNREAD);
 	expect(count('applications')).toBe(before + 1);
 
 	await result.getByTestId('draft-link').click();

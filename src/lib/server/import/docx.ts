@@ -16,6 +16,7 @@ import { REGIONS, isRegionKey } from '../../domain/regions';
 import { CERTIFICATE_CATEGORIES, INDUSTRY_SECTIONS, LEVELS, UNIT_TYPES, isIndustryCode } from '../../domain/vocabulary';
 import { BundleImportError, importBundle, type ImportCounts } from '../services/bundle-import';
 import { ZipError, archiveProblem, readZipFile } from './unzip';
+import { docTextFromBody, isOle, wordBody } from './doc';
 
 export type AnnexType = 'training' | 'evaluation';
 export type AnnexProblem = { field: string; message: string };
@@ -146,7 +147,11 @@ function childrenNamed(n: XmlNode, name: string): XmlNode[] {
 	return out;
 }
 
-type DocText = { rows: string[][]; paragraphs: string[] };
+/**
+ * What both readers give the form mapping: every table row as its cell texts (paragraphs of a cell
+ * joined by line breaks) and the paragraphs outside tables. .docx: documentText below; .doc: doc.ts.
+ */
+export type DocText = { rows: string[][]; paragraphs: string[] };
 
 /** Every table row of the document (nested tables too, in document order) and the body paragraphs. */
 function documentText(root: XmlNode): DocText {
@@ -761,7 +766,7 @@ export function parseAnnexDocx(buf: Buffer): AnnexParse {
 	try {
 		xml = readZipFile(buf, 'word/document.xml');
 	} catch (e) {
-		if (e instanceof ZipError) throw fileError(`不是有效的 Word 文档（.docx）：${e.message}（旧版 .doc 请另存为 .docx）`);
+		if (e instanceof ZipError) throw fileError(`不是有效的 Word 文档（.docx 或 .doc）：${e.message}`);
 		throw e;
 	}
 	if (!xml) throw fileError('不是 Word 文档（.docx）：压缩包里没有 word/document.xml');
@@ -773,9 +778,20 @@ export function parseAnnexDocx(buf: Buffer): AnnexParse {
 		if (e instanceof RangeError) throw fileError('Word 文档的结构嵌套过深，无法读取');
 		throw e;
 	}
+	return readAnnex(doc);
+}
+
+/** The form mapping over rows and cells, whichever format they came from. */
+export function readAnnex(doc: DocText): AnnexParse {
 	const type = detectType(doc);
 	if (!type) throw fileError('没有找到附件1（培训机构推荐表）或附件2（评价机构推荐表）的表格');
 	return readForm(doc, type);
+}
+
+/** Reads a filled Annex 1 or 2 as .docx (a zip) or Word 97–2003 .doc (an OLE file), by its content. */
+export async function parseAnnexWord(buf: Buffer): Promise<AnnexParse> {
+	if (isOle(buf)) return readAnnex(docTextFromBody(await wordBody(buf)));
+	return parseAnnexDocx(buf);
 }
 
 /** The region of a city's recommending unit, as written: 沈阳市人力资源和社会保障局 → shenyang. */
@@ -912,7 +928,7 @@ function refuseOtherRegion(tx: Db, region: string, applicationId: string, instit
 }
 
 /**
- * Imports a filled Annex 1 or 2 as a DRAFT application (status 'draft', upsert by id) with its
+ * Imports a filled Annex 1 or 2 (.docx, or Word 97–2003 .doc) as a DRAFT application (status 'draft', upsert by id) with its
  * institution, in one transaction. Region: `opts.region`, else the recommending unit, else the
  * USCC's division code. Institution id: the stored institution with the same USCC, else
  * `inst-<USCC>`, else one derived from the name. Application id: `opts.id`, else the stored draft of
@@ -926,7 +942,7 @@ export async function importAnnexDocx(db: Db, buf: Buffer, actor: Actor, opts: A
 		const bomb = await archiveProblem(buf, opts.fileName ?? '上传的文档');
 		if (bomb) throw fileError(bomb);
 	}
-	const parsed = parseAnnexDocx(buf);
+	const parsed = await parseAnnexWord(buf);
 	const L = formLabels(parsed.type);
 	const fail = (field: string, message: string): never => {
 		throw new BundleImportError([{ path: `${L.form}「${fieldName(field)}」`, message }]);

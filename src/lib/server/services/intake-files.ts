@@ -12,6 +12,7 @@ import { loadApplications, loadInstitutions } from '../queries/bundle';
 import { renderIntakeTemplate } from '../export/intake-template';
 import { importIntakeWorkbook } from '../import/xlsx';
 import { importAnnexDocx, type AnnexImportOptions, type AnnexImportResult } from '../import/docx';
+import { isOle } from '../import/doc';
 import { BundleImportError, type ImportCounts } from './bundle-import';
 import { chinaToday, listIntake, type IntakeFilter } from './applications';
 import { isOccupationKey } from '../../domain/occupations';
@@ -92,17 +93,23 @@ export function workbookResponse(file: { body: Buffer; filename: string; ascii: 
 export type ZipUpload = { name: string; buf: Buffer };
 
 /**
- * The uploaded `file` of a form: present, at most MAX_UPLOAD_BYTES, and a zip by its content
- * (.xlsx and .docx are Office Open XML zips). `what` names the expected kind in the refusal.
+ * The uploaded `file` of a form: present, at most MAX_UPLOAD_BYTES, and by its content a zip
+ * (.xlsx and .docx are Office Open XML zips) or, for Word, an OLE compound file (Word 97–2003
+ * .doc). `what` names the expected kind in the refusal.
  */
-export async function zipUpload(form: FormData, what: 'Excel 工作簿（.xlsx）' | 'Word 文档（.docx）'): Promise<ZipUpload | { error: string }> {
+export async function zipUpload(form: FormData, what: 'Excel 工作簿（.xlsx）' | 'Word 文档（.docx 或 .doc）'): Promise<ZipUpload | { error: string }> {
 	const file = form.get('file');
 	if (!(file instanceof File) || file.size === 0) return { error: '请选择要上传的文件' };
 	if (file.size > MAX_UPLOAD_BYTES) return { error: `文件不能超过 ${MAX_UPLOAD_BYTES / 1024 / 1024} MB（“${file.name}”为 ${(file.size / 1024 / 1024).toFixed(1)} MB）` };
 	const buf = Buffer.from(await file.arrayBuffer());
+	const word = what.startsWith('Word');
+	if (word && isOle(buf)) return { name: file.name, buf };
 	if (buf.length < 4 || buf.readUInt32LE(0) !== 0x04034b50) {
-		const old = what.startsWith('Excel') ? '旧版 .xls 请另存为 .xlsx' : '旧版 .doc 请另存为 .docx';
-		return { error: `“${file.name}”不是${what}：文件内容不是 Office Open XML 格式（${old}）` };
+		return {
+			error: word
+				? `“${file.name}”不是${what}：文件内容既不是 Office Open XML 格式，也不是 Word 97–2003 格式`
+				: `“${file.name}”不是${what}：文件内容不是 Office Open XML 格式（旧版 .xls 请另存为 .xlsx）`
+		};
 	}
 	return { name: file.name, buf };
 }

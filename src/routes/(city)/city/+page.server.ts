@@ -35,7 +35,7 @@ export const actions = {
 	/** A filled Annex 1/2 as a draft of the city's own region; another region's application or institution is refused. */
 	importWord: async (event) => {
 		const user = requireRole(event, 'city');
-		const f = await zipUpload(await event.request.formData(), 'Word 文档（.docx）');
+		const f = await zipUpload(await event.request.formData(), 'Word 文档（.docx 或 .doc）');
 		if ('error' in f) return fail(400, { file: null as string | null, problems: [f.error], more: 0 });
 		const region = user.region!;
 		const r = await importAnnexUpload(getDb(), f.buf, actorOf(user), { region, onlyRegion: region, fileName: f.name });

@@ -37,7 +37,7 @@ export const actions = {
 		const form = await event.request.formData();
 		const region = String(form.get('region') ?? '');
 		if (region && !isRegionKey(region)) return fail(400, { action: 'importWord' as const, file: null as string | null, problems: ['请选择有效的地区'], more: 0 });
-		const f = await zipUpload(form, 'Word 文档（.docx）');
+		const f = await zipUpload(form, 'Word 文档（.docx 或 .doc）');
 		if ('error' in f) return fail(400, { action: 'importWord' as const, file: null as string | null, problems: [f.error], more: 0 });
 		const r = await importAnnexUpload(getDb(), f.buf, actorOf(user), region ? { region, fileName: f.name } : { fileName: f.name });
 		if (!r.ok) return fail(400, { action: 'importWord' as const, file: f.name, problems: r.problems, more: r.more });
