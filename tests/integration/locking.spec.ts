@@ -51,12 +51,22 @@ describe('locked results', () => {
 			expect(message, section).toMatch(/已锁定/);
 		}
 		expect(() => saveSheet(db, 'app-2', 'exp-1', { version, points: { plan: 10 }, comments: {}, comment: '' }, actorFor('exp-1'))).toThrow(ScoringError);
+		// The scoring page tells the lock from a version conflict: the refusal says 'locked', the sheet says locked.
+		let refusal: unknown;
+		try {
+			saveSheet(db, 'app-2', 'exp-1', { version, points: { plan: 10 }, comments: {}, comment: '' }, actorFor('exp-1'));
+		} catch (e) {
+			refusal = e;
+		}
+		expect(refusal).toMatchObject({ status: 409, code: 'locked' });
+		expect(getSheet(db, 'app-2', 'exp-1').locked).toBe(true);
 		expect(() => drawExperts(db, { scope: 'all', seed: '' }, OFFICE)).toThrow(/已锁定/);
 		expect(() => assignByHand(db, { applicationId: 'app-4', expertId: 'exp-1', reason: '补充专家' }, OFFICE)).toThrow(AssignmentError);
 		expect(() => unassignExpert(db, { applicationId: 'app-1', expertId: 'exp-3', reason: '调整', confirm: true }, OFFICE)).toThrow(/已锁定/);
 		expect(JSON.stringify(exportBundle(db))).toBe(before);
 
 		reopenResults(db, '会议决定补充材料后重新评议', OFFICE);
+		expect(getSheet(db, 'app-2', 'exp-1').locked).toBe(false);
 		expect(importError(db, { declarations: [{ applicationId: 'app-1', expertId: 'exp-1', reason: '曾在该机构兼职' }] })).toBe('');
 		unassignExpert(db, { applicationId: 'app-1', expertId: 'exp-3', reason: '调整', confirm: true }, OFFICE);
 		expect(db.select().from(s.assignments).where(eq(s.assignments.expertId, 'exp-3')).all().some((a) => a.applicationId === 'app-1')).toBe(false);

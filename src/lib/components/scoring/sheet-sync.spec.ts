@@ -5,7 +5,7 @@
  * browser's storage and is sent once a save gets through again. Also the idle warning's clock.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SheetSync, type SheetDraft } from './sheet-sync.svelte';
+import { SheetSync, reconcile, sameContent, type SheetDraft } from './sheet-sync.svelte';
 import { SessionWatch } from './session-watch.svelte';
 
 const store = new Map<string, string>();
@@ -129,5 +129,82 @@ describe('SessionWatch', () => {
 		expect(await w.keepAlive()).toBe(false);
 		expect(w.ended).toBe(true);
 		stop();
+	});
+});
+
+describe('SheetSync compares content, not only versions', () => {
+	const server = { points: { c1: 8.5, c2: 4 }, comments: { c1: '资质齐全' }, comment: '总体良好', explanation: '', version: 5 };
+
+	it('a kept copy that says what the server holds is no conflict, whatever its version', () => {
+		// Saved, but the answer was lost (network drop): the copy still carries the old version.
+		const kept: SheetDraft = { points: { c1: 8.5, c2: 4, c3: null }, comments: { c1: ' 资质齐全 ', c2: '' }, comment: '总体良好 ', version: 4 };
+		expect(sameContent(kept, server)).toBe(true);
+		expect(reconcile(kept, server)).toBe('same');
+		// A comment on an unscored criterion is not stored by the server either.
+		expect(sameContent({ ...kept, comments: { c1: '资质齐全', c3: '待补' } }, server)).toBe(true);
+	});
+
+	it('a different point, comment, overall comment or explanation is a difference', () => {
+		const base: SheetDraft = { points: { c1: 8.5, c2: 4 }, comments: { c1: '资质齐全' }, comment: '总体良好', version: 4 };
+		expect(reconcile({ ...base, points: { c1: 8.5, c2: 4.5 } }, server)).toBe('conflict');
+		expect(reconcile({ ...base, points: { c1: 8.5 } }, server)).toBe('conflict');
+		expect(reconcile({ ...base, comments: { c1: '资质不全' } }, server)).toBe('conflict');
+		expect(reconcile({ ...base, comment: '一般' }, server)).toBe('conflict');
+		expect(reconcile({ ...base, explanation: '理由' }, server)).toBe('conflict');
+		// Made on the server's current version: send it.
+		expect(reconcile({ ...base, comment: '一般', version: 5 }, server)).toBe('send');
+	});
+
+	it('a 409 whose stored sheet equals what was sent counts as saved', async () => {
+		const draft: SheetDraft = { points: { c1: 8.5 }, comments: {}, comment: '', version: 2 };
+		const current = { points: { c1: 8.5 }, comments: {}, comment: '', explanation: '', version: 3, status: 'draft', updatedAt: 'now', total: 8.5 };
+		vi.stubGlobal(
+			'fetch',
+			vi.fn(async () => ({ type: 'basic', status: 409, ok: false, json: async () => ({ error: '此评分表已在其他窗口或设备上修改过。', current }) }))
+		);
+		const saved: { version: number }[] = [];
+		const sync = new SheetSync('/expert/applications/a1/sheet', 'sheet:a1', () => draft, (s) => saved.push(s), 60_000);
+		sync.changed();
+		expect(await sync.flush()).toBe(true);
+		expect(sync.state).toBe('saved');
+		expect(sync.conflict).toBeNull();
+		expect(saved.map((s) => s.version)).toEqual([3]);
+		expect(store.has('sheet:a1')).toBe(false);
+
+		// Other content on the server: that is a real conflict.
+		draft.points.c1 = 9;
+		sync.changed();
+		expect(await sync.flush()).toBe(false);
+		expect(sync.state).toBe('conflict');
+	});
+});
+
+describe('SheetSync when the results are locked', () => {
+	it('a 409 "locked" answer switches to 已锁定, not to conflict, and nothing more is sent', async () => {
+		const current = { points: { c1: 7 }, comments: {}, comment: '', explanation: '', version: 3, status: 'draft', updatedAt: 'now', total: 7, locked: true };
+		const f = vi.fn(async () => ({ type: 'basic', status: 409, ok: false, json: async () => ({ error: '评审结果已锁定，不能再修改评分', current, locked: true }) }));
+		vi.stubGlobal('fetch', f);
+		const { draft, sync } = sheet();
+		sync.changed();
+		expect(await sync.flush()).toBe(false);
+		expect(sync.state).toBe('locked');
+		expect(sync.conflict).toBeNull();
+		draft.points.c1 = 9;
+		sync.changed();
+		expect(sync.state).toBe('locked');
+		await sync.flush();
+		expect(f).toHaveBeenCalledOnce();
+	});
+
+	it('a sheet loaded locked never sends', async () => {
+		const f = vi.fn(browserFetch);
+		vi.stubGlobal('fetch', f);
+		const draft: SheetDraft = { points: { c1: 8.5 }, comments: {}, comment: '', version: 2 };
+		const sync = new SheetSync('/expert/applications/a1/sheet', 'sheet:a1', () => draft, () => {}, 60_000, {}, true);
+		expect(sync.state).toBe('locked');
+		sync.changed();
+		expect(await sync.flush()).toBe(false);
+		expect(f).not.toHaveBeenCalled();
+		expect(sync.state).toBe('locked');
 	});
 });

@@ -6,6 +6,10 @@
  * When the session has ended (idle timeout, cap, signed out elsewhere) the server answers a save
  * with a redirect to the login page (or 401): the sheet stays in the browser, nothing is taken for
  * saved, and it is sent again on the next try — after signing in again the page sends it on load.
+ *
+ * A conflict is a difference of content, not of version numbers: a browser copy (or a refused
+ * save) holding what the server already holds is taken for saved. Once the office has locked the
+ * results, the sheet is 已锁定: nothing is sent, and a 409 "locked" answer switches to that state.
  */
 import { beijingTime } from '../../domain/time';
 
@@ -17,7 +21,7 @@ export type SheetDraft = {
 	version: number;
 };
 
-export type SyncState = 'saved' | 'saving' | 'dirty' | 'offline' | 'conflict' | 'error' | 'signedOut';
+export type SyncState = 'saved' | 'saving' | 'dirty' | 'offline' | 'conflict' | 'error' | 'signedOut' | 'locked';
 
 export const SYNC_LABELS: Record<SyncState, string> = {
 	saved: '已保存',
@@ -26,13 +30,60 @@ export const SYNC_LABELS: Record<SyncState, string> = {
 	offline: '离线（已暂存在本机）',
 	conflict: '冲突',
 	error: '保存失败',
-	signedOut: '登录已结束（已暂存在本机）'
+	signedOut: '登录已结束（已暂存在本机）',
+	locked: '已锁定'
 };
+
+export const LOCKED_MESSAGE = '评审结果已锁定，评分不能再修改';
+
+type Content = Pick<SheetDraft, 'points' | 'comments' | 'comment' | 'explanation'>;
+
+/** The points that are set (an empty box is the same as a missing one). */
+function setPoints(p: Record<string, number | null | undefined>): Record<string, number> {
+	return Object.fromEntries(Object.entries(p ?? {}).filter(([, v]) => v !== null && v !== undefined)) as Record<string, number>;
+}
+/** The comments as the server stores them: trimmed, empty ones and those of unscored criteria dropped. */
+function setComments(c: Record<string, string | null | undefined>, points: Record<string, number>): Record<string, string> {
+	return Object.fromEntries(
+		Object.entries(c ?? {})
+			.map(([k, v]) => [k, (v ?? '').trim()] as const)
+			.filter(([k, v]) => v !== '' && Object.hasOwn(points, k))
+	);
+}
+function sameRecord<T>(a: Record<string, T>, b: Record<string, T>): boolean {
+	const ka = Object.keys(a);
+	return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+}
+
+/**
+ * Whether a browser copy and the server's sheet say the same (points, comments, comment and —
+ * when the copy carries one — explanation), compared as the server stores them (trimmed, empty
+ * points and comments dropped). Version numbers do not enter: two copies that say the same are
+ * no conflict, whatever their versions.
+ */
+export function sameContent(mine: Content, server: Content): boolean {
+	const [pm, ps] = [setPoints(mine.points), setPoints(server.points)];
+	if (!sameRecord(pm, ps)) return false;
+	if (!sameRecord(setComments(mine.comments, pm), setComments(server.comments, ps))) return false;
+	if ((mine.comment ?? '').trim() !== (server.comment ?? '').trim()) return false;
+	if (mine.explanation !== undefined && mine.explanation.trim() !== (server.explanation ?? '').trim()) return false;
+	return true;
+}
+
+/**
+ * What to do on load with a copy this browser kept: 'same' (the server holds it already: drop it,
+ * adopt the server's version), 'send' (made on the current version: send it), or 'conflict'
+ * (the server's sheet moved on with other content: the expert chooses).
+ */
+export function reconcile(pending: SheetDraft, server: Content & { version: number }): 'same' | 'send' | 'conflict' {
+	if (sameContent(pending, server)) return 'same';
+	return pending.version === server.version ? 'send' : 'conflict';
+}
 
 /** What the page learns from the saves: a request went out (use of the session), the session has ended. */
 export type SyncEvents = { request?: (at: number) => void; signedOut?: () => void };
 
-type ServerSheet = SheetDraft & { status: string; updatedAt: string | null; total: number };
+export type ServerSheet = SheetDraft & { status: string; updatedAt: string | null; total: number };
 
 export class SheetSync {
 	state = $state<SyncState>('saved');
@@ -52,8 +103,22 @@ export class SheetSync {
 		private read: () => SheetDraft,
 		private onSaved: (s: ServerSheet) => void,
 		private delay = 2500,
-		private events: SyncEvents = {}
-	) {}
+		private events: SyncEvents = {},
+		locked = false
+	) {
+		if (locked) this.lock();
+	}
+
+	/** The results are locked: read-only from now on, nothing is sent (the browser copy is kept). */
+	lock() {
+		if (this.#timer) {
+			clearTimeout(this.#timer);
+			this.#timer = null;
+		}
+		this.conflict = null;
+		this.state = 'locked';
+		this.message = null;
+	}
 
 	/** A draft left in this browser by an earlier visit that never reached the server. */
 	pending(): SheetDraft | null {
@@ -79,7 +144,7 @@ export class SheetSync {
 		}
 		// Conflict: the expert chooses first. Signed out: kept here until a save gets through again
 		// (the next blur, focus or network change tries; signing in again sends it on load).
-		if (this.state === 'conflict' || this.state === 'signedOut') return;
+		if (this.state === 'conflict' || this.state === 'signedOut' || this.state === 'locked') return;
 		this.state = navigator.onLine ? 'dirty' : 'offline';
 		if (this.#timer) clearTimeout(this.#timer);
 		this.#timer = setTimeout(() => this.flush(), this.delay);
@@ -91,7 +156,7 @@ export class SheetSync {
 			clearTimeout(this.#timer);
 			this.#timer = null;
 		}
-		if (!this.pending() || this.state === 'conflict') return this.state === 'saved';
+		if (!this.pending() || this.state === 'conflict' || this.state === 'locked') return this.state === 'saved';
 		if (!navigator.onLine) {
 			this.state = 'offline';
 			return false;
@@ -121,8 +186,10 @@ export class SheetSync {
 			}
 			this.events.request?.(sent);
 			const data = await res.json().catch(() => ({}));
-			if (res.ok) {
-				this.onSaved(data as ServerSheet);
+			// Refused, but the server holds what we send (an earlier try got through, its answer was lost): saved.
+			const same = res.status === 409 && data.current && !data.locked && sameContent(body, data.current);
+			if (res.ok || same) {
+				this.onSaved((same ? data.current : data) as ServerSheet);
 				this.savedAt = beijingTime();
 				this.message = null;
 				if (edits === this.#edits) {
@@ -133,6 +200,10 @@ export class SheetSync {
 					this.changed();
 				}
 				return true;
+			}
+			if (res.status === 409 && data.locked) {
+				this.lock();
+				return false;
 			}
 			if (res.status === 409 && data.current) {
 				this.conflict = data.current;

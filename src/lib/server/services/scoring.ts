@@ -23,7 +23,9 @@ export class ScoringError extends Error {
 		public status: 400 | 403 | 404 | 409,
 		message: string,
 		public field: string | null = null,
-		public details: { criterionId: string; message: string }[] = []
+		public details: { criterionId: string; message: string }[] = [],
+		/** 'locked': the office has locked the results (the page shows 已锁定, not a conflict). */
+		public code: 'locked' | null = null
 	) {
 		super(message);
 	}
@@ -83,6 +85,8 @@ export type SheetView = {
 	total: number;
 	/** Set when every sheet of the application is in and this one deviates by more than deviationPct. */
 	abnormal: { mean: number; deviationPct: number } | null;
+	/** The office has locked the results: the sheet can no longer be changed. */
+	locked: boolean;
 };
 
 /*
@@ -131,7 +135,8 @@ export function getSheet(db: Db, applicationId: string, expertId: string): Sheet
 		updatedAt: row?.updatedAt ?? null,
 		submittedAt: row?.submittedAt ?? null,
 		total: pts.reduce((a, p) => a + p.points, 0),
-		abnormal: row?.status === 'submitted' ? abnormality(db, applicationId, expertId) : null
+		abnormal: row?.status === 'submitted' ? abnormality(db, applicationId, expertId) : null,
+		locked: !!loadBatchRow(db)?.resultsLockedAt
 	};
 }
 
@@ -220,7 +225,7 @@ export function saveSheet(db: Db, applicationId: string, expertId: string, input
 		const app = applicationType(tx as unknown as Db, applicationId);
 		if (!app) throw new ScoringError(404, '没有找到该申报');
 		const batch = loadBatchRow(tx);
-		if (batch?.resultsLockedAt) throw new ScoringError(409, '评审结果已锁定，不能再修改评分');
+		if (batch?.resultsLockedAt) throw new ScoringError(409, '评审结果已锁定，不能再修改评分', null, [], 'locked');
 		const row = sheetRow(tx as unknown as Db, applicationId, expertId);
 		const current = row?.version ?? 0;
 		if (input.version !== current) {

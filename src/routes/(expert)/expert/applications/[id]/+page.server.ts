@@ -38,7 +38,8 @@ export const load = ((event) => {
 			submittedAt: sheet.submittedAt,
 			total: sheet.total,
 			abnormal: sheet.abnormal,
-			returnedReason: sheet.returnedReason
+			returnedReason: sheet.returnedReason,
+			locked: sheet.locked
 		}
 	};
 }) satisfies PageServerLoad;

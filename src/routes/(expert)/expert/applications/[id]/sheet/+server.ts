@@ -32,7 +32,8 @@ const view = (s: ReturnType<typeof getSheet>) => ({
 	updatedAt: s.updatedAt,
 	total: s.total,
 	abnormal: s.abnormal,
-	returnedReason: s.returnedReason
+	returnedReason: s.returnedReason,
+	locked: s.locked
 });
 
 /** The stored sheet (used after a version conflict to load the latest). */
@@ -65,7 +66,8 @@ export const POST: RequestHandler = async (event) => {
 	} catch (e) {
 		if (e instanceof ScoringError) {
 			const current = e.status === 409 ? view(getSheet(db, id, expertId)) : undefined;
-			return json({ error: e.message, field: e.field, details: e.details, current }, { status: e.status });
+			const locked = e.code === 'locked' || undefined;
+			return json({ error: e.message, field: e.field, details: e.details, current, locked }, { status: e.status });
 		}
 		throw e;
 	}
