@@ -38,7 +38,7 @@ const inTooltips = (html: string) => CODES.filter((c) => html.includes(`title="$
 describe('Chinese labels, not codes', () => {
 	let pages: Record<string, string> = {};
 	beforeAll(async () => {
-		for (const p of ['/office/applications', '/office/conflicts', '/office/audit']) {
+		for (const p of ['/office/applications', '/office/conflicts', '/office/audit', '/office/assignments?occupation=ai']) {
 			const a = await get(served.server.base, p, office);
 			expect(a.status, p).toBe(200);
 			pages[p] = a.body;
@@ -72,5 +72,15 @@ describe('Chinese labels, not codes', () => {
 		expect(sentences).toContain(`${officeName} 登录（地址 127.0.0.1）`);
 		expect(sentences.some((x) => x.includes('载入演示数据'))).toBe(true);
 		expect(html).toContain('<summary');
+	});
+
+	it('the draw matrix heads its columns with institution names, the ids only in the title (point 8)', () => {
+		const html = pages['/office/assignments?occupation=ai'];
+		const head = html.slice(html.indexOf('data-testid="matrix"'), html.indexOf('</thead>'));
+		const names = [...head.matchAll(/data-testid="matrix-app-name"[^>]*>([^<]*)</g)].map((m) => m[1]);
+		expect(names.length).toBeGreaterThan(1);
+		for (const n of names) expect(n).toMatch(/^[\u4e00-\u9fff（）()·\w]+$/);
+		expect(visibleText(head)).not.toMatch(/app-\d+/);
+		expect(head).toMatch(/title="[^"]*app-\d+[^"]*"/);
 	});
 });
