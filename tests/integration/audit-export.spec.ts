@@ -93,6 +93,16 @@ describe('audit log export', () => {
 		expect(verifyAudit(db).problems).toEqual([]);
 		const xlsx = await auditExportResponse(db, new URL('http://x/o/audit/export?format=xlsx&action=user'), { userId: 'u9', name: 'observer' });
 		expect(xlsx.headers.get('content-type')).toMatch(/spreadsheetml/);
+		// The Excel download adds a last column 说明 with the entry as a sentence; the record columns stay as they are.
+		const book = new ExcelJS.Workbook();
+		await book.xlsx.load((await xlsx.arrayBuffer()) as ArrayBuffer);
+		const sheet = book.getWorksheet('审计日志')!;
+		expect(sheet.getRow(1).values).toEqual([undefined, ...AUDIT_COLUMNS, '说明']);
+		for (let i = 2; i <= sheet.rowCount; i++) {
+			const said = String(sheet.getRow(i).getCell(AUDIT_COLUMNS.length + 1).value);
+			expect(said).toMatch(/[\u4e00-\u9fff]/);
+			expect(said).not.toContain(String(sheet.getRow(i).getCell(5).value));
+		}
 		// The audit administrator filters by actor: only that actor's entries, and the filter is recorded.
 		const mine = await auditExportResponse(db, new URL('http://x/audit/export?format=csv&actor=office'), { userId: 'u8', name: 'auditadmin' });
 		const rows = parseCsv((await mine.text()).replace(/^\uFEFF/, '')).slice(1);

@@ -5,6 +5,7 @@
  * Nothing is rounded here; `round2` is for display only.
  */
 import type { AggregationSettings, Decision, Rubric, Score } from './bundle';
+import { conflictLabel, isConflictCode } from './conflicts';
 
 export type Method = AggregationSettings['method'];
 export const METHODS: readonly Method[] = ['trimmed', 'mean', 'median', 'zscore'];
@@ -22,6 +23,12 @@ export const FLAG_LABELS: Record<Flag, string> = {
 /** `why` of a submitted sheet by an expert who was not assigned to the application. */
 export const NOT_ASSIGNED = 'NOT_ASSIGNED';
 export const NOT_ASSIGNED_LABEL = '未分配给该专家';
+
+/** The Chinese reading of an excluded sheet's `why` (a conflict code or NOT_ASSIGNED); anything else as it is. */
+export function excludedLabel(why: string): string {
+	if (why === NOT_ASSIGNED) return NOT_ASSIGNED_LABEL;
+	return isConflictCode(why) ? conflictLabel(why) : why;
+}
 
 /** Two scores closer than this are equal (ties, pass score, thresholds): float noise only. */
 export const EPSILON = 1e-9;

@@ -92,7 +92,9 @@ test('三员分立: each administrator reaches only its own pages', async ({ pag
 	// The audit administrator sees the other administrators' refused requests and verifies the chain.
 	await login(page, 'auditadmin', PASSWORDS.auditadmin);
 	await page.goto('/audit?action=access.denied');
-	await expect(page.locator('table.data').getByText('secadmin').first()).toBeVisible();
+	await expect(page.locator('table.data').getByText('信息中心 安全管理员').first()).toBeVisible();
+	await expect(page.getByTestId('audit-sentence').first()).toContainText('请求被拒绝');
+	await expect(page.locator('table.data').getByText('access.denied', { exact: true }).first()).toBeHidden();
 	await page.getByRole('button', { name: '校验哈希链' }).click();
 	await expect(page.getByTestId('verification')).toContainText('校验通过');
 });

@@ -252,18 +252,20 @@ test('鞍山: a complete Annex 1 with materials is recommended; the third in one
 	await open(page, `/office/applications?region=anshan&occupation=${cell.occupation}&type=training`);
 	const row = page.getByRole('row').filter({ hasText: '鞍山市数智未来职业培训学校' });
 	await expect(row).toBeVisible();
-	await expect(row.getByText('LATE_SUBMISSION')).toBeVisible();
+	await expect(row.getByText('逾期推荐').first()).toBeVisible();
 	await row.getByRole('link', { name: '鞍山市数智未来职业培训学校' }).click();
 	await expect(page.getByRole('heading', { name: '形式审查' })).toBeVisible();
-	await expect(page.getByTestId('findings')).toContainText('LATE_SUBMISSION');
+	// Findings read in Chinese; the code stays in a tooltip.
 	await expect(page.getByTestId('findings')).toContainText('逾期推荐');
+	await expect(page.getByTestId('findings')).not.toContainText('LATE_SUBMISSION');
+	await expect(page.getByTestId('findings').locator('[title="LATE_SUBMISSION"]').first()).toBeVisible();
 	await expect(page.getByRole('link', { name: 'tiny.png' })).toBeVisible();
 	// The office sees the full ID number.
 	await expect(page.getByText('210302198001011233', { exact: true })).toBeVisible();
 	// Filtering by a finding code.
 	await open(page, '/office/applications?finding=QUOTA_EXCEEDED');
 	await expect(page.getByRole('row').filter({ hasText: '鞍山市数智未来职业培训学校' })).toHaveCount(0);
-	await expect(page.locator('tbody tr').first().getByText('QUOTA_EXCEEDED')).toBeVisible();
+	await expect(page.locator('tbody tr').first().getByText('超出推荐名额').first()).toBeVisible();
 
 	// Returned with a reason, the city can edit it again and sees why.
 	await open(page, `/office/applications/${id}`);

@@ -10,6 +10,8 @@ import type { Db } from '../db';
 import { auditLog } from '../db/schema';
 import { verifyAudit } from '../audit';
 import { escapeCellText } from './cell-text';
+import { auditNames } from '../queries/audit';
+import { auditReferences, auditSentence } from '../../domain/audit-text';
 
 export type AuditExportRow = typeof auditLog.$inferSelect;
 export type AuditExportFormat = 'csv' | 'xlsx';
@@ -44,21 +46,38 @@ export function renderAuditCsv(rows: AuditExportRow[]): Buffer {
 	return Buffer.from('\uFEFF' + lines.join('\r\n') + '\r\n', 'utf8');
 }
 
-export async function renderAuditWorkbook(rows: AuditExportRow[], verified: ReturnType<typeof verifyAudit>, generatedAt = new Date()): Promise<Buffer> {
+/** The entries as sentences (domain/audit-text) over the names in the database; `expertNames: false` keeps experts as ids. */
+export function auditSentences(db: Db, rows: AuditExportRow[], opts: { expertNames?: boolean } = {}): string[] {
+	const refs = auditReferences(rows);
+	const names = auditNames(db, opts.expertNames === false ? { ...refs, experts: [] } : refs);
+	return rows.map((r) => auditSentence(r, names));
+}
+
+/** `sentences` (one per row) adds a last column 说明 for people; the columns before it are the verifiable record. */
+export async function renderAuditWorkbook(
+	rows: AuditExportRow[],
+	verified: ReturnType<typeof verifyAudit>,
+	generatedAt = new Date(),
+	sentences?: string[]
+): Promise<Buffer> {
 	const wb = new ExcelJS.Workbook();
 	wb.creator = '评审工作台';
 	wb.title = '审计日志';
 	wb.created = generatedAt;
 	const ws = wb.addWorksheet('审计日志', { views: [{ state: 'frozen', ySplit: 1, activeCell: 'A2' }] });
 	ws.columns = [8, 25, 14, 30, 24, 14, 18, 60, 20, 20].map((width) => ({ width }));
-	const header = ws.addRow([...AUDIT_COLUMNS]);
+	if (sentences) ws.getColumn(AUDIT_COLUMNS.length + 1).width = 70;
+	const header = ws.addRow(sentences ? [...AUDIT_COLUMNS, '说明'] : [...AUDIT_COLUMNS]);
 	header.font = { bold: true };
 	header.alignment = { vertical: 'middle', horizontal: 'center' };
-	for (const r of rows) {
-		const row = ws.addRow(values(r).map((v) => (typeof v === 'string' ? escapeCellText(v) : v)));
+	rows.forEach((r, i) => {
+		const cells = values(r);
+		if (sentences) cells.push(sentences[i] ?? '');
+		const row = ws.addRow(cells.map((v) => (typeof v === 'string' ? escapeCellText(v) : v)));
 		row.getCell(8).alignment = { wrapText: true, vertical: 'top' };
-	}
-	ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: AUDIT_COLUMNS.length } };
+		if (sentences) row.getCell(AUDIT_COLUMNS.length + 1).alignment = { wrapText: true, vertical: 'top' };
+	});
+	ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: AUDIT_COLUMNS.length + (sentences ? 1 : 0) } };
 	const about = wb.addWorksheet('说明');
 	about.columns = [{ width: 18 }, { width: 90 }];
 	about.addRows([
@@ -73,10 +92,10 @@ export async function renderAuditWorkbook(rows: AuditExportRow[], verified: Retu
 }
 
 /** The body and headers of the download; `format` and `action` come from the URL. */
-export async function auditDownload(db: Db, format: AuditExportFormat, action: string | null, actor: string | null = null) {
+export async function auditDownload(db: Db, format: AuditExportFormat, action: string | null, actor: string | null = null, opts: { expertNames?: boolean } = {}) {
 	const rows = auditExportRows(db, action, actor);
 	const day = new Date().toISOString().slice(0, 10);
-	const body = format === 'csv' ? renderAuditCsv(rows) : await renderAuditWorkbook(rows, verifyAudit(db));
+	const body = format === 'csv' ? renderAuditCsv(rows) : await renderAuditWorkbook(rows, verifyAudit(db), new Date(), auditSentences(db, rows, opts));
 	const type = format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 	return {
 		rows: rows.length,

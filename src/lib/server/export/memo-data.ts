@@ -14,15 +14,13 @@ import { loadBatchRow, loadExperts, loadRubrics, loadScores } from '../queries/b
 import type { AggregationSettings } from '../../domain/bundle';
 import {
 	FLAG_LABELS,
-	NOT_ASSIGNED,
-	NOT_ASSIGNED_LABEL,
+	excludedLabel,
 	pairKey,
 	round2,
 	type Flag,
 	type Results
 } from '../../domain/aggregation';
 import { findingLabel, isFindingCode, sortFindings } from '../../domain/formal-check';
-import { conflictLabel, isConflictCode } from '../../domain/conflicts';
 import { OCCUPATIONS, occupationLabel } from '../../domain/occupations';
 import { REGIONS, regionLabel } from '../../domain/regions';
 import { AGGREGATION_METHODS, APPLICATION_TYPES, DECISIONS, LEVELS, labelOf } from '../../domain/vocabulary';
@@ -320,11 +318,7 @@ export function expertAlias(i: number): string {
 const typeLabel = (t: string) => labelOf(APPLICATION_TYPES, t);
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-function excludedLabel(why: string | null): string | null {
-	if (why == null) return null;
-	if (why === NOT_ASSIGNED) return NOT_ASSIGNED_LABEL;
-	return isConflictCode(why) ? conflictLabel(why) : why;
-}
+const excludedOrNull = (why: string | null): string | null => (why == null ? null : excludedLabel(why));
 
 /* ---------- Building the data ---------- */
 
@@ -557,7 +551,7 @@ export function buildMemoData(db: Db, opts: BuildMemoOptions = {}): MemoData {
 						total: sh.total,
 						valid: sh.valid,
 						excludedWhy: sh.excludedWhy,
-						excludedLabel: excludedLabel(sh.excludedWhy),
+						excludedLabel: excludedOrNull(sh.excludedWhy),
 						abnormal: sh.abnormal,
 						deviation: sh.deviation,
 						submittedAt: meta?.submittedAt ?? null

@@ -1,5 +1,5 @@
 /** The office dashboard's figures: scoring progress, score distributions, expert severity, dispersion. */
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import * as s from '../db/schema';
 import { computeResults } from '../services/batch-state';
@@ -12,6 +12,9 @@ export function dashboardData(db: Db) {
 	const experts = loadExperts(db);
 	const expertName = new Map(experts.map((e) => [e.id, e.name]));
 	const appOccupation = new Map(input.applications.map((a) => [a.id, a.occupation]));
+	const institutionName = new Map(
+		db.select({ id: s.applications.id, name: s.institutions.name }).from(s.applications).innerJoin(s.institutions, eq(s.institutions.id, s.applications.institutionId)).all().map((r) => [r.id, r.name])
+	);
 
 	// Expected sheets = assignments without a hard conflict; their state from the sheets table.
 	const sheetState = new Map(input.sheets.map((r) => [`${r.applicationId}|${r.expertId}`, r.status]));
@@ -43,7 +46,7 @@ export function dashboardData(db: Db) {
 	}
 
 	const dispersion = results.groups
-		.flatMap((g) => g.applications.filter((a) => a.spread != null && a.n >= 2).map((a) => ({ id: a.id, spread: a.spread!, occupation: g.occupation, type: g.type })))
+		.flatMap((g) => g.applications.filter((a) => a.spread != null && a.n >= 2).map((a) => ({ id: a.id, name: institutionName.get(a.id) ?? a.id, spread: a.spread!, occupation: g.occupation, type: g.type })))
 		.sort((a, b) => b.spread - a.spread)
 		.slice(0, 40);
 

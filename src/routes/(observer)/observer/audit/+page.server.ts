@@ -5,5 +5,5 @@ import type { PageServerLoad } from './$types';
 
 export const load = ((event) => {
 	requireRole(event, 'observer');
-	return auditPage(getDb(), event.url);
+	return auditPage(getDb(), event.url, { expertNames: false });
 }) satisfies PageServerLoad;

@@ -6,5 +6,5 @@ import type { RequestHandler } from './$types';
 /** The audit log as CSV or Excel (`?format=csv|xlsx`, optional `&action=` prefix filter). */
 export const GET: RequestHandler = async (event) => {
 	const user = requireRole(event, 'observer');
-	return auditExportResponse(getDb(), event.url, actorOf(user));
+	return auditExportResponse(getDb(), event.url, actorOf(user), { expertNames: false });
 };
