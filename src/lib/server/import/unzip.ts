@@ -196,3 +196,49 @@ export async function archiveProblem(buf: Buffer, fileName: string, limits: Arch
 	}
 	return null;
 }
+
+/** One entry as written: its bytes as stored (`method` 0) or deflated (8), with the CRC and size they declare. */
+export type ZipPiece = { name: Buffer; method: number; crc: number; compressed: Buffer; size: number; flags: number };
+
+/**
+ * A ZIP archive of the given entries, written as they are declared (the size and CRC are not
+ * checked, so tests can also build archives that lie). Flags 0x800: UTF-8 names.
+ */
+export function writeZip(pieces: ZipPiece[]): Buffer {
+	const locals: Buffer[] = [];
+	const centrals: Buffer[] = [];
+	let offset = 0;
+	for (const f of pieces) {
+		const local = Buffer.alloc(30);
+		local.writeUInt32LE(0x04034b50, 0);
+		local.writeUInt16LE(20, 4);
+		local.writeUInt16LE(f.flags, 6);
+		local.writeUInt16LE(f.method, 8);
+		local.writeUInt32LE(f.crc >>> 0, 14);
+		local.writeUInt32LE(f.compressed.length, 18);
+		local.writeUInt32LE(f.size, 22);
+		local.writeUInt16LE(f.name.length, 26);
+		const central = Buffer.alloc(46);
+		central.writeUInt32LE(0x02014b50, 0);
+		central.writeUInt16LE(20, 4);
+		central.writeUInt16LE(20, 6);
+		central.writeUInt16LE(f.flags, 8);
+		central.writeUInt16LE(f.method, 10);
+		central.writeUInt32LE(f.crc >>> 0, 16);
+		central.writeUInt32LE(f.compressed.length, 20);
+		central.writeUInt32LE(f.size, 24);
+		central.writeUInt16LE(f.name.length, 28);
+		central.writeUInt32LE(offset, 42);
+		locals.push(local, f.name, f.compressed);
+		centrals.push(central, f.name);
+		offset += 30 + f.name.length + f.compressed.length;
+	}
+	const dir = Buffer.concat(centrals);
+	const end = Buffer.alloc(22);
+	end.writeUInt32LE(0x06054b50, 0);
+	end.writeUInt16LE(pieces.length, 8);
+	end.writeUInt16LE(pieces.length, 10);
+	end.writeUInt32LE(dir.length, 12);
+	end.writeUInt32LE(offset, 16);
+	return Buffer.concat([...locals, dir, end]);
+}

@@ -14,7 +14,7 @@
  */
 import ExcelJS from 'exceljs';
 import { crc32 } from 'node:zlib';
-import { archiveProblem, readZipEntry, zipEntries } from './unzip';
+import { archiveProblem, readZipEntry, writeZip, zipEntries } from './unzip';
 
 /** The sentence for a workbook that cannot be read at all. */
 export function unreadableWorkbook(fileName: string): string {
@@ -234,42 +234,7 @@ export function toExcelJsLayout(buf: Buffer, strip: boolean): Buffer | null {
 
 /** A ZIP of stored (uncompressed) entries, UTF-8 names: the in-memory copy exceljs reads. */
 function storedZip(files: Map<string, Buffer>): Buffer {
-	const locals: Buffer[] = [];
-	const central: Buffer[] = [];
-	let offset = 0;
-	for (const [name, data] of files) {
-		const nameBytes = Buffer.from(name, 'utf8');
-		const crc = crc32(data);
-		const local = Buffer.alloc(30);
-		local.writeUInt32LE(0x04034b50, 0);
-		local.writeUInt16LE(20, 4);
-		local.writeUInt16LE(0x800, 6);
-		local.writeUInt16LE(0, 8);
-		local.writeUInt32LE(crc, 14);
-		local.writeUInt32LE(data.length, 18);
-		local.writeUInt32LE(data.length, 22);
-		local.writeUInt16LE(nameBytes.length, 26);
-		const dir = Buffer.alloc(46);
-		dir.writeUInt32LE(0x02014b50, 0);
-		dir.writeUInt16LE(20, 4);
-		dir.writeUInt16LE(20, 6);
-		dir.writeUInt16LE(0x800, 8);
-		dir.writeUInt16LE(0, 10);
-		dir.writeUInt32LE(crc, 16);
-		dir.writeUInt32LE(data.length, 20);
-		dir.writeUInt32LE(data.length, 24);
-		dir.writeUInt16LE(nameBytes.length, 28);
-		dir.writeUInt32LE(offset, 42);
-		locals.push(local, nameBytes, data);
-		central.push(dir, nameBytes);
-		offset += 30 + nameBytes.length + data.length;
-	}
-	const dirBytes = Buffer.concat(central);
-	const end = Buffer.alloc(22);
-	end.writeUInt32LE(0x06054b50, 0);
-	end.writeUInt16LE(files.size, 8);
-	end.writeUInt16LE(files.size, 10);
-	end.writeUInt32LE(dirBytes.length, 12);
-	end.writeUInt32LE(offset, 16);
-	return Buffer.concat([...locals, dirBytes, end]);
+	return writeZip(
+		[...files].map(([name, data]) => ({ name: Buffer.from(name, 'utf8'), method: 0, crc: crc32(data), compressed: data, size: data.length, flags: 0x800 }))
+	);
 }
