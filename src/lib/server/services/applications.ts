@@ -46,6 +46,7 @@ import { canEditApplication, canViewApplication, type Principal } from '../../do
 import { regionLabel, regionUnit } from '../../domain/regions';
 import { APPLICATION_TYPES, labelOf, type ApplicationType } from '../../domain/vocabulary';
 import { applicationsByPerson } from '../queries/personal-search';
+import { beijingDate } from '../../domain/time';
 
 type User = Pick<SessionUser, 'id' | 'username' | 'role' | 'region' | 'expertId'>;
 
@@ -67,7 +68,7 @@ const principalOf = (u: User): Principal => ({ id: u.id, role: u.role, region: u
 
 /** Today in China (the recommendation date of the form). */
 export function chinaToday(now = new Date()): string {
-	return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+	return beijingDate(now);
 }
 
 const newId = (prefix: string) => `${prefix}-${randomBytes(6).toString('hex')}`;

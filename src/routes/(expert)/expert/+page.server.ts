@@ -5,11 +5,12 @@ import { expertTasks, hasCommitted, type ExpertTask } from '$lib/server/queries/
 import { loadBatchRow } from '$lib/server/queries/bundle';
 import { ConflictError, declareConflict } from '$lib/server/services/conflict-review';
 import type { Actions, PageServerLoad } from './$types';
+import { beijingDate } from '$lib/domain/time';
 
 /** Whole days from today (Beijing time) to the deadline: 0 on the day itself, negative after it. */
 function daysUntil(deadline: string | null, now = new Date()): number | null {
 	if (!deadline) return null;
-	const today = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+	const today = beijingDate(now);
 	return Math.round((Date.parse(`${deadline}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
 }
 

@@ -4,6 +4,7 @@ import { getDb } from '$lib/server/db';
 import { hasCommitted } from '$lib/server/queries/reviews';
 import { expertPrint } from '$lib/server/queries/sheets';
 import type { PageServerLoad } from './$types';
+import { beijingDate } from '$lib/domain/time';
 
 /** The expert's own printable score sheet (评审专家评分表): their sheets only. */
 export const load = ((event) => {
@@ -13,5 +14,5 @@ export const load = ((event) => {
 	if (!hasCommitted(db, user.expertId)) redirect(303, '/expert/commitment');
 	const print = expertPrint(db, user.expertId);
 	if (!print) error(404, { message: '没有找到该专家' });
-	return { print, printedOn: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10) };
+	return { print, printedOn: beijingDate(new Date()) };
 }) satisfies PageServerLoad;

@@ -3,6 +3,7 @@ import { requireRole } from '$lib/server/guard';
 import { getDb } from '$lib/server/db';
 import { expertPrint } from '$lib/server/queries/sheets';
 import type { PageServerLoad } from './$types';
+import { beijingDate } from '$lib/domain/time';
 
 /** The printable score sheet of one expert (?expert=ID), for the office to print and have signed. */
 export const load = ((event) => {
@@ -11,5 +12,5 @@ export const load = ((event) => {
 	if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/.test(id)) error(400, { message: '请指定评审专家（?expert=专家编号）' });
 	const print = expertPrint(getDb(), id);
 	if (!print) error(404, { message: `没有找到专家 ${id}` });
-	return { print, printedOn: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10) };
+	return { print, printedOn: beijingDate(new Date()) };
 }) satisfies PageServerLoad;
