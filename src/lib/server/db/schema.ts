@@ -49,8 +49,20 @@ export const batches = sqliteTable('batches', {
 	resultsLockedAt: text('results_locked_at'),
 	resultsHash: text('results_hash'),
 	memo: text('memo', { mode: 'json' }).$type<MemoTexts>(),
-	createdAt: text('created_at').notNull().default(now)
+	createdAt: text('created_at').notNull().default(now),
+	/** Set when the office archives the batch: read-only from then on (still browsable and exportable). */
+	archivedAt: text('archived_at'),
+	/** The batch whose settings this one was created from (`batch create --from`). */
+	copiedFrom: text('copied_from'),
+	/** Drawn experts answer their invitation by this date (YYYY-MM-DD); after it an unanswered one is replaced. */
+	replyDeadline: text('reply_deadline'),
+	/** The draw leaves out experts whose average 履职评价 is below this (null: off). */
+	minExpertRating: real('min_expert_rating'),
+	/** 劳务费 rates in 元 per person-day: senior titles and others (财科教〔2017〕128号 ranges). */
+	feeStandard: text('fee_standard', { mode: 'json' }).$type<FeeStandard>()
 });
+
+export type FeeStandard = { senior: number; other: number };
 
 /* ---------- institutions and applications ---------- */
 
@@ -290,6 +302,150 @@ export const experts = sqliteTable('experts', {
 	updatedAt: text('updated_at').notNull().default(now)
 });
 
+/**
+ * An expert's standing conflict profile: former work units (with the date they left) and the units
+ * of declared relatives. Shared across batches, like the expert.
+ */
+export const expertAffiliations = sqliteTable(
+	'expert_affiliations',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		expertId: text('expert_id')
+			.notNull()
+			.references(() => experts.id, { onDelete: 'cascade' }),
+		kind: text('kind', { enum: ['former-unit', 'relative-unit'] }).notNull(),
+		unit: text('unit').notNull(),
+		/** For a relative: who (配偶, 子女, …). */
+		relation: text('relation'),
+		/** For a former unit: the day the expert left it (YYYY-MM-DD). */
+		endedOn: text('ended_on'),
+		note: text('note'),
+		createdAt: text('created_at').notNull().default(now)
+	},
+	(t) => [index('expert_affiliations_expert').on(t.expertId)]
+);
+
+/** The office's 履职评价 of an expert for one batch, and the expert's explanation. */
+export const expertRatings = sqliteTable(
+	'expert_ratings',
+	{
+		expertId: text('expert_id')
+			.notNull()
+			.references(() => experts.id),
+		batchId: text('batch_id')
+			.notNull()
+			.references(() => batches.id),
+		/** criterion key → points; the criteria and their maxima are in domain code. */
+		points: text('points', { mode: 'json' }).$type<Record<string, number>>().notNull(),
+		total: real('total').notNull(),
+		note: text('note'),
+		userId: text('user_id').references(() => users.id),
+		at: text('at').notNull().default(now),
+		reply: text('reply'),
+		repliedAt: text('replied_at')
+	},
+	(t) => [primaryKey({ columns: [t.expertId, t.batchId] })]
+);
+
+/** A drawn expert's answer to the invitation of a batch (after the roster is published). */
+export const invitations = sqliteTable(
+	'invitations',
+	{
+		batchId: text('batch_id')
+			.notNull()
+			.references(() => batches.id),
+		expertId: text('expert_id')
+			.notNull()
+			.references(() => experts.id),
+		status: text('status', { enum: ['pending', 'confirmed', 'declined', 'expired'] }).notNull().default('pending'),
+		reason: text('reason'),
+		respondedAt: text('responded_at'),
+		createdAt: text('created_at').notNull().default(now)
+	},
+	(t) => [primaryKey({ columns: [t.batchId, t.expertId] })]
+);
+
+/** Who replaced whom on an application, and why (the roster's history). */
+export const replacements = sqliteTable(
+	'replacements',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		applicationId: text('application_id')
+			.notNull()
+			.references(() => applications.id, { onDelete: 'cascade' }),
+		fromExpertId: text('from_expert_id')
+			.notNull()
+			.references(() => experts.id),
+		toExpertId: text('to_expert_id').references(() => experts.id),
+		cause: text('cause', { enum: ['declined', 'no-answer', 'deactivated', 'conflict', 'manual'] }).notNull(),
+		reason: text('reason'),
+		drawId: integer('draw_id').references(() => draws.id),
+		userId: text('user_id').references(() => users.id),
+		at: text('at').notNull().default(now)
+	},
+	(t) => [index('replacements_application').on(t.applicationId)]
+);
+
+/** The meeting's days (劳务费 is paid per person-day). */
+export const meetingDays = sqliteTable(
+	'meeting_days',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		batchId: text('batch_id')
+			.notNull()
+			.references(() => batches.id),
+		date: text('date').notNull(),
+		/** 1 for a full day, 0.5 for a half day. */
+		length: real('length').notNull().default(1),
+		note: text('note')
+	},
+	(t) => [uniqueIndex('meeting_days_date').on(t.batchId, t.date)]
+);
+
+/** Who was at the meeting on a day: present, half a day, left early, or removed for a conflict not declared. */
+export const attendance = sqliteTable(
+	'attendance',
+	{
+		dayId: integer('day_id')
+			.notNull()
+			.references(() => meetingDays.id, { onDelete: 'cascade' }),
+		expertId: text('expert_id')
+			.notNull()
+			.references(() => experts.id),
+		status: text('status', { enum: ['present', 'half', 'left-early', 'removed'] }).notNull(),
+		note: text('note'),
+		userId: text('user_id').references(() => users.id),
+		at: text('at').notNull().default(now)
+	},
+	(t) => [primaryKey({ columns: [t.dayId, t.expertId] })]
+);
+
+/** The directory (目录) the coordinating group's decisions produce: who holds which occupation and type, until when. */
+export const directoryEntries = sqliteTable(
+	'directory_entries',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		institutionId: text('institution_id')
+			.notNull()
+			.references(() => institutions.id),
+		occupation: text('occupation')
+			.notNull()
+			.references(() => occupations.key),
+		type: text('type', { enum: ['training', 'evaluation'] }).notNull(),
+		levels: text('levels', { mode: 'json' }).$type<string[]>().notNull(),
+		validFrom: text('valid_from').notNull(),
+		validTo: text('valid_to'),
+		/** The batch and application it came from (null when entered by hand). */
+		batchId: text('batch_id').references(() => batches.id),
+		applicationId: text('application_id').references(() => applications.id),
+		documentNo: text('document_no'),
+		note: text('note'),
+		userId: text('user_id').references(() => users.id),
+		createdAt: text('created_at').notNull().default(now)
+	},
+	(t) => [index('directory_institution').on(t.institutionId)]
+);
+
 /** The roles (a TS-only enum: the column is text, no migration). */
 export { ROLES, type Role } from '../../domain/permissions';
 
@@ -418,7 +574,12 @@ export const draws = sqliteTable('draws', {
 	made: integer('made').notNull(),
 	summary: text('summary', { mode: 'json' }).$type<Record<string, unknown>>(),
 	userId: text('user_id').references(() => users.id),
-	at: text('at').notNull().default(now)
+	at: text('at').notNull().default(now),
+	/** Experts the draw left out by the 履职评价 threshold: [{ expertId, average }]. */
+	excluded: text('excluded', { mode: 'json' }).$type<{ expertId: string; average: number }[]>(),
+	/** The supervisor's (observer's) confirmation of the printed 抽取记录. */
+	confirmedBy: text('confirmed_by').references(() => users.id),
+	confirmedAt: text('confirmed_at')
 });
 
 export const assignments = sqliteTable(
