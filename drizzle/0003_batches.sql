@@ -110,6 +110,8 @@ ALTER TABLE `batches` ADD `fee_standard` text;--> statement-breakpoint
 ALTER TABLE `draws` ADD `excluded` text;--> statement-breakpoint
 ALTER TABLE `draws` ADD `confirmed_by` text REFERENCES users(id);--> statement-breakpoint
 ALTER TABLE `draws` ADD `confirmed_at` text;--> statement-breakpoint
+ALTER TABLE `experts` ADD `id_number` text;--> statement-breakpoint
+ALTER TABLE `experts` ADD `id_number_digest` text;--> statement-breakpoint
 CREATE TRIGGER `gen_expert_affiliations_insert` AFTER INSERT ON `expert_affiliations` BEGIN UPDATE `generations` SET `n` = `n` + 1 WHERE `name` = 'intake'; END;--> statement-breakpoint
 CREATE TRIGGER `gen_expert_affiliations_update` AFTER UPDATE ON `expert_affiliations` BEGIN UPDATE `generations` SET `n` = `n` + 1 WHERE `name` = 'intake'; END;--> statement-breakpoint
 CREATE TRIGGER `gen_expert_affiliations_delete` AFTER DELETE ON `expert_affiliations` BEGIN UPDATE `generations` SET `n` = `n` + 1 WHERE `name` = 'intake'; END;--> statement-breakpoint

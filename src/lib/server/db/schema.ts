@@ -298,6 +298,9 @@ export const experts = sqliteTable('experts', {
 	phone: text('phone'),
 	phoneDigest: text('phone_digest'),
 	email: text('email'),
+	/** 身份证号 for the 劳务费签领表: SM4-encrypted at rest, with its keyed digest (not in the bundle). */
+	idNumber: text('id_number'),
+	idNumberDigest: text('id_number_digest'),
 	active: integer('active', { mode: 'boolean' }).notNull().default(true),
 	updatedAt: text('updated_at').notNull().default(now)
 });
