@@ -43,6 +43,7 @@ const ROLES: { who: string; username: string; password: string; visits: Visit[] 
 			{ route: '/office/memo', path: '/office/memo' },
 			{ route: '/office/print/publicity', path: '/office/print/publicity' },
 			{ route: '/office/print/summary', path: '/office/print/summary' },
+			{ route: '/office/batches', path: '/office/batches' },
 			{ route: '/office/users', path: '/office/users' },
 			{ route: '/office/audit', path: '/office/audit' },
 			{ route: '/account/password', path: '/account/password' }
