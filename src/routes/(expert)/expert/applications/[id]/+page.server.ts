@@ -8,6 +8,7 @@ import { applicationExists, visibleApplication } from '$lib/server/services/acce
 import { noteDenial } from '$lib/server/denials';
 import { ScoringError, explainSheet, getSheet, saveSheet } from '$lib/server/services/scoring';
 import { computeFindings } from '$lib/server/services/batch-state';
+import { listAttachments } from '$lib/server/services/applications';
 import { canScore } from '$lib/domain/permissions';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -26,6 +27,8 @@ export const load = ((event) => {
 		institution: v.institution,
 		idNumber: v.idNumber,
 		findings,
+		// The uploaded materials, read-only: served by /attachments/[id] under the same rule as this page.
+		attachments: listAttachments(db, v.app.id).map((a) => ({ id: a.id, kind: a.kind, filename: a.filename, mime: a.mime, size: a.size })),
 		sheet: {
 			rubric: sheet.rubric,
 			status: sheet.status,
