@@ -111,3 +111,15 @@ export function filterDirectory<E extends { occupation: string; type: string; va
 export function isValidity(v: string | null | undefined): v is Validity {
 	return v === 'valid' || v === 'expired' || v === 'future';
 }
+
+/** The list's filter from a query string; unknown values are ignored. */
+export function directoryFilterFrom(params: URLSearchParams): DirectoryFilter {
+	const occupation = params.get('occupation');
+	const type = params.get('type');
+	const validity = params.get('validity');
+	return {
+		occupation: occupation && isOccupationKey(occupation) ? occupation : null,
+		type: type === 'training' || type === 'evaluation' ? type : null,
+		validity: isValidity(validity) ? validity : null
+	};
+}

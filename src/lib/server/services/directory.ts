@@ -8,8 +8,9 @@ import type { Db } from '../db';
 import * as s from '../db/schema';
 import { audit, type Actor } from '../audit';
 import { Refusal } from '../refusal';
-import { parseDirectoryEntry, type DirectoryInput, type DirectoryValues } from '../../domain/directory';
-import { directoryEntry } from '../queries/directory';
+import { parseDirectoryEntry, type DirectoryFilter, type DirectoryInput, type DirectoryValues } from '../../domain/directory';
+import { directoryEntry, directoryList } from '../queries/directory';
+import { renderDirectoryWorkbook } from '../export/directory-xlsx';
 
 function parse(db: Pick<Db, 'select'>, input: DirectoryInput): DirectoryValues {
 	const r = parseDirectoryEntry(input);
@@ -60,4 +61,12 @@ export function deleteDirectoryEntry(db: Db, actor: Actor, id: number): void {
 		tx.delete(s.directoryEntries).where(eq(s.directoryEntries.id, id)).run();
 		audit(tx, actor, 'directory.delete', 'directory', String(id), { institutionId: old.institutionId, occupation: old.occupation, type: old.type });
 	});
+}
+
+/** The filtered directory as an Excel workbook, the export audited (filter and row count). */
+export async function exportDirectory(db: Db, actor: Actor, filter: DirectoryFilter, day: string): Promise<Buffer> {
+	const rows = directoryList(db, filter, day);
+	const body = await renderDirectoryWorkbook(rows, day);
+	db.transaction((tx) => audit(tx, actor, 'directory.export', 'directory', null, { filter, rows: rows.length }));
+	return body;
 }
