@@ -5,12 +5,14 @@
 import type { Db } from '../db';
 import { cacheClient, generation } from '../db/generations';
 import * as s from '../db/schema';
-import { loadApplications, loadBatch, loadExperts, loadInstitutions, loadRubrics, loadScores } from '../queries/bundle';
+import { loadApplications, loadBatch, loadBatchRow, loadExperts, loadInstitutions, loadRubrics, loadScores } from '../queries/bundle';
 import { DEFAULT_BATCH, type Application, type Batch, type Institution } from '../../domain/bundle';
 import { checkAll, hasUnresolvedBlocking, type Finding, type FindingCode } from '../../domain/formal-check';
 import { CONFLICT_CODES, detectConflicts, pairKey, type Conflict } from '../../domain/conflicts';
 import { aggregate, type AggregateInput, type Method, type Results } from '../../domain/aggregation';
 import { phoneMatchKey } from '../personal-data';
+import { loadAffiliations } from '../queries/affiliations';
+import { loadDirectory } from '../queries/directory';
 
 /**
  * Applications a city has put forward (已推荐 / 已受理): they count toward its quota, and only they
@@ -75,7 +77,8 @@ function findingsOf(db: Db, today?: string): FindingsState {
 		batch,
 		institutions,
 		applications.map((a) => a.app),
-		{ today, counted: (app) => RECOMMENDED_STATUSES.includes(status.get(app.id)!) }
+		// The directory (shared by all batches) for ALREADY_IN_DIRECTORY.
+		{ today, counted: (app) => RECOMMENDED_STATUSES.includes(status.get(app.id)!), directory: loadDirectory(db) }
 	);
 	const overrides = new Map<string, Map<string, { reason: string; at: string }>>();
 	for (const o of db.select().from(s.findingOverrides).all()) {
@@ -113,6 +116,7 @@ function conflictsOf(db: Db, base?: Pick<FindingsState, 'applications' | 'instit
 	const applications = base?.applications ?? loadApplications(db);
 	const institutions = base?.institutions ?? loadInstitutions(db);
 	const experts = loadExperts(db);
+	const batchRow = loadBatchRow(db);
 	const declarations = db
 		.select({ applicationId: s.declarations.applicationId, expertId: s.declarations.expertId, reason: s.declarations.reason })
 		.from(s.declarations)
@@ -120,7 +124,11 @@ function conflictsOf(db: Db, base?: Pick<FindingsState, 'applications' | 'instit
 	const reviews = new Map(
 		db.select().from(s.conflictReviews).all().map((r) => [`${pairKey(r.applicationId, r.expertId)}|${r.code}`, r])
 	);
-	const conflicts = detectConflicts({ experts, applications: applications.map((a) => a.app), institutions, declarations, phoneKey: phoneMatchKey(db) }).map((c) => {
+	// The experts' standing profiles (FORMER_UNIT counts back from the batch deadline); a batch whose
+	// results are locked or archived is judged on the profiles as they stood then.
+	const frozenAt = batchRow?.resultsLockedAt ?? batchRow?.archivedAt ?? null;
+	const standing = { affiliations: loadAffiliations(db, frozenAt), deadline: batchRow?.deadline ?? null };
+	const conflicts = detectConflicts({ experts, applications: applications.map((a) => a.app), institutions, declarations, phoneKey: phoneMatchKey(db), ...standing }).map((c) => {
 		const r = c.hard ? undefined : reviews.get(`${pairKey(c.applicationId, c.expertId)}|${c.code}`);
 		return { ...c, review: r?.decision ?? null, reviewReason: r?.reason ?? null };
 	});
