@@ -53,7 +53,7 @@ describe('FORMER_UNIT and relatives in the batch', () => {
 		const db = world(6);
 		// Every ai expert but e7 (SAME_UNIT with inst-a) left inst-a's or inst-b's unit recently: none of them may go there.
 		for (const e of ['e1', 'e2', 'e3']) affiliation(db, { expertId: e, kind: 'former-unit', unit: '沈阳甲子科技有限公司', endedOn: '2022-01-01' });
-		drawExperts(db, { seed: 'former-unit', scope: 'all' }, OFFICE);
+		drawExperts(requireScope(db), { seed: 'former-unit', scope: 'all' }, OFFICE);
 		const onA = assigned(db, 'app-a').map((a) => a.expertId);
 		expect(onA.length).toBeGreaterThan(0);
 		for (const e of ['e1', 'e2', 'e3', 'e7']) expect(onA).not.toContain(e);

@@ -6,10 +6,11 @@ import { affiliationActions } from '$lib/server/affiliation-forms';
 import { expertAffiliations } from '$lib/server/queries/affiliations';
 import { beijingDate } from '$lib/domain/time';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { requestScope } from '$lib/server/batch-request';
 
 export const load = ((event) => {
 	requireRole(event, 'office');
-	const detail = expertDetail(getDb(), event.params.id);
+	const detail = expertDetail(requestScope(event), event.params.id);
 	if (!detail) error(404, { message: '没有找到该专家' });
 	return { ...detail, affiliations: expertAffiliations(getDb(), event.params.id), today: beijingDate(new Date()), created: event.url.searchParams.has('created') };
 }) satisfies PageServerLoad;
