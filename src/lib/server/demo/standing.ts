@@ -4,7 +4,8 @@
  * - the directory: one entry per application 第一批 proposed (its decision, or the default), valid
  *   for three years from the day after the batch's deadline + 90 days, with a 文号;
  * - profiles: for the first recommended application of 第二批 (by id), the first active expert of its
- *   occupation (by id) who is not assigned to it and has no conflict with it gets that institution
+ *   occupation (by id) who is not assigned to an application of that institution and has no conflict
+ *   with one gets that institution
  *   as a former unit left a year before 第二批's deadline (a FORMER_UNIT on the 回避审查 page); the
  *   next such expert gets a relative (配偶) in a unit that matches nothing, and a former unit left
  *   five years before the deadline (outside the window: no conflict).
@@ -49,6 +50,7 @@ export function seedStandingDemo(first: BatchScope, second: BatchScope): Standin
 		.map((a) => a.app)
 		.sort((a, b) => a.id.localeCompare(b.id))[0];
 	const institution = target ? findings.institutions.find((i) => i.id === target.institutionId) : undefined;
+	const sameInstitution = target ? findings.applications.filter((a) => a.app.institutionId === target.institutionId).map((a) => a.app.id) : [];
 	const assigned = new Set(db.select({ a: s.assignments.applicationId, e: s.assignments.expertId }).from(s.assignments).all().map((r) => pairKey(r.a, r.e)));
 	const inConflict = new Set(conflicts.conflicts.map((c) => pairKey(c.applicationId, c.expertId)));
 	const candidates = target
@@ -59,7 +61,8 @@ export function seedStandingDemo(first: BatchScope, second: BatchScope): Standin
 				.filter((e) => e.active && e.occupations.includes(target.occupation))
 				.map((e) => e.id)
 				.sort()
-				.filter((id) => !assigned.has(pairKey(target.id, id)) && !inConflict.has(pairKey(target.id, id)))
+				// Not assigned to any application of that institution (its scores stay as they are), no conflict with it yet.
+				.filter((id) => sameInstitution.every((a) => !assigned.has(pairKey(a, id)) && !inConflict.has(pairKey(a, id))))
 		: [];
 	const deadline = second.batch.deadline ?? '2023-06-15';
 
