@@ -11,7 +11,8 @@ import { findingLabel, isFindingCode } from './formal-check';
 import { occupationLabel } from './occupations';
 import { ROLE_LABELS, type Role } from './permissions';
 import { regionLabel } from './regions';
-import { DECISIONS } from './vocabulary';
+import { APPLICATION_TYPES, DECISIONS, labelOf } from './vocabulary';
+import { affiliationKindLabel } from './affiliations';
 
 export type AuditEntry = {
 	actor: string;
@@ -73,6 +74,22 @@ const LOGIN_REFUSALS: Record<string, string> = {
 };
 
 /** One sentence writer per action the code writes; `who` is the actor's name. */
+const AFFILIATION_FIELD_LABELS: Record<string, string> = { kind: '类别', unit: '单位', relation: '亲属关系', endedOn: '离开日期', note: '备注' };
+const DIRECTORY_FIELD_LABELS: Record<string, string> = {
+	institutionId: '机构',
+	occupation: '职业',
+	type: '类型',
+	levels: '等级',
+	validFrom: '有效期起',
+	validTo: '有效期止',
+	documentNo: '文号',
+	note: '备注'
+};
+const directoryWhat = (d: Detail): string =>
+	[d.institutionId ? `机构 ${str(d.institutionId)}` : '', d.occupation ? occupationLabel(str(d.occupation)) : '', d.type ? labelOf(APPLICATION_TYPES, str(d.type)) : '']
+		.filter(Boolean)
+		.join('，');
+
 const SENTENCES: Record<string, (c: Ctx) => string> = {
 	'user.login': (c) => `${c.who} 登录${address(c.d)}`,
 	'user.login-failed': (c) =>
@@ -116,6 +133,15 @@ const SENTENCES: Record<string, (c: Ctx) => string> = {
 	'expert.deactivate': (c) => `${c.who} 停用${expert(c, c.id)}${num(c.d.assignments) ? `（撤下 ${str(c.d.assignments)} 项分配）` : ''}`,
 	'expert.import': (c) => `${c.who} 从 Excel 导入专家库：新增 ${str(c.d.created)} 名，更新 ${str(c.d.updated)} 名`,
 	'expert.commitment': (c) => `${expert(c, c.id)} 签署评审承诺书`,
+	'expert.affiliation.add': (c) => `${c.who} 在${expert(c, c.id)}的回避档案中登记${affiliationKindLabel(str(c.d.kind))}`,
+	'expert.affiliation.update': (c) =>
+		`${c.who} 修改${expert(c, c.id)}回避档案中的${affiliationKindLabel(str(c.d.kind))}${Array.isArray(c.d.changed) && c.d.changed.length ? `（${c.d.changed.map((k) => AFFILIATION_FIELD_LABELS[str(k)] ?? str(k)).join('、')}）` : ''}`,
+	'expert.affiliation.delete': (c) => `${c.who} 删除${expert(c, c.id)}回避档案中的${affiliationKindLabel(str(c.d.kind))}`,
+	'directory.create': (c) => `${c.who} 新增目录条目 ${c.id ?? ''}（${directoryWhat(c.d)}）`,
+	'directory.update': (c) =>
+		`${c.who} 修改目录条目 ${c.id ?? ''}（${directoryWhat(c.d)}）${Array.isArray(c.d.changed) && c.d.changed.length ? `：${c.d.changed.map((k) => DIRECTORY_FIELD_LABELS[str(k)] ?? str(k)).join('、')}` : ''}`,
+	'directory.delete': (c) => `${c.who} 删除目录条目 ${c.id ?? ''}（${directoryWhat(c.d)}）`,
+	'directory.export': (c) => `${c.who} 导出机构目录（${str(c.d.rows)} 条）`,
 
 	'rubric.update': (c) => `${c.who} 修改评分细则 ${c.id ?? ''}（第 ${str(c.d.version)} 版${num(c.d.draftsTouched) ? `，影响草稿 ${str(c.d.draftsTouched)} 份` : ''}）`,
 	'rubric.version': (c) => `${c.who} 为评分细则建立新版本（第 ${str(c.d.version)} 版）`,
@@ -214,6 +240,13 @@ const ACTION_LABELS: Record<string, string> = {
 	'expert.deactivate': '停用专家',
 	'expert.import': '导入专家库',
 	'expert.commitment': '签署承诺书',
+	'expert.affiliation.add': '登记回避档案',
+	'expert.affiliation.update': '修改回避档案',
+	'expert.affiliation.delete': '删除回避档案',
+	'directory.create': '新增目录条目',
+	'directory.update': '修改目录条目',
+	'directory.delete': '删除目录条目',
+	'directory.export': '导出机构目录',
 	'rubric.update': '修改评分细则',
 	'rubric.version': '评分细则新版本',
 	'batch.scoring-deadline': '设定评分截止时间',

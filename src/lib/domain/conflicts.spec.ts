@@ -5,6 +5,8 @@ import {
 	UnitMatcher,
 	detectConflicts,
 	detectPair,
+	formerUnitCutoff,
+	formerUnitInWindow,
 	groupUnits,
 	hardConflictKeys,
 	normalizePhone,
@@ -12,6 +14,7 @@ import {
 	pairKey,
 	sortConflicts,
 	unitsMatch,
+	type Affiliation,
 	type Conflict
 } from './conflicts';
 
@@ -96,12 +99,13 @@ function application(over: Partial<Application> = {}): Application {
 const codes = (list: Conflict[]) => list.map((c) => c.code);
 
 describe('CONFLICT_RULES', () => {
-	it('lists the five rules of domain.md in table order, only SHARED_UNIT_WITH_STAFF soft', () => {
+	it('lists the six rules of domain.md, the hard ones first (FORMER_UNIT after DECLARED), only SHARED_UNIT_WITH_STAFF soft', () => {
 		expect(CONFLICT_RULES.map((r) => [r.code, r.hard])).toEqual([
 			['SAME_UNIT', true],
 			['LISTED_IN_APPLICATION', true],
 			['APPLICATION_CONTACT', true],
 			['DECLARED', true],
+			['FORMER_UNIT', true],
 			['SHARED_UNIT_WITH_STAFF', false]
 		]);
 		for (const r of CONFLICT_RULES) expect(r.label).toMatch(/[\u4e00-\u9fff]/);
@@ -475,6 +479,120 @@ describe('detectConflicts', () => {
 		const found = detectConflicts({ experts: genExperts, applications: genApps, institutions: genInsts, declarations: genDecl });
 		expect(found.length).toBeGreaterThan(20);
 		expect(found).toEqual(sortConflicts(all));
+	});
+});
+
+describe('the standing profile: FORMER_UNIT and relatives (issue 13, item 6)', () => {
+	const DEADLINE = '2023-06-15';
+	const former = (unit: string, endedOn: string | null, expertId = 'exp-1'): Affiliation => ({ expertId, kind: 'former-unit', unit, endedOn });
+	const relative = (unit: string, relation: string | null, expertId = 'exp-1'): Affiliation => ({ expertId, kind: 'relative-unit', unit, relation });
+	const pair = (affiliations: Affiliation[], deadline: string | null = DEADLINE, inst = institution()) =>
+		detectPair(expert({ workUnit: '大连理工大学' }), application(), inst, [], undefined, { affiliations, deadline });
+
+	it('the window counts back 3 years from the batch deadline, the boundary day included', () => {
+		expect(formerUnitCutoff('2023-06-15')).toBe('2020-06-15');
+		expect(formerUnitCutoff('2024-02-29')).toBe('2021-02-28');
+		expect(formerUnitCutoff('二〇二三年')).toBeNull();
+		expect(formerUnitInWindow('2020-06-15', DEADLINE)).toBe(true);
+		expect(formerUnitInWindow('2020-06-14', DEADLINE)).toBe(false);
+		expect(formerUnitInWindow('2023-07-01', DEADLINE)).toBe(true); // left after the deadline: still there on it
+		expect(formerUnitInWindow('2010-01-01', null)).toBe(true); // no deadline: nothing to measure with
+		expect(formerUnitInWindow(null, DEADLINE)).toBe(true);
+	});
+
+	it('a former unit left inside the window is FORMER_UNIT (hard), naming the unit and the end date', () => {
+		const found = pair([former('辽宁某某信息技术有限公司', '2021-03-31')]);
+		expect(found).toEqual([
+			{
+				expertId: 'exp-1',
+				applicationId: 'app-1',
+				code: 'FORMER_UNIT',
+				hard: true,
+				matched: '专家原单位（2021-03-31 离开）“辽宁某某信息技术有限公司”与申报单位“辽宁某某信息技术有限公司”相同'
+			}
+		]);
+	});
+
+	it('outside the window, or on the day before the boundary, nothing', () => {
+		expect(pair([former('辽宁某某信息技术有限公司', '2019-12-31')])).toEqual([]);
+		expect(pair([former('辽宁某某信息技术有限公司', '2020-06-14')])).toEqual([]);
+		expect(codes(pair([former('辽宁某某信息技术有限公司', '2020-06-15')]))).toEqual(['FORMER_UNIT']);
+	});
+
+	it('the window moves with the batch deadline', () => {
+		const a = [former('辽宁某某信息技术有限公司', '2020-01-10')];
+		expect(pair(a, '2023-01-10').map((c) => c.code)).toEqual(['FORMER_UNIT']);
+		expect(pair(a, '2023-01-11')).toEqual([]);
+	});
+
+	it('matches as SAME_UNIT does: normalized, containment with at least 4 characters', () => {
+		const inst = institution({ name: '东北大学' });
+		const c = pair([former('东北大学 计算机学院', '2022-01-01')], DEADLINE, inst);
+		expect(codes(c)).toEqual(['FORMER_UNIT']);
+		expect(c[0].matched).toBe('专家原单位（2022-01-01 离开）“东北大学 计算机学院”包含于申报单位“东北大学”');
+		expect(codes(pair([former('ＡＢＣ科技（辽宁）有限公司', '2022-01-01')], DEADLINE, institution({ name: 'ABC科技(辽宁)有限公司' })))).toEqual(['FORMER_UNIT']);
+		// Too short to count as containment, and a different unit.
+		expect(pair([former('东北', '2022-01-01')], DEADLINE, inst)).toEqual([]);
+		expect(pair([former('辽宁大学', '2022-01-01')], DEADLINE, inst)).toEqual([]);
+	});
+
+	it('a relative working in the institution is DECLARED (hard), with the relation and the unit', () => {
+		const c = pair([relative('辽宁某某信息技术有限公司沈阳分公司', '配偶')]);
+		expect(c).toEqual([
+			{
+				expertId: 'exp-1',
+				applicationId: 'app-1',
+				code: 'DECLARED',
+				hard: true,
+				matched: '专家申报的亲属（配偶）所在单位“辽宁某某信息技术有限公司沈阳分公司”包含于申报单位“辽宁某某信息技术有限公司”'
+			}
+		]);
+		// A relative has no window; another unit raises nothing.
+		expect(pair([relative('大连某某科技有限公司', '子女')])).toEqual([]);
+	});
+
+	it('one DECLARED per pair: the declaration for the application and the relative together', () => {
+		const c = detectPair(expert({ workUnit: '大连理工大学' }), application(), institution(), [{ applicationId: 'app-1', expertId: 'exp-1', reason: '曾参与其项目' }], undefined, {
+			affiliations: [relative('辽宁某某信息技术有限公司', '父母'), former('辽宁某某信息技术有限公司', '2022-05-01')],
+			deadline: DEADLINE
+		});
+		expect(codes(c)).toEqual(['DECLARED', 'FORMER_UNIT']);
+		expect(c[0].matched).toBe('曾参与其项目；专家申报的亲属（父母）所在单位“辽宁某某信息技术有限公司”与申报单位“辽宁某某信息技术有限公司”相同');
+	});
+
+	it('only the expert\'s own profile counts, and no institution means nothing to match', () => {
+		expect(pair([former('辽宁某某信息技术有限公司', '2022-01-01', 'exp-2')])).toEqual([]);
+		expect(detectPair(expert(), application(), undefined, [], undefined, { affiliations: [former('辽宁某某信息技术有限公司', '2022-01-01')], deadline: DEADLINE })).toEqual([]);
+	});
+
+	it('detectConflicts finds experts through their profiles, as detectPair does over every pair', () => {
+		const insts = [institution({ id: 'i1', name: '东北大学' }), institution({ id: 'i2', name: '辽宁某某信息技术有限公司' }), institution({ id: 'i3', name: '锦州医科大学' })];
+		const exps = [
+			expert({ id: 'e1', name: '甲', workUnit: '大连理工大学', phone: null }),
+			expert({ id: 'e2', name: '乙', workUnit: '辽宁大学', phone: null }),
+			expert({ id: 'e3', name: '丙', workUnit: '沈阳工业大学', phone: null })
+		];
+		const apps = insts.map((i, n) => application({ id: `a${n + 1}`, institutionId: i.id, people: [], lead: null, contact: null }));
+		const affiliations: Affiliation[] = [
+			former('东北大学软件学院', '2021-09-01', 'e1'),
+			former('辽宁某某信息技术有限公司', '2015-01-01', 'e1'), // outside the window
+			relative('辽宁某某信息技术有限公司', '配偶', 'e2'),
+			former('锦州医科大学', null, 'e3'),
+			former('锦州医科大学附属医院', '2020-06-15', 'e2')
+		];
+		const found = detectConflicts({ experts: exps, applications: apps, institutions: insts, declarations: [], affiliations, deadline: DEADLINE });
+		expect(found.map((c) => [c.applicationId, c.expertId, c.code])).toEqual([
+			['a1', 'e1', 'FORMER_UNIT'],
+			['a2', 'e2', 'DECLARED'],
+			['a3', 'e2', 'FORMER_UNIT'],
+			['a3', 'e3', 'FORMER_UNIT']
+		]);
+		expect(found[3].matched).toContain('离开日期未填写');
+		const byId = new Map(insts.map((i) => [i.id, i]));
+		const all = apps.flatMap((a) => exps.flatMap((e) => detectPair(e, a, byId.get(a.institutionId), [], undefined, { affiliations, deadline: DEADLINE })));
+		expect(found).toEqual(sortConflicts(all));
+		// Without the profiles, none of them.
+		expect(detectConflicts({ experts: exps, applications: apps, institutions: insts, declarations: [] })).toEqual([]);
 	});
 });
 

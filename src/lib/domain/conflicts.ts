@@ -13,14 +13,19 @@ export type ConflictCode =
 	| 'LISTED_IN_APPLICATION'
 	| 'APPLICATION_CONTACT'
 	| 'DECLARED'
+	| 'FORMER_UNIT'
 	| 'SHARED_UNIT_WITH_STAFF';
 
-/** The rules in the table order of domain.md, with a short Chinese label for the interface. */
+/**
+ * The rules in the table order of domain.md (FORMER_UNIT, added later, after the other hard rules),
+ * with a short Chinese label for the interface.
+ */
 export const CONFLICT_RULES: readonly { code: ConflictCode; hard: boolean; label: string }[] = [
 	{ code: 'SAME_UNIT', hard: true, label: '与申报单位为同一单位' },
 	{ code: 'LISTED_IN_APPLICATION', hard: true, label: '列入申报材料的师资或命题专家名单' },
 	{ code: 'APPLICATION_CONTACT', hard: true, label: '为申报单位法定代表人、申报负责人或联系人' },
 	{ code: 'DECLARED', hard: true, label: '专家本人声明回避' },
+	{ code: 'FORMER_UNIT', hard: true, label: '近三年曾在申报单位工作' },
 	{ code: 'SHARED_UNIT_WITH_STAFF', hard: false, label: '与申报材料所列人员同一单位（由主持人决定）' }
 ];
 
@@ -233,6 +238,74 @@ export function groupUnits(units: readonly (string | null | undefined)[]): numbe
  */
 export type PhoneKey = (phone: string | null | undefined) => string;
 
+/* ---------- The standing profile (issue 13, item 6) ---------- */
+
+/**
+ * One entry of an expert's standing conflict profile (table `expert_affiliations`): a unit the
+ * expert worked in (`former-unit`, with the day they left) or a relative's unit (`relative-unit`,
+ * with the relation: 配偶, 子女, 父母 …).
+ */
+export type Affiliation = {
+	expertId: string;
+	kind: 'former-unit' | 'relative-unit';
+	unit: string;
+	relation?: string | null;
+	/** For a former unit: the day the expert left it (YYYY-MM-DD). */
+	endedOn?: string | null;
+};
+
+/** What the standing profile adds to detection: the profiles and the batch's deadline (the window counts from it). */
+export type Standing = { affiliations: readonly Affiliation[]; deadline: string | null };
+
+/** How long a former unit counts after the expert left it (domain.md: "the last 3 years"). */
+export const FORMER_UNIT_YEARS = 3;
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * The first day a former unit counts from: the batch's deadline minus 3 years, same month and day
+ * (29 February falls back to 28 February). Null when the deadline is not a YYYY-MM-DD date.
+ */
+export function formerUnitCutoff(deadline: string): string | null {
+	const m = ISO_DATE.exec(deadline);
+	if (!m) return null;
+	const year = String(Number(m[1]) - FORMER_UNIT_YEARS).padStart(4, '0');
+	const day = m[2] === '02' && m[3] === '29' ? '28' : m[3];
+	return `${year}-${m[2]}-${day}`;
+}
+
+/**
+ * Whether a former unit the expert left on `endedOn` still counts for a batch whose deadline is
+ * `deadline`: left on or after the deadline minus 3 years (the boundary day counts: a conflict of
+ * interest is rather reported than missed), or later — also after the deadline. Without a batch
+ * deadline, or without a leaving date, the unit counts (nothing to measure the window with).
+ */
+export function formerUnitInWindow(endedOn: string | null | undefined, deadline: string | null | undefined): boolean {
+	if (!endedOn || !deadline) return true;
+	const cutoff = formerUnitCutoff(deadline);
+	return cutoff === null || endedOn >= cutoff;
+}
+
+type PreparedAffiliation = { affiliation: Affiliation; unit: string };
+
+/**
+ * The entries of the standing profiles that can raise a conflict, per expert id, normalized:
+ * relatives' units, and former units inside the window of `deadline`.
+ */
+function prepareStanding(standing: Standing | undefined): Map<string, PreparedAffiliation[]> {
+	const out = new Map<string, PreparedAffiliation[]>();
+	for (const a of standing?.affiliations ?? []) {
+		const unit = normalizeText(a.unit);
+		if (!unit) continue;
+		if (a.kind === 'former-unit' && !formerUnitInWindow(a.endedOn, standing?.deadline)) continue;
+		if (a.kind !== 'former-unit' && a.kind !== 'relative-unit') continue;
+		const list = out.get(a.expertId);
+		if (list) list.push({ affiliation: a, unit });
+		else out.set(a.expertId, [{ affiliation: a, unit }]);
+	}
+	return out;
+}
+
 type PreparedExpert = { expert: Expert; name: string; unit: string; phone: string };
 type PreparedPerson = { row: Application['people'][number]; name: string; unit: string; phone: string };
 type PreparedApplication = {
@@ -285,11 +358,11 @@ function conflict(pe: PreparedExpert, pa: PreparedApplication, code: ConflictCod
 	};
 }
 
-/** How the two normalized units relate, in words (they are known to match). */
-function sameUnitText(expertUnit: string | null, institutionName: string, ne: string, ni: string): string {
-	if (ne === ni) return `专家单位${quote(expertUnit)}与申报单位${quote(institutionName)}相同`;
-	if (ne.includes(ni)) return `专家单位${quote(expertUnit)}包含于申报单位${quote(institutionName)}`;
-	return `申报单位${quote(institutionName)}包含于专家单位${quote(expertUnit)}`;
+/** How the two normalized units relate, in words (they are known to match); `who` names the first one. */
+function sameUnitText(expertUnit: string | null, institutionName: string, ne: string, ni: string, who = '专家单位'): string {
+	if (ne === ni) return `${who}${quote(expertUnit)}与申报单位${quote(institutionName)}相同`;
+	if (ne.includes(ni)) return `${who}${quote(expertUnit)}包含于申报单位${quote(institutionName)}`;
+	return `申报单位${quote(institutionName)}包含于${who}${quote(expertUnit)}`;
 }
 
 /**
@@ -300,7 +373,8 @@ function evaluatePair(
 	pe: PreparedExpert,
 	pa: PreparedApplication,
 	declared: readonly string[],
-	unitRows: readonly number[]
+	unitRows: readonly number[],
+	profile: readonly PreparedAffiliation[] = []
 ): Conflict[] {
 	const out: Conflict[] = [];
 	const expert = pe.expert;
@@ -347,9 +421,35 @@ function evaluatePair(
 	}
 	if (contacts.length) out.push(conflict(pe, pa, 'APPLICATION_CONTACT', `专家为本申报的${contacts.join('、')}`));
 
-	// DECLARED
+	// The standing profile: its entries whose unit matches the institution as SAME_UNIT does.
+	const standing = pa.institution ? profile.filter((p) => normalizedUnitsMatch(p.unit, pa.institutionName)) : [];
+
+	// DECLARED: declarations for this application, and relatives' units on the standing profile
+	// (a standing declaration: a relative works in the institution).
 	const reasons = unique(declared.map((r) => r.trim()).filter((r) => r !== ''));
-	if (declared.length) out.push(conflict(pe, pa, 'DECLARED', reasons.length ? reasons.join('；') : '专家声明回避'));
+	const relatives = unique(
+		standing
+			.filter((p) => p.affiliation.kind === 'relative-unit')
+			.map((p) => {
+				const who = `专家申报的亲属（${(p.affiliation.relation ?? '').trim() || '亲属'}）所在单位`;
+				return sameUnitText(p.affiliation.unit, pa.institution!.name, p.unit, pa.institutionName, who);
+			})
+	);
+	if (declared.length || relatives.length) {
+		const said = declared.length ? (reasons.length ? reasons : ['专家声明回避']) : [];
+		out.push(conflict(pe, pa, 'DECLARED', [...said, ...relatives].join('；')));
+	}
+
+	// FORMER_UNIT: a former unit inside the window (already filtered by prepareStanding).
+	const former = unique(
+		standing
+			.filter((p) => p.affiliation.kind === 'former-unit')
+			.map((p) => {
+				const left = p.affiliation.endedOn ? `${p.affiliation.endedOn} 离开` : '离开日期未填写';
+				return sameUnitText(p.affiliation.unit, pa.institution!.name, p.unit, pa.institutionName, `专家原单位（${left}）`);
+			})
+	);
+	if (former.length) out.push(conflict(pe, pa, 'FORMER_UNIT', former.join('；')));
 
 	// SHARED_UNIT_WITH_STAFF: a listed person other than the expert works in the expert's unit. The
 	// table says "equals": the normalized units are the same, not one inside the other (containment
@@ -373,14 +473,16 @@ function evaluatePair(
 /**
  * All conflicts between one expert and one application, in rule order: at most one per rule.
  * `institution` is the application's institution (SAME_UNIT and the legal representative need it);
- * `declarations` may hold any declarations, only this pair's are used.
+ * `declarations` may hold any declarations, only this pair's are used; `standing` the standing
+ * profiles (any experts', only this expert's are used) and the batch's deadline.
  */
 export function detectPair(
 	expert: Expert,
 	application: Application,
 	institution: Institution | undefined,
 	declarations: Declaration[] = [],
-	phoneKey: PhoneKey = normalizePhone
+	phoneKey: PhoneKey = normalizePhone,
+	standing?: Standing
 ): Conflict[] {
 	const reasons = declarations
 		.filter((d) => d.expertId === expert.id && d.applicationId === application.id)
@@ -391,7 +493,7 @@ export function detectPair(
 	pa.people.forEach((p, i) => {
 		if (normalizedUnitsMatch(pe.unit, p.unit)) unitRows.push(i);
 	});
-	return evaluatePair(pe, pa, reasons, unitRows);
+	return evaluatePair(pe, pa, reasons, unitRows, prepareStanding(standing).get(expert.id));
 }
 
 const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -409,7 +511,8 @@ export function sortConflicts(conflicts: Conflict[]): Conflict[] {
 /**
  * Every conflict between the experts and the applications (detected and declared), sorted by
  * applicationId, expertId and rule order. The same result as `detectPair` over every pair, but
- * only pairs that share a name, a unit or a declaration are looked at, so a whole country
+ * only pairs that share a name, a unit (the expert's own or one on the standing profile) or a
+ * declaration are looked at, so a whole country
  * (3,000 experts × 12,000 applications) stays fast. `pairFilter` limits the pairs reported.
  */
 export function detectConflicts(input: {
@@ -420,9 +523,14 @@ export function detectConflicts(input: {
 	pairFilter?: (e: Expert, a: Application) => boolean;
 	/** How phones are compared (default: normalized numbers; the server: keyed digests). */
 	phoneKey?: PhoneKey;
+	/** The experts' standing profiles (FORMER_UNIT, relatives' units as DECLARED). */
+	affiliations?: readonly Affiliation[];
+	/** The batch's deadline: the 3-year window of a former unit counts back from it. */
+	deadline?: string | null;
 }): Conflict[] {
 	const phoneKey = input.phoneKey ?? normalizePhone;
 	const experts = input.experts.map((e) => prepareExpert(e, phoneKey));
+	const profiles = prepareStanding({ affiliations: input.affiliations ?? [], deadline: input.deadline ?? null });
 	const institutions = new Map(input.institutions.map((i) => [i.id, i]));
 	const expertIndex = new Map(experts.map((e, i) => [e.expert.id, i]));
 
@@ -439,6 +547,13 @@ export function detectConflicts(input: {
 	const byUnit: number[][] = matcher.units.map(() => []);
 	expertUnit.forEach((u, i) => {
 		if (u >= 0) byUnit[u].push(i);
+	});
+	// Experts by the units of their standing profiles.
+	const profileOf = experts.map((e) => profiles.get(e.expert.id) ?? []);
+	const profileMatcher = new UnitMatcher(profileOf.flatMap((list) => list.map((p) => p.unit)));
+	const byProfileUnit: number[][] = profileMatcher.units.map(() => []);
+	profileOf.forEach((list, i) => {
+		for (const p of list) byProfileUnit[profileMatcher.indexOf(p.unit)].push(i);
 	});
 
 	// Declarations per pair, and the declaring experts per application.
@@ -465,7 +580,10 @@ export function detectConflicts(input: {
 		const pa = prepareApplication(application, institutions.get(application.institutionId), phoneKey);
 		// Candidate experts: anyone sharing a name or a unit with the application, or declaring.
 		candidates.clear();
-		if (pa.institution) for (const u of matcher.matching(pa.institutionName)) addAll(byUnit[u]);
+		if (pa.institution) {
+			for (const u of matcher.matching(pa.institutionName)) addAll(byUnit[u]);
+			for (const u of profileMatcher.matching(pa.institutionName)) addAll(byProfileUnit[u]);
+		}
 		// Rows of the people list per matching expert unit (rows ascending).
 		const rowsByUnit = new Map<number, number[]>();
 		pa.people.forEach((p, i) => {
@@ -485,7 +603,7 @@ export function detectConflicts(input: {
 			if (input.pairFilter && !input.pairFilter(pe.expert, application)) continue;
 			const declared = declaredByPair.get(pairKey(application.id, pe.expert.id)) ?? [];
 			const unitRows = expertUnit[e] >= 0 ? (rowsByUnit.get(expertUnit[e]) ?? []) : [];
-			for (const c of evaluatePair(pe, pa, declared, unitRows)) out.push(c);
+			for (const c of evaluatePair(pe, pa, declared, unitRows, profileOf[e])) out.push(c);
 		}
 	}
 	return sortConflicts(out);

@@ -8,6 +8,7 @@ import {
 	checkAll,
 	checkApplication,
 	checkAttachments,
+	checkDirectory,
 	checkDishonest,
 	checkEvalOccupationClosed,
 	checkFounded,
@@ -27,6 +28,7 @@ import {
 	largestAnnualScale,
 	quotaCells,
 	sortFindings,
+	type DirectoryEntry,
 	type Finding,
 	type FindingCode
 } from './formal-check';
@@ -131,9 +133,12 @@ function application(overrides: Partial<Application> = {}): Application {
 	};
 }
 
-function check(app: Application, inst: Institution | undefined = institution(), b: Batch = batch(), cellCount = 1) {
-	return checkApplication(app, inst, b, { cellCount, today: TODAY });
+function check(app: Application, inst: Institution | undefined = institution(), b: Batch = batch(), cellCount = 1, directory: DirectoryEntry[] = []) {
+	return checkApplication(app, inst, b, { cellCount, today: TODAY, directory });
 }
+
+/** A directory entry of inst-1 for ai training, valid on the default deadline (2023-06-15). */
+const HELD: DirectoryEntry = { institutionId: 'inst-1', occupation: 'ai', type: 'training', levels: ['junior'], validFrom: '2022-09-01', validTo: null };
 
 const codes = (fs: Finding[]) => fs.map((f) => f.code);
 
@@ -169,12 +174,13 @@ describe('FINDING_RULES', () => {
 			'NO_LEVEL',
 			'TEXT_TOO_LONG',
 			'TOTALS_MISMATCH',
-			'LATE_SUBMISSION'
+			'LATE_SUBMISSION',
+			'ALREADY_IN_DIRECTORY'
 		]);
 	});
 
 	it('gives each code the severity of domain.md', () => {
-		const warnings = ['LEGAL_REP_ID_INVALID', 'FOUNDED_AFTER_CUTOFF', 'TEXT_TOO_LONG', 'TOTALS_MISMATCH', 'LATE_SUBMISSION'];
+		const warnings = ['LEGAL_REP_ID_INVALID', 'FOUNDED_AFTER_CUTOFF', 'TEXT_TOO_LONG', 'TOTALS_MISMATCH', 'LATE_SUBMISSION', 'ALREADY_IN_DIRECTORY'];
 		for (const code of FINDING_CODES) {
 			expect(findingSeverity(code), code).toBe(warnings.includes(code) ? 'warning' : 'blocking');
 		}
@@ -182,7 +188,7 @@ describe('FINDING_RULES', () => {
 
 	it('has a distinct Chinese label per code', () => {
 		const labels = FINDING_RULES.map((r) => r.code).map(findingLabel);
-		expect(new Set(labels).size).toBe(13);
+		expect(new Set(labels).size).toBe(14);
 		for (const l of labels) expect(l).toMatch(/[\u4e00-\u9fff]/);
 		expect(findingLabel('QUOTA_EXCEEDED')).toBe('超出推荐名额');
 	});
@@ -715,6 +721,74 @@ describe('LATE_SUBMISSION', () => {
 	});
 });
 
+describe('ALREADY_IN_DIRECTORY', () => {
+	// The batch deadline is 2023-06-15 (DEFAULT_BATCH); the application is inst-1, ai, training.
+	const entry = (over: Partial<DirectoryEntry> = {}): DirectoryEntry => ({
+		institutionId: 'inst-1',
+		occupation: 'ai',
+		type: 'training',
+		levels: ['junior'],
+		validFrom: '2022-09-01',
+		validTo: '2025-08-31',
+		documentNo: '人社厅函〔2022〕88号',
+		batchId: 'batch-1',
+		applicationId: 'old-app',
+		...over
+	});
+
+	it('warns when the institution holds a valid entry for the same occupation and type, naming its validity', () => {
+		expect(checkDirectory(application(), batch(), [entry()])).toEqual([
+			{
+				code: 'ALREADY_IN_DIRECTORY',
+				severity: 'warning',
+				detail: '该机构已列入人工智能工程技术人员培训机构目录（有效期 2022-09-01 至 2025-08-31，文号 人社厅函〔2022〕88号）'
+			}
+		]);
+	});
+
+	it('an entry with no end counts; the deadline day itself is inside the validity', () => {
+		expect(checkDirectory(application(), batch(), [entry({ validTo: null, documentNo: null })])[0].detail).toBe(
+			'该机构已列入人工智能工程技术人员培训机构目录（有效期 2022-09-01 起长期有效）'
+		);
+		expect(codes(checkDirectory(application(), batch(), [entry({ validTo: '2023-06-15' })]))).toEqual(['ALREADY_IN_DIRECTORY']);
+		expect(codes(checkDirectory(application(), batch(), [entry({ validFrom: '2023-06-15' })]))).toEqual(['ALREADY_IN_DIRECTORY']);
+	});
+
+	it('an expired entry, or one not yet valid on the deadline, does not count', () => {
+		expect(checkDirectory(application(), batch(), [entry({ validTo: '2023-06-14' })])).toEqual([]);
+		expect(checkDirectory(application(), batch(), [entry({ validFrom: '2023-06-16' })])).toEqual([]);
+	});
+
+	it('another type, another occupation or another institution does not count', () => {
+		expect(checkDirectory(application(), batch(), [entry({ type: 'evaluation' })])).toEqual([]);
+		expect(checkDirectory(application(), batch(), [entry({ occupation: 'iot' })])).toEqual([]);
+		expect(checkDirectory(application(), batch(), [entry({ institutionId: 'inst-2' })])).toEqual([]);
+	});
+
+	it('the entry this application or this batch produced does not count', () => {
+		expect(checkDirectory(application(), batch(), [entry({ applicationId: 'app-1', batchId: null })])).toEqual([]);
+		expect(checkDirectory(application(), batch(), [entry({ batchId: batch().id, applicationId: null })])).toEqual([]);
+	});
+
+	it('without a batch deadline the day is today; without either only entries with no end count', () => {
+		expect(codes(checkDirectory(application(), batch({ deadline: null }), [entry()], '2024-01-01'))).toEqual(['ALREADY_IN_DIRECTORY']);
+		expect(checkDirectory(application(), batch({ deadline: null }), [entry()], '2026-01-01')).toEqual([]);
+		expect(checkDirectory(application(), batch({ deadline: null }), [entry()])).toEqual([]);
+		expect(codes(checkDirectory(application(), batch({ deadline: null }), [entry({ validTo: null })]))).toEqual(['ALREADY_IN_DIRECTORY']);
+	});
+
+	it('checkAll passes each application its institution\'s entries (a warning: nothing blocks)', () => {
+		const apps = [application({ id: 'a1' }), application({ id: 'a2', institutionId: 'inst-2' })];
+		const result = checkAll(batch(), [institution(), institution({ id: 'inst-2', uscc: '91350100M000100Y43' })], apps, {
+			today: TODAY,
+			directory: [entry()]
+		});
+		expect(codes(result.get('a1')!)).toEqual(['ALREADY_IN_DIRECTORY']);
+		expect(result.get('a2')).toEqual([]);
+		expect(hasUnresolvedBlocking(result.get('a1')!, [])).toBe(false);
+	});
+});
+
 describe('checkApplication', () => {
 	it('raises each rule in isolation on an otherwise clean application', () => {
 		const badUscc = flipLast(VALID_USCC, USCC_CHARSET);
@@ -732,7 +806,8 @@ describe('checkApplication', () => {
 			['NO_LEVEL', () => check(application({ levels: [] }))],
 			['TEXT_TOO_LONG', () => check(application({ plan: '字'.repeat(801) }))],
 			['TOTALS_MISMATCH', () => check(application({ team: { total: 9, fullTime: 5, partTime: 5, assessors: null, supervisors: null } }))],
-			['LATE_SUBMISSION', () => check(application({ recommendation: { reason: '同意', unit: null, date: '2023-06-16' } }))]
+			['LATE_SUBMISSION', () => check(application({ recommendation: { reason: '同意', unit: null, date: '2023-06-16' } }))],
+			['ALREADY_IN_DIRECTORY', () => check(application(), institution(), batch(), 1, [HELD])]
 		];
 		expect(cases.map((c) => c[0])).toEqual(FINDING_CODES);
 		for (const [code, run] of cases) {
@@ -770,7 +845,7 @@ describe('checkApplication', () => {
 			founded: '2020-01-01',
 			taxes: [{ year: 2021, amount: null, dishonest: true }]
 		});
-		const found = check(app, inst, batch(), 2);
+		const found = check(app, inst, batch(), 2, [{ ...HELD, occupation: 'bigdata', type: 'evaluation' }]);
 		expect(codes(found)).toEqual([
 			'USCC_INVALID',
 			'LEGAL_REP_ID_INVALID',
@@ -785,7 +860,8 @@ describe('checkApplication', () => {
 			'TEXT_TOO_LONG',
 			'TEXT_TOO_LONG',
 			'TOTALS_MISMATCH',
-			'LATE_SUBMISSION'
+			'LATE_SUBMISSION',
+			'ALREADY_IN_DIRECTORY'
 		]);
 		expect(found[10].detail).toContain('overview');
 		expect(found[11].detail).toContain('platform');

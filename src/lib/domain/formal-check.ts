@@ -29,7 +29,8 @@ export type FindingCode =
 	| 'NO_LEVEL'
 	| 'TEXT_TOO_LONG'
 	| 'TOTALS_MISMATCH'
-	| 'LATE_SUBMISSION';
+	| 'LATE_SUBMISSION'
+	| 'ALREADY_IN_DIRECTORY';
 export type Finding = { code: FindingCode; severity: Severity; detail: string };
 
 /** The rules in the table order of domain.md, with a short Chinese label for the interface. */
@@ -46,7 +47,8 @@ export const FINDING_RULES: readonly { code: FindingCode; severity: Severity; la
 	{ code: 'NO_LEVEL', severity: 'blocking', label: '未选择申报等级' },
 	{ code: 'TEXT_TOO_LONG', severity: 'warning', label: '文字超出字数限制' },
 	{ code: 'TOTALS_MISMATCH', severity: 'warning', label: '合计数不一致' },
-	{ code: 'LATE_SUBMISSION', severity: 'warning', label: '逾期推荐' }
+	{ code: 'LATE_SUBMISSION', severity: 'warning', label: '逾期推荐' },
+	{ code: 'ALREADY_IN_DIRECTORY', severity: 'warning', label: '已在目录中' }
 ];
 
 export const FINDING_CODES: readonly FindingCode[] = FINDING_RULES.map((r) => r.code);
@@ -255,6 +257,57 @@ export function checkLate(app: Application, batch: Batch): Finding[] {
 	return [finding('LATE_SUBMISSION', `推荐日期 ${date} 晚于截止日期 ${deadline}`)];
 }
 
+/**
+ * An entry of the directory (目录) the coordinating group's decisions produce: the institution holds
+ * the occupation and type for the levels, from `validFrom` to `validTo` (null: no end). `batchId`
+ * and `applicationId` name where it came from (null when entered by hand).
+ */
+export type DirectoryEntry = {
+	institutionId: string;
+	occupation: string;
+	type: Application['type'];
+	levels: string[];
+	validFrom: string;
+	validTo: string | null;
+	documentNo?: string | null;
+	batchId?: string | null;
+	applicationId?: string | null;
+};
+
+/** Whether a directory entry is valid on `day` (YYYY-MM-DD): started on or before it, and no end or ending on or after it. */
+export function directoryValidOn(entry: Pick<DirectoryEntry, 'validFrom' | 'validTo'>, day: string): boolean {
+	return entry.validFrom <= day && (entry.validTo === null || entry.validTo >= day);
+}
+
+/** An entry's validity in words: "2022-09-01 至 2025-08-31" or "2022-09-01 起长期有效". */
+export function directoryValidity(entry: Pick<DirectoryEntry, 'validFrom' | 'validTo'>): string {
+	return entry.validTo ? `${entry.validFrom} 至 ${entry.validTo}` : `${entry.validFrom} 起长期有效`;
+}
+
+/**
+ * ALREADY_IN_DIRECTORY: the institution already holds a directory entry for the application's
+ * occupation and type that is valid on the batch's deadline (an entry with no end always counts;
+ * without a deadline, `today` is the day). Entries produced by this application or this batch do
+ * not count. One finding per entry, naming its validity (and 文号).
+ */
+export function checkDirectory(app: Application, batch: Pick<Batch, 'id' | 'deadline'>, entries: readonly DirectoryEntry[], today?: string): Finding[] {
+	const day = batch.deadline ?? today ?? null;
+	const out: Finding[] = [];
+	for (const e of entries) {
+		if (e.institutionId !== app.institutionId || e.occupation !== app.occupation || e.type !== app.type) continue;
+		if (e.applicationId === app.id || (e.batchId != null && e.batchId === batch.id)) continue;
+		if (e.validTo !== null && (day === null || !directoryValidOn(e, day))) continue;
+		const doc = e.documentNo?.trim() ? `，文号 ${e.documentNo.trim()}` : '';
+		out.push(
+			finding(
+				'ALREADY_IN_DIRECTORY',
+				`该机构已列入${occupationLabel(app.occupation)}${typeLabel(app.type)}目录（有效期 ${directoryValidity(e)}${doc}）`
+			)
+		);
+	}
+	return out;
+}
+
 /* ---------- The whole check ---------- */
 
 /**
@@ -265,7 +318,7 @@ export function checkApplication(
 	app: Application,
 	institution: Institution | undefined,
 	batch: Batch,
-	ctx: { cellCount: number; today?: string }
+	ctx: { cellCount: number; today?: string; directory?: readonly DirectoryEntry[] }
 ): Finding[] {
 	return sortFindings([
 		...checkUscc(institution),
@@ -280,7 +333,8 @@ export function checkApplication(
 		...checkLevels(app),
 		...checkTextLength(app),
 		...checkTotals(app),
-		...checkLate(app, batch)
+		...checkLate(app, batch),
+		...checkDirectory(app, batch, ctx.directory ?? [], ctx.today)
 	]);
 }
 
@@ -308,16 +362,22 @@ export function checkAll(
 	batch: Batch,
 	institutions: Institution[],
 	applications: Application[],
-	opts: { today?: string; counted?: (app: Application) => boolean } = {}
+	opts: { today?: string; counted?: (app: Application) => boolean; directory?: readonly DirectoryEntry[] } = {}
 ): Map<string, Finding[]> {
 	const counted = opts.counted ?? (() => true);
 	const byId = new Map(institutions.map((i) => [i.id, i]));
 	const isCounted = new Map(applications.map((a) => [a, counted(a)]));
 	const cells = quotaCells(applications.filter((a) => isCounted.get(a)));
+	const directoryOf = new Map<string, DirectoryEntry[]>();
+	for (const e of opts.directory ?? []) {
+		const list = directoryOf.get(e.institutionId);
+		if (list) list.push(e);
+		else directoryOf.set(e.institutionId, [e]);
+	}
 	const out = new Map<string, Finding[]>();
 	for (const app of applications) {
 		const cellCount = isCounted.get(app) ? (cells.get(cellKey(app)) ?? 0) : 0;
-		out.set(app.id, checkApplication(app, byId.get(app.institutionId), batch, { cellCount, today: opts.today }));
+		out.set(app.id, checkApplication(app, byId.get(app.institutionId), batch, { cellCount, today: opts.today, directory: directoryOf.get(app.institutionId) }));
 	}
 	return out;
 }

@@ -23,6 +23,7 @@ const ROLES: { who: string; username: string; password: string; visits: Visit[] 
 		visits: [
 			{ route: '/office', path: '/office' },
 			{ route: '/office/applications', path: '/office/applications' },
+			{ route: '/office/directory', path: '/office/directory' },
 			{ route: '/office/applications/[id]', from: '/office/applications', link: 'table a[href^="/office/applications/app-"]' },
 			{ route: '/office/experts', path: '/office/experts' },
 			{ route: '/office/experts/[id]', from: '/office/experts', link: 'a[href^="/office/experts/exp-"]' },
@@ -79,6 +80,7 @@ const ROLES: { who: string; username: string; password: string; visits: Visit[] 
 			{ route: '/expert/offline', path: '/expert/offline' },
 			{ route: '/expert/print', path: '/expert/print' },
 			{ route: '/expert/meeting', path: '/expert/meeting' },
+			{ route: '/expert/profile', path: '/expert/profile' },
 			{ route: '/account/password', path: '/account/password' }
 		]
 	},

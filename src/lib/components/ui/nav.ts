@@ -12,6 +12,7 @@ export const NAV: Record<Role, NavItem[]> = {
 	office: [
 		{ href: '/office', label: '工作概览' },
 		{ href: '/office/applications', label: '申报受理', group: '申报' },
+		{ href: '/office/directory', label: '机构目录', group: '申报' },
 		{ href: '/office/experts', label: '专家库', group: '专家' },
 		{ href: '/office/conflicts', label: '回避审查', group: '专家' },
 		{ href: '/office/assignments', label: '专家抽取', group: '专家' },
@@ -34,7 +35,8 @@ export const NAV: Record<Role, NavItem[]> = {
 		{ href: '/expert', label: '我的评审任务' },
 		{ href: '/expert/offline', label: '离线评分' },
 		{ href: '/expert/print', label: '打印评分表' },
-		{ href: '/expert/meeting', label: '评审会议' }
+		{ href: '/expert/meeting', label: '评审会议' },
+		{ href: '/expert/profile', label: '回避档案' }
 	],
 	observer: [
 		{ href: '/observer', label: '评审进度' },

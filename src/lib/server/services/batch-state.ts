@@ -12,6 +12,8 @@ import { checkAll, hasUnresolvedBlocking, type Finding, type FindingCode } from 
 import { CONFLICT_CODES, detectConflicts, pairKey, type Conflict } from '../../domain/conflicts';
 import { aggregate, type AggregateInput, type Method, type Results } from '../../domain/aggregation';
 import { phoneMatchKey } from '../personal-data';
+import { loadAffiliations } from '../queries/affiliations';
+import { loadDirectory } from '../queries/directory';
 
 /**
  * Applications a city has put forward (已推荐 / 已受理): they count toward its quota, and only they
@@ -61,7 +63,8 @@ function cachedIntake(scope: BatchScope, today: string | undefined): IntakeCache
 	if (!client || n === null) return null;
 	// The batch row itself is part of the key: its settings (quotas, deadline) move the findings.
 	const b = scope.batch;
-	const key = `${n}|${today ?? localDate()}|${b.deadline}|${b.createdAt}|${JSON.stringify(b.quotas)}`;
+	// The lock and the archive too: they fix which standing-profile entries count (conflictsOf).
+	const key = `${n}|${today ?? localDate()}|${b.deadline}|${b.createdAt}|${JSON.stringify(b.quotas)}|${b.resultsLockedAt ?? ''}|${b.archivedAt ?? ''}`;
 	let perBatch = intakeCache.get(client);
 	if (!perBatch) intakeCache.set(client, (perBatch = new Map()));
 	let hit = perBatch.get(b.id);
@@ -83,7 +86,8 @@ function findingsOf(scope: BatchScope, today?: string): FindingsState {
 		batch,
 		institutions,
 		applications.map((a) => a.app),
-		{ today, counted: (app) => RECOMMENDED_STATUSES.includes(status.get(app.id)!) }
+		// The directory (shared by all batches) for ALREADY_IN_DIRECTORY.
+		{ today, counted: (app) => RECOMMENDED_STATUSES.includes(status.get(app.id)!), directory: loadDirectory(db) }
 	);
 	const overrides = new Map<string, Map<string, { reason: string; at: string }>>();
 	for (const o of db.select().from(s.findingOverrides).where(sql`${s.findingOverrides.applicationId} IN (SELECT id FROM applications WHERE batch_id = ${scope.batch.id})`).all()) {
@@ -131,7 +135,11 @@ function conflictsOf(scope: BatchScope, base?: Pick<FindingsState, 'applications
 	const reviews = new Map(
 		db.select().from(s.conflictReviews).where(ofBatch(s.conflictReviews.applicationId)).all().map((r) => [`${pairKey(r.applicationId, r.expertId)}|${r.code}`, r])
 	);
-	const conflicts = detectConflicts({ experts, applications: applications.map((a) => a.app), institutions, declarations, phoneKey: phoneMatchKey(db) }).map((c) => {
+	// The experts' standing profiles (FORMER_UNIT counts back from the batch deadline); a batch whose
+	// results are locked or archived is judged on the profiles as they stood then.
+	const frozenAt = scope.batch.resultsLockedAt ?? scope.batch.archivedAt ?? null;
+	const standing = { affiliations: loadAffiliations(db, frozenAt), deadline: scope.batch.deadline ?? null };
+	const conflicts = detectConflicts({ experts, applications: applications.map((a) => a.app), institutions, declarations, phoneKey: phoneMatchKey(db), ...standing }).map((c) => {
 		const r = c.hard ? undefined : reviews.get(`${pairKey(c.applicationId, c.expertId)}|${c.code}`);
 		return { ...c, review: r?.decision ?? null, reviewReason: r?.reason ?? null };
 	});

@@ -13,6 +13,9 @@ import {
 	submittedSheetCount
 } from '$lib/server/services/applications';
 import { findingLabel, isFindingCode } from '$lib/domain/formal-check';
+import { applicationBatch, batchById } from '$lib/server/scope';
+import { institutionHistory } from '$lib/server/queries/institution-history';
+import { beijingDate } from '$lib/domain/time';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = ((event) => {
@@ -26,7 +29,11 @@ export const load = ((event) => {
 		if (e instanceof ApplicationError) error(404, { message: e.message });
 		throw e;
 	}
+	// 历史记录: the institution in the other batches than the application's own, and in the directory.
+	const batchId = applicationBatch(db, event.params.id);
+	const batch = batchId ? batchById(db, batchId) : undefined;
 	return {
+		history: batch ? institutionHistory({ db, batch }, v.app.institutionId, beijingDate(new Date())) : null,
 		app: v.app,
 		institution: v.institution,
 		idNumber: v.idNumber,

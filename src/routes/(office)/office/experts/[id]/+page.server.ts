@@ -2,17 +2,22 @@ import { error, fail } from '@sveltejs/kit';
 import { actorOf, requireRole } from '$lib/server/guard';
 import { getDb } from '$lib/server/db';
 import { ExpertFormError, expertDetail, readExpertForm, setExpertActive, updateExpert } from '$lib/server/services/experts';
-import type { Actions, PageServerLoad } from './$types';
+import { affiliationActions } from '$lib/server/affiliation-forms';
+import { expertAffiliations } from '$lib/server/queries/affiliations';
+import { beijingDate } from '$lib/domain/time';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { requestScope } from '$lib/server/batch-request';
 
 export const load = ((event) => {
 	requireRole(event, 'office');
 	const detail = expertDetail(requestScope(event), event.params.id);
 	if (!detail) error(404, { message: '没有找到该专家' });
-	return { ...detail, created: event.url.searchParams.has('created') };
+	return { ...detail, affiliations: expertAffiliations(getDb(), event.params.id), today: beijingDate(new Date()), created: event.url.searchParams.has('created') };
 }) satisfies PageServerLoad;
 
 export const actions = {
+	/** The expert's standing conflict profile (former units, relatives' units). */
+	...affiliationActions((event: RequestEvent) => ({ user: requireRole(event, 'office'), expertId: event.params.id })),
 	save: async (event) => {
 		const user = requireRole(event, 'office');
 		const values = readExpertForm(await event.request.formData());
