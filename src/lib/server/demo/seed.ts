@@ -12,7 +12,8 @@ import { createUser } from '../services/users';
 import { audit, SYSTEM_ACTOR } from '../audit';
 import { REGIONS } from '../../domain/regions';
 import { eq } from 'drizzle-orm';
-import { seedFirstBatch } from './first-batch';
+import { FIRST_BATCH, seedFirstBatch } from './first-batch';
+import { seedStandingDemo } from './standing';
 import { requireScope } from '../scope';
 import { filesDirFor } from '../files';
 import { seedDemoAttachments } from './attachments';
@@ -74,5 +75,7 @@ export async function seedDemo(db: Db): Promise<DemoLogin[]> {
 	});
 	// The first batch (2022), finished and archived: the header switches between the two.
 	seedFirstBatch(db, bundle);
+	// The directory from 第一批's proposed applications, and experts' standing profiles (one FORMER_UNIT in 第二批).
+	seedStandingDemo(requireScope(db, FIRST_BATCH.id), requireScope(db, bundle.batch.id));
 	return logins;
 }
