@@ -1,10 +1,15 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { actorOf, requireRole } from '$lib/server/guard';
+import { actorOf, requirePermission, requireRole } from '$lib/server/guard';
+import { requestScope } from '$lib/server/batch-request';
+import { expertInvitation } from '$lib/server/queries/invitations';
+import { answerInvitation } from '$lib/server/services/invitations';
+import { Refusal } from '$lib/server/refusal';
+import { batchPhase, canChangeScores } from '$lib/domain/phases';
 import { getDb } from '$lib/server/db';
 import { expertTasks, hasCommitted, type ExpertTask } from '$lib/server/queries/reviews';
 import { loadBatchRow } from '$lib/server/queries/bundle';
 import { ConflictError, declareConflict } from '$lib/server/services/conflict-review';
-import type { Actions, PageServerLoad } from './$types';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { beijingDate } from '$lib/domain/time';
 
 /** Whole days from today (Beijing time) to the deadline: 0 on the day itself, negative after it. */
@@ -20,7 +25,9 @@ export const load = ((event) => {
 	if (!user.expertId) redirect(303, '/login');
 	if (!hasCommitted(db, user.expertId)) redirect(303, '/expert/commitment');
 	const batch = loadBatchRow(db);
-	const { tasks, recused } = expertTasks(db, user.expertId);
+	const { tasks, recused } = expertTasks(db, user.expertId, { listOnly: true });
+	const scope = requestScope(event);
+	const invitation = expertInvitation(scope, user.expertId);
 	// Progress per group (occupation × type), in the order of the task list.
 	const groups: { occupation: string; type: ExpertTask['type']; submitted: number; tasks: ExpertTask[] }[] = [];
 	for (const t of tasks) {
@@ -35,12 +42,31 @@ export const load = ((event) => {
 		groups,
 		recused,
 		published: !!batch?.assignmentsPublishedAt,
+		invitation,
+		locked: !canChangeScores(batchPhase(scope.batch)),
 		deadline,
 		daysLeft: daysUntil(deadline)
 	};
 }) satisfies PageServerLoad;
 
+/** The expert's answer to the invitation: 参加, or 不能参加 with a reason (only their own). */
+async function answer(event: RequestEvent, kind: 'confirm' | 'decline') {
+	const user = requirePermission(event, 'invitation.answer');
+	const form = await event.request.formData();
+	const values = { answer: kind, reason: String(form.get('reason') ?? '') };
+	if (!user.expertId) return fail(403, { invitation: { message: '该账号未绑定专家', errors: {} as Record<string, string>, values } });
+	try {
+		const r = answerInvitation(requestScope(event), user, user.expertId, values, actorOf(user));
+		return { answered: r.status };
+	} catch (e) {
+		if (e instanceof Refusal) return fail(e.status, { invitation: { message: e.message, errors: e.errors, values } });
+		throw e;
+	}
+}
+
 export const actions = {
+	confirm: (event) => answer(event, 'confirm'),
+	decline: (event) => answer(event, 'decline'),
 	/** The expert declares a conflict with one application of the list (ground + reason); it leaves the list at once. */
 	declare: async (event) => {
 		const user = requireRole(event, 'expert');
