@@ -51,6 +51,7 @@ export const load = ((event) => {
 
 /** The expert's answer to the invitation: 参加, or 不能参加 with a reason (only their own). */
 async function answer(event: RequestEvent, kind: 'confirm' | 'decline') {
+	requireRole(event, 'expert');
 	const user = requirePermission(event, 'invitation.answer');
 	const form = await event.request.formData();
 	const values = { answer: kind, reason: String(form.get('reason') ?? '') };
