@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import * as s from '../../src/lib/server/db/schema';
 import type { Db } from '../../src/lib/server/db';
-import { drawExperts, nextAlternate, publishAssignments } from '../../src/lib/server/services/assignment-admin';
+import { assignByHand, drawExperts, nextAlternate, publishAssignments } from '../../src/lib/server/services/assignment-admin';
 import { answerInvitation, replaceInvitee, setReplyDeadline } from '../../src/lib/server/services/invitations';
 import { confirmDrawRecord } from '../../src/lib/server/services/draw-record';
 import { expertInvitation, invitationBoard, replacementHistory } from '../../src/lib/server/queries/invitations';
@@ -68,6 +68,25 @@ describe('invitations after publication', () => {
 		expect(invited.map((i) => i.expertId).sort()).toEqual(drawn);
 		expect(new Set(invited.map((i) => i.status))).toEqual(new Set(['pending']));
 		expect(auditActions(db)).toContain('assignment.publish');
+	});
+
+	it('does not invite after the fact the experts of a roster published before invitations existed (they stay open)', () => {
+		const db = world(2);
+		drawExperts(db, { scope: 'all', seed: 'legacy' }, OFFICE);
+		publishAssignments(db, OFFICE);
+		db.delete(s.invitations).run(); // as a database from before invitations
+		const onRoster = new Set(db.select().from(s.assignments).all().map((a) => a.expertId));
+		const free = applicationRoster(db, 'app-b')!.eligible.find((e) => !onRoster.has(e.id))!;
+		expect(free).toBeDefined();
+		const t = Date.now();
+		while (Date.now() === t) {
+			/* let the clock move past the first publication */
+		}
+		assignByHand(db, { applicationId: 'app-b', expertId: free.id, reason: '补充一位专家' }, OFFICE);
+		publishAssignments(db, OFFICE);
+		expect(db.select().from(s.invitations).all().map((i) => [i.expertId, i.status])).toEqual([[free.id, 'pending']]);
+		const old = [...onRoster][0];
+		expect(expertRelation(db, old, db.select().from(s.assignments).where(eq(s.assignments.expertId, old)).get()!.applicationId).confirmed).toBe(true);
 	});
 
 	it('lets the expert see the task list but open nothing before confirming', () => {
@@ -286,5 +305,30 @@ describe('the draw record', () => {
 		before = snapshot(db);
 		expect(refusal(() => confirmDrawRecord(requireScope(db), obs, second, { userId: 'u-obs', name: 'observer' })).message).toMatch(/已归档/);
 		expect(snapshot(db)).toBe(before);
+	});
+});
+
+describe('the demo seed of the draw logistics', () => {
+	it('records a draw, a decline replaced by the next alternate, and the observer confirmation, deterministically', async () => {
+		const { seedDrawLogistics } = await import('../../src/lib/server/demo/draw-logistics');
+		const make = () => {
+			const { db } = published();
+			db.insert(s.users).values({ id: 'u-office', username: 'office', displayName: '省厅', role: 'office', passwordHash: 'x' }).run();
+			db.insert(s.users).values({ id: 'u-obs', username: 'observer', displayName: '监督员', role: 'observer', passwordHash: 'x' }).run();
+			const out = seedDrawLogistics(requireScope(db))!;
+			return { db, out };
+		};
+		const { db, out } = make();
+		expect(out.replacedBy.length).toBeGreaterThan(0);
+		expect(statusOf(db, out.declined)).toBe('declined');
+		const rec = drawRecord(requireScope(db), out.drawId);
+		expect(rec.confirmedBy).toBe('监督员');
+		expect(rec.operator).toBe('省厅');
+		expect(replacementHistory(requireScope(db)).every((r) => r.cause === 'declined' && r.from.id === out.declined)).toBe(true);
+		for (const to of out.replacedBy) expect(statusOf(db, to)).toBe('confirmed');
+		// Published again: the new experts see their applications.
+		for (const r of replacementHistory(requireScope(db))) expect(expertRelation(db, r.to!.id, r.applicationId).published).toBe(true);
+		const again = make().out;
+		expect({ ...again, drawId: 0 }).toEqual({ ...out, drawId: 0 });
 	});
 });

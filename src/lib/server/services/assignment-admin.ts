@@ -288,7 +288,7 @@ export function publishAssignments(db: Db, actor: Actor): { publishedAt: string;
 	const publishedAt = new Date().toISOString();
 	db.transaction((tx) => {
 		tx.update(s.batches).set({ assignmentsPublishedAt: publishedAt }).where(eq(s.batches.id, batch.id)).run();
-		const invited = inviteDrawnExperts(tx, batch.id);
+		const invited = inviteDrawnExperts(tx, batch.id, batch.assignmentsPublishedAt);
 		audit(tx, actor, 'assignment.publish', 'batch', batch.id, { assignments: total, newlyPublished: fresh, previous: batch.assignmentsPublishedAt, invited });
 	});
 	return { publishedAt, assignments: total, newlyPublished: fresh };

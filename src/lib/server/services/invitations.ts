@@ -5,7 +5,7 @@
  * of each of their applications, in one action. Every write is one transaction, phase-checked and
  * audited; a refused request writes nothing.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, lte } from 'drizzle-orm';
 import type { Db } from '../db';
 import * as s from '../db/schema';
 import { audit, type Actor } from '../audit';
@@ -32,29 +32,41 @@ function refused(e: InvitationRefusal, status = 400): Refusal {
 	return new Refusal(e.message, status, { [e.field]: e.message });
 }
 
-/** Experts with an assignment in the batch (all of them, published or not). */
-function assignedExperts(tx: Pick<Db, 'select' | 'selectDistinct'>, batchId: string): string[] {
+/** Experts with an assignment in the batch; with `publishedBy`, only those with one made at or before that time. */
+function assignedExperts(tx: Pick<Db, 'select' | 'selectDistinct'>, batchId: string, publishedBy?: string | null): string[] {
+	if (publishedBy === null) return [];
 	return tx
 		.selectDistinct({ e: s.assignments.expertId })
 		.from(s.assignments)
 		.innerJoin(s.applications, eq(s.assignments.applicationId, s.applications.id))
-		.where(eq(s.applications.batchId, batchId))
+		.where(and(eq(s.applications.batchId, batchId), publishedBy === undefined ? undefined : lte(s.assignments.createdAt, publishedBy)))
 		.all()
 		.map((r) => r.e);
 }
 
 /**
- * A pending invitation for every expert of the batch's roster who has none yet (called when the
- * roster is published, inside its transaction). An expert who already answered keeps the answer.
- * Returns how many were invited.
+ * A pending invitation for every expert of the batch's roster who has none yet, called when the
+ * roster is published (inside its transaction; `previousPublication` is the publication before
+ * this one). An expert who already answered keeps the answer. Experts who were already on the
+ * published roster without an invitation — a roster published before invitations existed, or
+ * imported from a bundle — are not invited after the fact: they are treated as confirmed
+ * (domain/invitations.ts). Returns how many were invited.
  */
-export function inviteDrawnExperts(tx: Tx, batchId: string): number {
+export function inviteDrawnExperts(tx: Tx, batchId: string, previousPublication: string | null = null): number {
+	const working = new Set(assignedExperts(tx, batchId, previousPublication));
 	let n = 0;
 	for (const expertId of assignedExperts(tx, batchId)) {
-		const r = tx.insert(s.invitations).values({ batchId, expertId, status: 'pending' }).onConflictDoNothing().run();
-		n += r.changes;
+		if (working.has(expertId) && !invitationRow(tx, batchId, expertId)) continue;
+		n += tx.insert(s.invitations).values({ batchId, expertId, status: 'pending' }).onConflictDoNothing().run().changes;
 	}
 	return n;
+}
+
+/** Invites an expert who takes a seat by replacement, unless they already work on the published roster without an invitation. */
+function inviteReplacement(tx: Tx, batch: s.BatchRow, expertId: string): void {
+	if (invitationRow(tx, batch.id, expertId)) return;
+	if (assignedExperts(tx, batch.id, batch.assignmentsPublishedAt).includes(expertId)) return;
+	tx.insert(s.invitations).values({ batchId: batch.id, expertId, status: 'pending' }).run();
 }
 
 function invitationRow(tx: Pick<Db, 'select'>, batchId: string, expertId: string) {
@@ -198,7 +210,7 @@ export function replaceInvitee(scope: BatchScope, raw: { expertId?: unknown }, a
 				continue;
 			}
 			replaceExpert(db, applicationId, expertId, reason, actor, next, cause);
-			tx.insert(s.invitations).values({ batchId: batch.id, expertId: next, status: 'pending' }).onConflictDoNothing().run();
+			inviteReplacement(tx, batch, next);
 			out.replaced.push({ applicationId, to: next });
 		}
 		if (!out.replaced.length) {
