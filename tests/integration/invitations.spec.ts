@@ -182,7 +182,7 @@ describe('replacing a decline or an expired invitation', () => {
 		}
 		const rows = db.select().from(s.replacements).all();
 		expect(rows).toHaveLength(seats.length);
-		expect(rows[0]).toMatchObject({ fromExpertId: e, cause: 'declined', reason: '不能参加：评审期间出国访问', drawId });
+		expect(rows[0]).toMatchObject({ fromExpertId: e, cause: 'declined', reason: '评审期间出国访问', drawId });
 		const fresh = out.replaced.map((r) => r.to).filter((to) => !db.select().from(s.assignments).all().some((a) => a.expertId === to && a.source === 'draw'));
 		for (const to of fresh) expect(statusOf(db, to)).toBe('pending');
 		expect(auditActions(db)).toContain('invitation.replace');
@@ -205,7 +205,7 @@ describe('replacing a decline or an expired invitation', () => {
 		const out = replaceInvitee(requireScope(db), { expertId: e }, OFFICE, after);
 		expect(out.cause).toBe('no-answer');
 		expect(statusOf(db, e)).toBe('expired');
-		expect(db.select().from(s.replacements).get()).toMatchObject({ fromExpertId: e, cause: 'no-answer', reason: '逾期未答复（答复期限 2023-07-01）' });
+		expect(db.select().from(s.replacements).get()).toMatchObject({ fromExpertId: e, cause: 'no-answer', reason: '答复期限 2023-07-01 前未答复' });
 		expect(auditActions(db)).toEqual(expect.arrayContaining(['invitation.expire', 'invitation.replace']));
 	});
 

@@ -12,6 +12,7 @@ import * as s from '../db/schema';
 import type { BatchScope } from '../scope';
 import { SYSTEM_ACTOR, type Actor } from '../audit';
 import { drawExperts, nextAlternate, publishAssignments } from '../services/assignment-admin';
+import { assignmentBoard } from '../queries/assignment-board';
 import { answerInvitation, replaceInvitee } from '../services/invitations';
 import { confirmDrawRecord } from '../services/draw-record';
 
@@ -44,14 +45,25 @@ export function seedDrawLogistics(scope: BatchScope, opts: { seed?: string; now?
 		submitted.set(r.e, r.n);
 	const experts = [...new Set(seats.map((x) => x.expertId))].sort();
 
-	// A recorded draw of the whole batch: full applications get no one new, every application its ranked alternates.
-	const draw = drawExperts(db, { scope: 'all', seed: opts.seed ?? 'demo-2023-draw' }, officeActor);
-
-	// The expert who declines: fewest submitted sheets, the last by id among those whose seat has an
-	// alternate (the first demo experts keep their tasks).
+	// The expert who declines: the fewest submitted sheets (the last by id among equals, so the first
+	// demo experts keep their tasks), with a seat in an occupation whose applications are all full —
+	// its draw adds no one (the demo's undrawn occupations stay for the office) and records every
+	// application's ranked alternates — and an alternate for that seat.
+	const full = new Set(assignmentBoard(db, null).occupations.filter((o) => o.drawable > 0 && o.full === o.drawable).map((o) => o.key));
 	const candidates = [...experts].sort((a, b) => (submitted.get(a) ?? 0) - (submitted.get(b) ?? 0) || b.localeCompare(a));
-	const declined = candidates.find((e) => seats.some((x) => x.expertId === e && nextAlternate(db, x.applicationId) !== null));
-	if (!declined) return null;
+	let draw: { drawId: number } | null = null;
+	let declined: string | undefined;
+	for (const expertId of candidates) {
+		const occupation = seats.filter((x) => x.expertId === expertId && full.has(x.occupation)).map((x) => x.occupation).sort()[0];
+		if (!occupation) continue;
+		draw = drawExperts(db, { scope: occupation, seed: opts.seed ?? 'demo-2023-draw' }, officeActor);
+		full.delete(occupation);
+		if (seats.some((x) => x.expertId === expertId && x.occupation === occupation && nextAlternate(db, x.applicationId) !== null)) {
+			declined = expertId;
+			break;
+		}
+	}
+	if (!draw || !declined) return null;
 
 	// Everyone drawn has confirmed, except the expert who will decline.
 	const at = batch.assignmentsPublishedAt;

@@ -196,7 +196,8 @@ export function replaceInvitee(scope: BatchScope, raw: { expertId?: unknown }, a
 				.all()
 				.map((r) => r.a)
 		);
-		const reason = cause === 'declined' ? `不能参加：${inv.reason ?? ''}`.trim() : `逾期未答复（答复期限 ${batch.replyDeadline ?? ''}）`;
+		// The expert's own words for a decline; the deadline for an invitation left unanswered (the cause says which).
+		const reason = cause === 'declined' && inv.reason ? inv.reason : `答复期限 ${batch.replyDeadline ?? '（未设）'} 前未答复`;
 		const out: InviteeReplacement = { expertId, cause, replaced: [], unfilled: [], keptSubmitted: [] };
 		for (const applicationId of seats) {
 			if (submitted.has(applicationId)) {
