@@ -49,7 +49,7 @@ export function seedDrawLogistics(scope: BatchScope, opts: { seed?: string; now?
 	// demo experts keep their tasks), with a seat in an occupation whose applications are all full —
 	// its draw adds no one (the demo's undrawn occupations stay for the office) and records every
 	// application's ranked alternates — and an alternate for that seat.
-	const full = new Set(assignmentBoard(db, null).occupations.filter((o) => o.drawable > 0 && o.full === o.drawable).map((o) => o.key));
+	const full = new Set<string>(assignmentBoard(db, null).occupations.filter((o) => o.drawable > 0 && o.full === o.drawable).map((o) => o.key));
 	const candidates = [...experts].sort((a, b) => (submitted.get(a) ?? 0) - (submitted.get(b) ?? 0) || b.localeCompare(a));
 	let draw: { drawId: number } | null = null;
 	let declined: string | undefined;
