@@ -25,8 +25,8 @@ const asExpert = (expertId: string) => ({ role: 'expert' as const, expertId });
 /** A published draw of the small world; every drawn expert has signed the commitment. */
 function published(): { db: Db; scope: BatchScope; drawId: number } {
 	const db = world(3);
-	const r = drawExperts(db, { scope: 'all', seed: 'invite-1' }, OFFICE);
-	publishAssignments(db, OFFICE);
+	const r = drawExperts(requireScope(db), { scope: 'all', seed: 'invite-1' }, OFFICE);
+	publishAssignments(requireScope(db), OFFICE);
 	for (const e of new Set(db.select().from(s.assignments).all().map((a) => a.expertId))) commit(db, e);
 	return { db, scope: requireScope(db), drawId: r.drawId };
 }
@@ -72,18 +72,18 @@ describe('invitations after publication', () => {
 
 	it('does not invite after the fact the experts of a roster published before invitations existed (they stay open)', () => {
 		const db = world(2);
-		drawExperts(db, { scope: 'all', seed: 'legacy' }, OFFICE);
-		publishAssignments(db, OFFICE);
+		drawExperts(requireScope(db), { scope: 'all', seed: 'legacy' }, OFFICE);
+		publishAssignments(requireScope(db), OFFICE);
 		db.delete(s.invitations).run(); // as a database from before invitations
 		const onRoster = new Set(db.select().from(s.assignments).all().map((a) => a.expertId));
-		const free = applicationRoster(db, 'app-b')!.eligible.find((e) => !onRoster.has(e.id))!;
+		const free = applicationRoster(requireScope(db), 'app-b')!.eligible.find((e) => !onRoster.has(e.id))!;
 		expect(free).toBeDefined();
 		const t = Date.now();
 		while (Date.now() === t) {
 			/* let the clock move past the first publication */
 		}
-		assignByHand(db, { applicationId: 'app-b', expertId: free.id, reason: '补充一位专家' }, OFFICE);
-		publishAssignments(db, OFFICE);
+		assignByHand(requireScope(db), { applicationId: 'app-b', expertId: free.id, reason: '补充一位专家' }, OFFICE);
+		publishAssignments(requireScope(db), OFFICE);
 		expect(db.select().from(s.invitations).all().map((i) => [i.expertId, i.status])).toEqual([[free.id, 'pending']]);
 		const old = [...onRoster][0];
 		expect(expertRelation(db, old, db.select().from(s.assignments).where(eq(s.assignments.expertId, old)).get()!.applicationId).confirmed).toBe(true);
@@ -92,13 +92,13 @@ describe('invitations after publication', () => {
 	it('lets the expert see the task list but open nothing before confirming', () => {
 		const { db, scope } = published();
 		const e = drawnOn(db, 'app-a');
-		expect(expertTasks(db, e, { listOnly: true }).tasks.length).toBeGreaterThan(0);
-		expect(expertTasks(db, e).tasks).toEqual([]);
+		expect(expertTasks(requireScope(db), e, { listOnly: true }).tasks.length).toBeGreaterThan(0);
+		expect(expertTasks(requireScope(db), e).tasks).toEqual([]);
 		expect(expertRelation(db, e, 'app-a').confirmed).toBe(false);
 		answerInvitation(scope, asExpert(e), e, { answer: 'confirm' }, expertActor(e));
 		expect(statusOf(db, e)).toBe('confirmed');
 		expect(expertRelation(db, e, 'app-a').confirmed).toBe(true);
-		expect(expertTasks(db, e).tasks.map((t) => t.applicationId)).toContain('app-a');
+		expect(expertTasks(requireScope(db), e).tasks.map((t) => t.applicationId)).toContain('app-a');
 		expect(auditActions(db).at(-1)).toBe('invitation.confirm');
 	});
 
@@ -141,7 +141,7 @@ describe('invitations after publication', () => {
 		expect(expertInvitation(requireScope(db), e, new Date('2023-07-01T15:30:00Z'))?.status).toBe('pending');
 
 		const fresh = world(3);
-		drawExperts(fresh, { scope: 'all', seed: 'invite-1' }, OFFICE);
+		drawExperts(requireScope(fresh), { scope: 'all', seed: 'invite-1' }, OFFICE);
 		const x = drawnOn(fresh, 'app-a');
 		expect(refusal(() => answerInvitation(requireScope(fresh), asExpert(x), x, { answer: 'confirm' }, expertActor(x))).message).toMatch(/尚未发布/);
 	});
@@ -164,7 +164,7 @@ describe('replacing a decline or an expired invitation', () => {
 		const { db, scope, drawId } = published();
 		const e = drawnOn(db, 'app-a');
 		const seats = seatsOf(db, e);
-		const expected = new Map(seats.map((a) => [a, nextAlternate(db, a)]));
+		const expected = new Map(seats.map((a) => [a, nextAlternate(requireScope(db), a)]));
 		answerInvitation(scope, asExpert(e), e, { answer: 'decline', reason: '评审期间出国访问' }, expertActor(e));
 		const board = invitationBoard(requireScope(db));
 		const row = board.rows.find((r) => r.expertId === e)!;
@@ -187,7 +187,7 @@ describe('replacing a decline or an expired invitation', () => {
 		for (const to of fresh) expect(statusOf(db, to)).toBe('pending');
 		expect(auditActions(db)).toContain('invitation.replace');
 		// The roster shows who replaced whom.
-		const roster = applicationRoster(db, seats[0])!;
+		const roster = applicationRoster(requireScope(db), seats[0])!;
 		expect(roster.replacements[0]).toMatchObject({ from: { id: e }, to: { id: out.replaced[0].to }, causeLabel: '专家不能参加' });
 		// Once replaced, nothing more to replace.
 		expect(refusal(() => replaceInvitee(requireScope(db), { expertId: e }, OFFICE)).message).toMatch(/没有分配/);
@@ -217,7 +217,7 @@ describe('replacing a decline or an expired invitation', () => {
 		for (const alt of alts) {
 			db.insert(s.invitations).values({ batchId: scope.batch.id, expertId: alt, status: 'declined', reason: '另有安排' }).onConflictDoUpdate({ target: [s.invitations.batchId, s.invitations.expertId], set: { status: 'declined', reason: '另有安排' } }).run();
 		}
-		expect(nextAlternate(db, 'app-a')).toBeNull();
+		expect(nextAlternate(requireScope(db), 'app-a')).toBeNull();
 		answerInvitation(scope, asExpert(e), e, { answer: 'decline', reason: '身体原因' }, expertActor(e));
 		const appAOnly = seatsOf(db, e).length === 1;
 		if (appAOnly) {
@@ -300,7 +300,7 @@ describe('the draw record', () => {
 		expect(refusal(() => confirmDrawRecord(requireScope(db), obs, drawId, { userId: 'u-obs', name: 'observer' })).message).toMatch(/不能重复确认/);
 		expect(snapshot(db)).toBe(before);
 
-		const second = drawExperts(db, { scope: 'ic', seed: 'again' }, OFFICE).drawId;
+		const second = drawExperts(requireScope(db), { scope: 'ic', seed: 'again' }, OFFICE).drawId;
 		db.update(s.batches).set({ archivedAt: new Date().toISOString() }).run();
 		before = snapshot(db);
 		expect(refusal(() => confirmDrawRecord(requireScope(db), obs, second, { userId: 'u-obs', name: 'observer' })).message).toMatch(/已归档/);

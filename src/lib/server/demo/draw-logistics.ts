@@ -49,16 +49,16 @@ export function seedDrawLogistics(scope: BatchScope, opts: { seed?: string; now?
 	// demo experts keep their tasks), with a seat in an occupation whose applications are all full —
 	// its draw adds no one (the demo's undrawn occupations stay for the office) and records every
 	// application's ranked alternates — and an alternate for that seat.
-	const full = new Set<string>(assignmentBoard(db, null).occupations.filter((o) => o.drawable > 0 && o.full === o.drawable).map((o) => o.key));
+	const full = new Set<string>(assignmentBoard(scope, null).occupations.filter((o) => o.drawable > 0 && o.full === o.drawable).map((o) => o.key));
 	const candidates = [...experts].sort((a, b) => (submitted.get(a) ?? 0) - (submitted.get(b) ?? 0) || b.localeCompare(a));
 	let draw: { drawId: number } | null = null;
 	let declined: string | undefined;
 	for (const expertId of candidates) {
 		const occupation = seats.filter((x) => x.expertId === expertId && full.has(x.occupation)).map((x) => x.occupation).sort()[0];
 		if (!occupation) continue;
-		draw = drawExperts(db, { scope: occupation, seed: opts.seed ?? 'demo-2023-draw' }, officeActor);
+		draw = drawExperts(scope, { scope: occupation, seed: opts.seed ?? 'demo-2023-draw' }, officeActor);
 		full.delete(occupation);
-		if (seats.some((x) => x.expertId === expertId && x.occupation === occupation && nextAlternate(db, x.applicationId) !== null)) {
+		if (seats.some((x) => x.expertId === expertId && x.occupation === occupation && nextAlternate(scope, x.applicationId) !== null)) {
 			declined = expertId;
 			break;
 		}
@@ -84,7 +84,7 @@ export function seedDrawLogistics(scope: BatchScope, opts: { seed?: string; now?
 	);
 	const out = replaceInvitee(scope, { expertId: declined }, officeActor, opts.now);
 	// The new experts see their applications once the roster is published again; the demo shows them confirmed.
-	publishAssignments(db, officeActor);
+	publishAssignments(scope, officeActor);
 	const replacedBy = [...new Set(out.replaced.map((r) => r.to))].sort();
 	if (replacedBy.length) {
 		db.update(s.invitations)

@@ -181,7 +181,7 @@ export function invitationBoard(scope: BatchScope, now: Date = new Date()): { ro
 				.sort((a, b) => a.applicationId.localeCompare(b.applicationId))
 				.map((x) => {
 					const done = submitted.has(`${x.applicationId}|${expertId}`);
-					const choice = cause && !done ? alternateChoice(db, x.applicationId, now) : null;
+					const choice = cause && !done ? alternateChoice(scope, x.applicationId, now) : null;
 					return {
 						applicationId: x.applicationId,
 						institutionName: x.institutionName,

@@ -205,12 +205,12 @@ export function replaceInvitee(scope: BatchScope, raw: { expertId?: unknown }, a
 				continue;
 			}
 			// Reads on `db` inside the transaction see its writes (one connection): the seats filled so far count.
-			const next = alternateChoice(db, applicationId, now).expertId;
+			const next = alternateChoice(scope, applicationId, now).expertId;
 			if (!next) {
 				out.unfilled.push(applicationId);
 				continue;
 			}
-			replaceExpert(db, applicationId, expertId, reason, actor, next, cause);
+			replaceExpert(scope, applicationId, expertId, reason, actor, next, cause);
 			inviteReplacement(tx, batch, next);
 			out.replaced.push({ applicationId, to: next });
 		}

@@ -7,7 +7,6 @@ import { Refusal } from '$lib/server/refusal';
 import { batchPhase, canChangeScores } from '$lib/domain/phases';
 import { getDb } from '$lib/server/db';
 import { expertTasks, hasCommitted, type ExpertTask } from '$lib/server/queries/reviews';
-import { loadBatchRow } from '$lib/server/queries/bundle';
 import { ConflictError, declareConflict } from '$lib/server/services/conflict-review';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { beijingDate } from '$lib/domain/time';
@@ -23,10 +22,10 @@ export const load = ((event) => {
 	const user = requireRole(event, 'expert');
 	const db = getDb();
 	if (!user.expertId) redirect(303, '/login');
-	if (!hasCommitted(db, user.expertId)) redirect(303, '/expert/commitment');
-	const batch = loadBatchRow(db);
-	const { tasks, recused } = expertTasks(db, user.expertId, { listOnly: true });
 	const scope = requestScope(event);
+	if (!hasCommitted(db, user.expertId, scope.batch)) redirect(303, '/expert/commitment');
+	const batch = scope.batch;
+	const { tasks, recused } = expertTasks(scope, user.expertId, { listOnly: true });
 	const invitation = expertInvitation(scope, user.expertId);
 	// Progress per group (occupation × type), in the order of the task list.
 	const groups: { occupation: string; type: ExpertTask['type']; submitted: number; tasks: ExpertTask[] }[] = [];
