@@ -76,7 +76,8 @@ describe('Chinese labels, not codes', () => {
 
 	it('the draw matrix heads its columns with institution names, the ids only in the title (point 8)', () => {
 		const html = pages['/office/assignments?occupation=ai'];
-		const head = html.slice(html.indexOf('data-testid="matrix"'), html.indexOf('</thead>'));
+		const start = html.indexOf('data-testid="matrix"');
+		const head = html.slice(start, html.indexOf('</thead>', start));
 		const names = [...head.matchAll(/data-testid="matrix-app-name"[^>]*>([^<]*)</g)].map((m) => m[1]);
 		expect(names.length).toBeGreaterThan(1);
 		for (const n of names) expect(n).toMatch(/^[\u4e00-\u9fff（）()·\w]+$/);

@@ -10,6 +10,7 @@ import {
 	ROLE_LABELS,
 	ROLE_PERMISSIONS,
 	can,
+	canScore,
 	canViewApplication,
 	manageableRoles,
 	seesPersonalData,
@@ -94,6 +95,24 @@ describe('the business roles keep what they had', () => {
 		expect(holders('review.expert')).toEqual(['expert']);
 		expect(holders('review.observe')).toEqual(['observer']);
 		expect(holders('application.read')).toEqual(['office', 'city', 'expert', 'observer']);
+	});
+
+	it("the draw's logistics: the expert answers, the office manages invitations, the observer confirms the draw record", () => {
+		expect(holders('invitation.answer')).toEqual(['expert']);
+		expect(holders('invitation.manage')).toEqual(['office']);
+		expect(holders('draw.record')).toEqual(['office', 'observer']);
+		expect(holders('draw.confirm')).toEqual(['observer']);
+	});
+
+	it('an expert opens an assigned application and scores only after confirming the invitation', () => {
+		const expert = { id: 'u', role: 'expert' as const, region: null, expertId: 'e1' };
+		const rel = { assigned: true, hardConflict: false, published: true, committed: true };
+		const app = { id: 'a', region: 'anshan', status: 'accepted' };
+		expect(canViewApplication(expert, app, rel)).toBe(true);
+		expect(canViewApplication(expert, app, { ...rel, confirmed: true })).toBe(true);
+		expect(canViewApplication(expert, app, { ...rel, confirmed: false })).toBe(false);
+		expect(canScore(expert, { ...rel, confirmed: false })).toBe(false);
+		expect(canScore(expert, { ...rel, confirmed: true })).toBe(true);
 	});
 
 	it('every permission is held by someone, and nobody anonymous holds any', () => {

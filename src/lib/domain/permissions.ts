@@ -59,7 +59,11 @@ export const PERMISSIONS = [
 	'audit.admin',
 	'audit.read',
 	'audit.export',
-	'audit.verify'
+	'audit.verify',
+	'invitation.answer',
+	'invitation.manage',
+	'draw.record',
+	'draw.confirm'
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -76,11 +80,25 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
 	'audit.admin': '审计管理员工作台（全部审计日志）',
 	'audit.read': '查阅审计日志',
 	'audit.export': '导出审计日志',
-	'audit.verify': '校验审计日志哈希链'
+	'audit.verify': '校验审计日志哈希链',
+	'invitation.answer': '答复评审邀请（参加或不能参加）',
+	'invitation.manage': '设定答复期限、以候补专家替换谢绝或逾期未答复的专家',
+	'draw.record': '查看和打印抽取记录',
+	'draw.confirm': '监督确认抽取记录'
 };
 
 /** Permissions that let a role see application contents, scores or personal data. */
-export const BUSINESS_PERMISSIONS: readonly Permission[] = ['review.office', 'review.city', 'review.expert', 'review.observe', 'application.read'];
+export const BUSINESS_PERMISSIONS: readonly Permission[] = [
+	'review.office',
+	'review.city',
+	'review.expert',
+	'review.observe',
+	'application.read',
+	'invitation.answer',
+	'invitation.manage',
+	'draw.record',
+	'draw.confirm'
+];
 
 /**
  * The role → permission table: the only place where a role gets a permission. The office and the
@@ -88,10 +106,10 @@ export const BUSINESS_PERMISSIONS: readonly Permission[] = ['review.office', 're
  * (`/audit`) also need `audit.admin`, which only it holds.
  */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-	office: ['review.office', 'application.read', 'account.manage.expert', 'audit.read', 'audit.export'],
+	office: ['review.office', 'application.read', 'account.manage.expert', 'audit.read', 'audit.export', 'invitation.manage', 'draw.record'],
 	city: ['review.city', 'application.read'],
-	expert: ['review.expert', 'application.read'],
-	observer: ['review.observe', 'application.read', 'audit.read', 'audit.export'],
+	expert: ['review.expert', 'application.read', 'invitation.answer'],
+	observer: ['review.observe', 'application.read', 'audit.read', 'audit.export', 'draw.record', 'draw.confirm'],
 	sysadmin: ['account.manage', 'backup.run'],
 	secadmin: ['security.settings'],
 	auditadmin: ['audit.admin', 'audit.read', 'audit.export', 'audit.verify']
@@ -118,8 +136,12 @@ export function hasRole(user: Principal | null | undefined, ...roles: Role[]): u
 /** Application as far as permissions care. */
 export type ApplicationRef = { id: string; region: string; status: string };
 
-/** The expert's relation to one application. */
-export type ExpertRelation = { assigned: boolean; hardConflict: boolean; published: boolean; committed: boolean };
+/**
+ * The expert's relation to one application. `confirmed` is false while the expert's invitation to
+ * the batch is pending, declined or expired (domain/invitations.ts): the application and its sheet
+ * open only after confirming; absent or true when confirmed or when there is no invitation.
+ */
+export type ExpertRelation = { assigned: boolean; hardConflict: boolean; published: boolean; committed: boolean; confirmed?: boolean };
 
 export function canViewApplication(user: Principal, app: ApplicationRef, rel?: ExpertRelation): boolean {
 	switch (user.role) {
@@ -129,7 +151,7 @@ export function canViewApplication(user: Principal, app: ApplicationRef, rel?: E
 		case 'city':
 			return user.region === app.region;
 		case 'expert':
-			return !!rel && rel.assigned && !rel.hardConflict && rel.published && rel.committed;
+			return !!rel && rel.assigned && !rel.hardConflict && rel.published && rel.committed && rel.confirmed !== false;
 		default:
 			return false;
 	}
@@ -143,7 +165,7 @@ export function canEditApplication(user: Principal, app: ApplicationRef): boolea
 }
 
 export function canScore(user: Principal, rel: ExpertRelation): boolean {
-	return user.role === 'expert' && rel.assigned && !rel.hardConflict && rel.published && rel.committed;
+	return user.role === 'expert' && rel.assigned && !rel.hardConflict && rel.published && rel.committed && rel.confirmed !== false;
 }
 
 /** Only the office sees full personal ID numbers and phone numbers of legal representatives. */

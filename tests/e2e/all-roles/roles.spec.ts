@@ -140,6 +140,11 @@ test('an expert signs the commitment, sees only own assignments, and cannot open
 	await page.getByRole('button', { name: '签署承诺并进入评审' }).click();
 	await expect(page).toHaveURL(/\/expert$/);
 	await expect(page.getByRole('heading', { name: '我的评审任务' })).toBeVisible();
+	// Newly drawn and published: invited; the applications open after confirming (参加).
+	await expect(page.getByTestId('invitation')).toHaveAttribute('data-status', 'pending');
+	await expect(page.locator('a[href^="/expert/applications/"]')).toHaveCount(0);
+	await page.getByTestId('confirm-invitation').click();
+	await expect(page.getByTestId('invitation')).toHaveAttribute('data-status', 'confirmed');
 
 	const mine = query<{ application_id: string }>(`SELECT application_id FROM assignments WHERE expert_id = ?`, fresh.id);
 	const links = page.locator('a[href^="/expert/applications/"]');

@@ -130,6 +130,13 @@ test('the office draws, replaces and publishes; an expert signs, sees only their
 		EXPERT
 	);
 	await open(expert, '/expert');
+	// Newly on the published roster: the expert is invited and opens the applications after confirming (参加).
+	if (!visibleBefore.length) {
+		await expect(expert.getByTestId('invitation')).toHaveAttribute('data-status', 'pending');
+		await expect(links).toHaveCount(0);
+		await expert.getByTestId('confirm-invitation').click();
+		await expect(expert.getByTestId('invitation')).toHaveAttribute('data-status', 'confirmed');
+	}
 	await expect(links).toHaveCount(own.length);
 	expect((await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')!.split('/').pop()!))).sort()).toEqual(own.map((o) => o.application_id));
 	const others = query<{ name: string }>(

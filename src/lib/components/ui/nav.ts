@@ -41,6 +41,7 @@ export const NAV: Record<Role, NavItem[]> = {
 	observer: [
 		{ href: '/observer', label: '评审进度' },
 		{ href: '/observer/results', label: '评审结果' },
+		{ href: '/observer/draws', label: '抽取记录' },
 		{ href: '/observer/meeting', label: '评审会议' },
 		{ href: '/observer/audit', label: '审计日志' }
 	],

@@ -14,6 +14,7 @@ import { REGIONS } from '../../domain/regions';
 import { eq } from 'drizzle-orm';
 import { FIRST_BATCH, seedFirstBatch } from './first-batch';
 import { seedStandingDemo } from './standing';
+import { seedDrawLogistics } from './draw-logistics';
 import { requireScope } from '../scope';
 import { filesDirFor } from '../files';
 import { seedDemoAttachments } from './attachments';
@@ -75,6 +76,8 @@ export async function seedDemo(db: Db): Promise<DemoLogin[]> {
 	});
 	// The first batch (2022), finished and archived: the header switches between the two.
 	seedFirstBatch(db, bundle);
+	// The draw's logistics in 第二批: invitations answered, one decline replaced, a confirmed draw record.
+	seedDrawLogistics(requireScope(db, bundle.batch.id));
 	// The directory from 第一批's proposed applications, and experts' standing profiles (one FORMER_UNIT in 第二批).
 	seedStandingDemo(requireScope(db, FIRST_BATCH.id), requireScope(db, bundle.batch.id));
 	return logins;

@@ -8,6 +8,7 @@ import type { Db } from '../db';
 import * as s from '../db/schema';
 import { batchById, type BatchScope } from '../scope';
 import { isPublished } from './reviews';
+import { replacementHistory } from './invitations';
 import { blockingApplications, computeConflicts, computeFindings, recommendedApplications, type ConflictState } from '../services/batch-state';
 import { conflictLabel, pairKey, type ConflictCode } from '../../domain/conflicts';
 import { OCCUPATIONS } from '../../domain/occupations';
@@ -293,7 +294,9 @@ export function applicationRoster(scope: BatchScope, applicationId: string) {
 		.filter((e) => e.active && e.occupations.includes(app.occupation) && !assignedIds.has(e.id) && !conflicts.hard.has(pairKey(applicationId, e.id)))
 		.map((e) => person(e.id))
 		.sort((a, b) => a.load - b.load || a.id.localeCompare(b.id));
-	return { app, assigned, alternates, eligible, perApplication: batch?.perApplication ?? 5, maxLoad: batch?.maxLoad ?? null };
+	// Who replaced whom on this application (newest first): the roster's history.
+	const replacements = replacementHistory(scope, { applicationId });
+	return { app, assigned, alternates, eligible, replacements, perApplication: batch?.perApplication ?? 5, maxLoad: batch?.maxLoad ?? null };
 }
 
 export type ConflictRow = {

@@ -13,6 +13,7 @@ import { commitmentText } from '../../domain/commitment';
 import type { ExpertRelation } from '../../domain/permissions';
 import { audit, type Actor } from '../audit';
 import { opener, phoneMatchKey } from '../personal-data';
+import { invitationOpensFor } from './invitations';
 
 export function commitmentHash(): string {
 	return createHash('sha256').update(commitmentText()).digest('hex');
@@ -114,7 +115,8 @@ export function expertRelation(db: Db, expertId: string, applicationId: string):
 		assigned,
 		hardConflict: assigned ? hardConflictCodes(db, expertId, applicationId).length > 0 : false,
 		published: !!row && isPublished(row.createdAt, batch?.assignmentsPublishedAt),
-		committed: hasCommitted(db, expertId, batch)
+		committed: hasCommitted(db, expertId, batch),
+		confirmed: !batch || invitationOpensFor({ db, batch }, expertId)
 	};
 }
 
@@ -129,10 +131,15 @@ export type ExpertTask = {
 	conflict: string[];
 };
 
-/** The expert's published assignments, with the state of each sheet; conflicted ones are left out. */
-export function expertTasks(scope: BatchScope, expertId: string): { tasks: ExpertTask[]; recused: number } {
+/**
+ * The expert's published assignments, with the state of each sheet; conflicted ones are left out.
+ * Until the expert confirms the invitation (domain/invitations.ts) the list is empty for everything
+ * that opens or scores (offline workbook, printed sheets); the task list itself asks with `listOnly`.
+ */
+export function expertTasks(scope: BatchScope, expertId: string, opts: { listOnly?: boolean } = {}): { tasks: ExpertTask[]; recused: number } {
 	const { db, batch } = scope;
 	if (!batch.assignmentsPublishedAt) return { tasks: [], recused: 0 };
+	if (!opts.listOnly && !invitationOpensFor(scope, expertId)) return { tasks: [], recused: 0 };
 	const rows = db
 		.select({ applicationId: s.assignments.applicationId, createdAt: s.assignments.createdAt, institutionName: s.institutions.name, app: s.applications })
 		.from(s.assignments)

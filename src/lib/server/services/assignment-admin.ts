@@ -5,7 +5,7 @@
  * audited; a refused request writes nothing.
  */
 import { Refusal } from '../refusal';
-import { and, eq, gt, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import * as z from 'zod';
 import type { Db } from '../db';
 import * as s from '../db/schema';
@@ -16,6 +16,8 @@ import { hardConflictCodes } from '../queries/reviews';
 import { RECOMMENDED_STATUSES } from './batch-state';
 import { replaceExpert, runDraw } from './assignment';
 import { conflictLabel, isConflictCode } from '../../domain/conflicts';
+import { chooseAlternate, replacementCause } from '../../domain/invitations';
+import { inviteDrawnExperts } from './invitations';
 import { OCCUPATION_KEYS, occupationShort } from '../../domain/occupations';
 
 export class AssignmentError extends Refusal {
@@ -224,26 +226,43 @@ export function unassignExpert(scope: BatchScope, input: PairInput, actor: Actor
 
 /**
  * The first alternate of the application (by rank of the last draw) who can still take the seat:
- * active, of the occupation, not on the application, no hard conflict, under the per-expert limit.
+ * active, of the occupation, not on the application, no hard conflict, under the per-expert limit,
+ * and not an expert who declined the batch's invitation or let it expire (domain/invitations.ts).
  */
-export function nextAlternate(scope: BatchScope, applicationId: string): string | null {
+export function alternateChoice(scope: BatchScope, applicationId: string, now: Date = new Date()): ReturnType<typeof chooseAlternate> & { drawId: number | null } {
 	const { db } = scope;
 	const app = db.select().from(s.applications).where(eq(s.applications.id, applicationId)).get();
-	if (!app) return null;
+	if (!app) return { expertId: null, skipped: [], drawId: null };
 	const batch = batchById(db, app.batchId);
 	const assigned = new Set(
 		db.select({ e: s.assignments.expertId }).from(s.assignments).where(eq(s.assignments.applicationId, applicationId)).all().map((r) => r.e)
 	);
 	const ranked = db.select().from(s.alternates).where(eq(s.alternates.applicationId, applicationId)).orderBy(s.alternates.rank).all();
-	for (const alt of ranked) {
-		if (assigned.has(alt.expertId)) continue;
-		const e = db.select().from(s.experts).where(eq(s.experts.id, alt.expertId)).get();
-		if (!e || !e.active || !e.occupations.includes(app.occupation)) continue;
-		if (batch?.maxLoad != null && loadOf(scope, e.id) >= batch.maxLoad) continue;
-		if (hardConflictCodes(db, e.id, applicationId).length) continue;
-		return e.id;
-	}
-	return null;
+	const experts = new Map(
+		ranked.length ? db.select().from(s.experts).where(inArray(s.experts.id, ranked.map((r) => r.expertId))).all().map((e) => [e.id, e]) : []
+	);
+	const declined = new Set(
+		db
+			.select()
+			.from(s.invitations)
+			.where(eq(s.invitations.batchId, app.batchId))
+			.all()
+			.filter((i) => replacementCause(i, batch?.replyDeadline, now) !== null)
+			.map((i) => i.expertId)
+	);
+	const choice = chooseAlternate(ranked, {
+		assigned,
+		active: (e) => !!experts.get(e)?.active,
+		reviewsOccupation: (e) => !!experts.get(e)?.occupations.includes(app.occupation),
+		hardConflict: (e) => hardConflictCodes(db, e, applicationId).length > 0,
+		declined,
+		atLoadCap: (e) => batch?.maxLoad != null && loadOf(scope, e) >= batch.maxLoad
+	});
+	return { ...choice, drawId: ranked.find((r) => r.expertId === choice.expertId)?.drawId ?? null };
+}
+
+export function nextAlternate(scope: BatchScope, applicationId: string): string | null {
+	return alternateChoice(scope, applicationId).expertId;
 }
 
 /** Replaces an assigned expert by the next usable alternate; returns the new expert's id. */
@@ -255,7 +274,7 @@ export function replaceWithAlternate(scope: BatchScope, input: PairInput, actor:
 	if (submitted && !v.confirm) throw new AssignmentError('confirm', SUBMITTED_WARNING, true);
 	const next = nextAlternate(scope, v.applicationId);
 	if (!next) throw new AssignmentError('expertId', '没有可用的候补专家：请重新抽取该职业（会生成新的候补名单），或手工指定专家');
-	return replaceExpert(scope, v.applicationId, v.expertId, v.reason, actor, next);
+	return replaceExpert(scope, v.applicationId, v.expertId, v.reason, actor, next, expert.active ? 'manual' : 'deactivated');
 }
 
 /* ---------- publication ---------- */
@@ -283,7 +302,8 @@ export function publishAssignments(scope: BatchScope, actor: Actor): { published
 	const publishedAt = new Date().toISOString();
 	db.transaction((tx) => {
 		tx.update(s.batches).set({ assignmentsPublishedAt: publishedAt }).where(eq(s.batches.id, batch.id)).run();
-		audit(tx, actor, 'assignment.publish', 'batch', batch.id, { assignments: total, newlyPublished: fresh, previous: batch.assignmentsPublishedAt });
+		const invited = inviteDrawnExperts(tx, batch.id, batch.assignmentsPublishedAt);
+		audit(tx, actor, 'assignment.publish', 'batch', batch.id, { assignments: total, newlyPublished: fresh, previous: batch.assignmentsPublishedAt, invited });
 	});
 	return { publishedAt, assignments: total, newlyPublished: fresh };
 }

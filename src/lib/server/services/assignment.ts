@@ -92,7 +92,10 @@ export function runDraw(scope: BatchScope, opts: DrawOptions, actor: Actor): Dra
 					maxLoad: result.maxLoad,
 					applications: applications.length,
 					skippedBlocking,
-					unfilledReasons: result.unfilled.map((u) => ({ applicationId: u.applicationId, missing: u.missing, reason: u.reason }))
+					unfilledReasons: result.unfilled.map((u) => ({ applicationId: u.applicationId, missing: u.missing, reason: u.reason })),
+					// The record as drawn (抽取记录): later replacements and re-draws change the tables, not this.
+					drawn: drawnByApplication(result.assignments),
+					alternates: result.alternates
 				}
 			})
 			.returning({ id: s.draws.id })
@@ -120,8 +123,27 @@ export function runDraw(scope: BatchScope, opts: DrawOptions, actor: Actor): Dra
 	return { ...result, drawId, seed, perApplication, skippedBlocking };
 }
 
-/** Replaces one assigned expert with the best alternate of the application (or a named one). */
-export function replaceExpert(scope: BatchScope, applicationId: string, expertId: string, reason: string, actor: Actor, replacementId?: string): string {
+function drawnByApplication(list: { applicationId: string; expertId: string }[]): Record<string, string[]> {
+	const out: Record<string, string[]> = {};
+	for (const a of list) (out[a.applicationId] ??= []).push(a.expertId);
+	return out;
+}
+
+export type ReplacementCause = (typeof s.replacements.$inferInsert)['cause'];
+
+/**
+ * Replaces one assigned expert with the best alternate of the application (or a named one). The
+ * seat's history is kept in `replacements` (who replaced whom, why, from which draw's alternates).
+ */
+export function replaceExpert(
+	scope: BatchScope,
+	applicationId: string,
+	expertId: string,
+	reason: string,
+	actor: Actor,
+	replacementId?: string,
+	cause: ReplacementCause = 'manual'
+): string {
 	const { db } = scope;
 	const text = reason.trim();
 	if (text.length < 2) throw new Refusal('请填写更换理由', 400, { reason: '请填写更换理由' });
@@ -136,10 +158,14 @@ export function replaceExpert(scope: BatchScope, applicationId: string, expertId
 			: tx.select().from(s.alternates).where(eq(s.alternates.applicationId, applicationId)).orderBy(s.alternates.rank).all().map((r) => r.expertId);
 		const next = candidates.find((c) => !assigned.has(c) && !hard.has(pairKey(applicationId, c)));
 		if (!next) throw new Refusal('没有可替补的专家，请重新抽取或手工指定', 409);
+		const alternate = tx.select().from(s.alternates).where(and(eq(s.alternates.applicationId, applicationId), eq(s.alternates.expertId, next))).get();
 		tx.delete(s.assignments).where(and(eq(s.assignments.applicationId, applicationId), eq(s.assignments.expertId, expertId))).run();
 		tx.insert(s.assignments).values({ applicationId, expertId: next, source: 'replacement', reason: text }).run();
 		tx.delete(s.alternates).where(and(eq(s.alternates.applicationId, applicationId), eq(s.alternates.expertId, next))).run();
-		audit(tx, actor, 'assignment.replace', 'application', applicationId, { from: expertId, to: next, reason: text });
+		tx.insert(s.replacements)
+			.values({ applicationId, fromExpertId: expertId, toExpertId: next, cause, reason: text, drawId: alternate?.drawId ?? existing.drawId ?? null, userId: actor.userId })
+			.run();
+		audit(tx, actor, 'assignment.replace', 'application', applicationId, { from: expertId, to: next, reason: text, cause });
 		return next;
 	});
 }

@@ -1,6 +1,12 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { eq } from 'drizzle-orm';
-import { actorOf, requireRole } from '$lib/server/guard';
+import { actorOf, requirePermission, requireRole } from '$lib/server/guard';
+import { requestScope } from '$lib/server/batch-request';
+import { Refusal } from '$lib/server/refusal';
+import { invitationBoard, replacementHistory } from '$lib/server/queries/invitations';
+import { drawList } from '$lib/server/queries/draw-record';
+import { replaceInvitee, setReplyDeadline } from '$lib/server/services/invitations';
+import { batchPhase, canChangeScores } from '$lib/domain/phases';
 import type { Actor } from '$lib/server/audit';
 import { getDb } from '$lib/server/db';
 import { draws } from '$lib/server/db/schema';
@@ -16,8 +22,6 @@ import {
 } from '$lib/server/services/assignment-admin';
 import { isOccupationKey } from '$lib/domain/occupations';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
-import { requestScope } from '$lib/server/batch-request';
-import { Refusal } from '$lib/server/refusal';
 
 /** The result of one recorded draw, for the banner after a draw (reload-safe: read from the draws table). */
 function drawResult(db: ReturnType<typeof getDb>, id: number, names: Map<string, string>) {
@@ -51,7 +55,19 @@ export const load = ((event) => {
 	const roster = appId && board.matrix?.applications.some((a) => a.id === appId) ? applicationRoster(requestScope(event), appId) : null;
 	const names = new Map(board.matrix?.applications.map((a) => [a.id, a.institutionName]) ?? []);
 	const drawId = Number(q.get('draw'));
-	return { ...board, occupation, roster, toReplace: openAssignmentsOfInactiveExperts(requestScope(event)), lastDraw: Number.isInteger(drawId) && drawId > 0 ? drawResult(db, drawId, names) : null };
+	const scope = requestScope(event);
+	return {
+		...board,
+		occupation,
+		roster,
+		toReplace: openAssignmentsOfInactiveExperts(scope),
+		lastDraw: Number.isInteger(drawId) && drawId > 0 ? drawResult(db, drawId, names) : null,
+		invitations: invitationBoard(scope),
+		replyDeadline: scope.batch.replyDeadline,
+		replacements: replacementHistory(scope),
+		drawRecords: drawList(scope),
+		canMove: canChangeScores(batchPhase(scope.batch))
+	};
 }) satisfies PageServerLoad;
 
 type Event = RequestEvent;
@@ -134,6 +150,33 @@ export const actions = {
 			return { applicationId: v.applicationId, expertId: v.expertId };
 		});
 		return r.ok ? { unassigned: r.result } : r.response;
+	},
+	/** The experts' reply deadline (a Beijing date; empty removes it). */
+	deadline: async (event) => {
+		requireRole(event, 'office');
+		const user = requirePermission(event, 'invitation.manage');
+		const form = await event.request.formData();
+		const values = { replyDeadline: String(form.get('replyDeadline') ?? '') };
+		try {
+			const d = setReplyDeadline(requestScope(event), values, actorOf(user));
+			return { ok: d ? `答复截止日期已设为 ${d}` : '已取消答复截止日期' };
+		} catch (e) {
+			if (e instanceof Refusal) return fail(e.status, { action: 'deadline', errors: e.errors.replyDeadline ? e.errors : { replyDeadline: e.message }, values });
+			throw e;
+		}
+	},
+	/** Replaces an expert who declined or let the deadline pass by the next alternate of each of their applications. */
+	replaceInvitee: async (event) => {
+		requireRole(event, 'office');
+		const user = requirePermission(event, 'invitation.manage');
+		const form = await event.request.formData();
+		const values = { expertId: String(form.get('expertId') ?? '') };
+		try {
+			return { invitee: replaceInvitee(requestScope(event), values, actorOf(user)) };
+		} catch (e) {
+			if (e instanceof Refusal) return fail(e.status, { action: 'replaceInvitee', errors: { [`invitee-${values.expertId}`]: e.message }, values });
+			throw e;
+		}
 	},
 	publish: async (event) => {
 		const user = requireRole(event, 'office');
