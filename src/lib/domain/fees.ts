@@ -248,6 +248,18 @@ export function computeFees(input: { days: FeeDay[]; attendance: FeeAttendance[]
 	return { standard, days, experts, total: { days: allDays, amount: toYuan(allFen), experts: experts.filter((e) => e.days > 0).length } };
 }
 
+/** The sheet as the pages and the workbook show it. */
+export type FeeSheetView = FeeSheet & {
+	batch: { id: string; name: string; archived: boolean };
+	/** Whether the ID numbers below are in full (the office) or masked (everyone else). */
+	fullIds: boolean;
+	/** Expert id → ID number, full or masked ('' when the pool has none). */
+	idNumbers: Record<string, string>;
+	/** Whether the office has set the standard (else the default lower bounds). */
+	standardSet: boolean;
+	roster: number;
+};
+
 /* ---------- the office's inputs ---------- */
 
 /** A real calendar date written YYYY-MM-DD. */

@@ -1,5 +1,5 @@
 /**
- * Personal data at rest: the legal representative's ID number and every phone number are stored
+ * Personal data at rest: the legal representative's and the experts' ID numbers and every phone number are stored
  * SM4-encrypted, `sm4:` + base64(iv ‖ ciphertext ‖ HMAC-SM3(iv ‖ ciphertext)) (SM4-CBC with a random
  * IV, encrypt-then-MAC: this Node's OpenSSL has no sm4-gcm). Beside each, a keyed digest of the
  * normalized value (HMAC-SM3, hex) serves matching (conflicts) and search without decrypting.
@@ -102,7 +102,8 @@ const COLUMNS = [
 	{ table: 'applications', column: 'lead_phone', digest: 'lead_phone_digest', kind: 'phone' },
 	{ table: 'applications', column: 'contact_phone', digest: 'contact_phone_digest', kind: 'phone' },
 	{ table: 'application_people', column: 'phone', digest: 'phone_digest', kind: 'phone' },
-	{ table: 'experts', column: 'phone', digest: 'phone_digest', kind: 'phone' }
+	{ table: 'experts', column: 'phone', digest: 'phone_digest', kind: 'phone' },
+	{ table: 'experts', column: 'id_number', digest: 'id_number_digest', kind: 'id' }
 ] as const;
 
 /**
