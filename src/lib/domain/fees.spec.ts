@@ -112,7 +112,7 @@ describe('the fee standard', () => {
 	it('refuses rates outside the ranges with a message naming the field', () => {
 		const r = feeStandardSchema.safeParse({ senior: '2400.01', other: '899' });
 		expect(r.success).toBe(false);
-		const messages = r.error!.issues.map((i) => `${i.path[0]}:${i.message}`);
+		const messages = r.error!.issues.map((i) => `${String(i.path[0])}:${i.message}`);
 		expect(messages).toContain('senior:高级职称人员标准（元/人天）应在 1500–2400 元之间（财科教〔2017〕128号）');
 		expect(messages).toContain('other:其他专业人员标准（元/人天）应在 900–1500 元之间（财科教〔2017〕128号）');
 		for (const bad of ['', 'abc', '1500.001', '-1600', '1e3']) {

@@ -5,6 +5,7 @@
  */
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import * as s from '../db/schema';
+import type { Db } from '../db';
 import type { BatchScope } from '../scope';
 import { opener } from '../personal-data';
 import { maskIdNumber } from '../../domain/identifiers';
@@ -19,11 +20,14 @@ import {
 	type TitleClass
 } from '../../domain/fees';
 
+/** A scope whose db may be a transaction (the services read inside their write). */
+export type ReadScope = { db: Pick<Db, 'select' | 'selectDistinct'>; batch: s.BatchRow };
+
 export type MeetingDayRow = { id: number; date: string; length: number; note: string | null };
 export type AttendanceRow = { dayId: number; expertId: string; status: AttendanceStatus; note: string | null };
 export type RosterExpert = FeeExpert & { class: TitleClass; active: boolean; assigned: boolean };
 
-export function meetingDays({ db, batch }: BatchScope): MeetingDayRow[] {
+export function meetingDays({ db, batch }: ReadScope): MeetingDayRow[] {
 	return db
 		.select({ id: s.meetingDays.id, date: s.meetingDays.date, length: s.meetingDays.length, note: s.meetingDays.note })
 		.from(s.meetingDays)
@@ -32,7 +36,7 @@ export function meetingDays({ db, batch }: BatchScope): MeetingDayRow[] {
 		.all();
 }
 
-export function meetingDay({ db, batch }: BatchScope, id: number): MeetingDayRow | undefined {
+export function meetingDay({ db, batch }: ReadScope, id: number): MeetingDayRow | undefined {
 	return db
 		.select({ id: s.meetingDays.id, date: s.meetingDays.date, length: s.meetingDays.length, note: s.meetingDays.note })
 		.from(s.meetingDays)
@@ -40,7 +44,7 @@ export function meetingDay({ db, batch }: BatchScope, id: number): MeetingDayRow
 		.get();
 }
 
-export function attendanceOf({ db, batch }: BatchScope): AttendanceRow[] {
+export function attendanceOf({ db, batch }: ReadScope): AttendanceRow[] {
 	return db
 		.select({ dayId: s.attendance.dayId, expertId: s.attendance.expertId, status: s.attendance.status, note: s.attendance.note })
 		.from(s.attendance)
@@ -51,7 +55,7 @@ export function attendanceOf({ db, batch }: BatchScope): AttendanceRow[] {
 }
 
 /** Ids of the experts assigned to an application of the batch. */
-export function assignedExpertIds({ db, batch }: BatchScope): Set<string> {
+export function assignedExpertIds({ db, batch }: ReadScope): Set<string> {
 	return new Set(
 		db
 			.selectDistinct({ id: s.assignments.expertId })
@@ -64,7 +68,7 @@ export function assignedExpertIds({ db, batch }: BatchScope): Set<string> {
 }
 
 /** The meeting's roster: assigned experts and anyone with an attendance in the batch, by expert id. */
-export function meetingRoster(scope: BatchScope): RosterExpert[] {
+export function meetingRoster(scope: ReadScope): RosterExpert[] {
 	const assigned = assignedExpertIds(scope);
 	const ids = new Set([...assigned, ...attendanceOf(scope).map((a) => a.expertId)]);
 	if (!ids.size) return [];

@@ -68,7 +68,7 @@ export function updateMeetingDay(scope: BatchScope, actor: Actor, rawId: unknown
 	const id = dayId(rawId);
 	scope.db.transaction((tx) => {
 		requirePhase(tx, scope, canWrite, PHASE_MESSAGE);
-		const day = meetingDay({ db: tx as typeof scope.db, batch: scope.batch }, id);
+		const day = meetingDay({ db: tx, batch: scope.batch }, id);
 		if (!day) throw new Refusal('本批次没有这个会议日', 404, { day: '本批次没有这个会议日' });
 		const v = parseDay({ date: day.date, length: raw.length, note: raw.note });
 		if (v.length === day.length && (v.note ?? null) === (day.note ?? null)) return;
@@ -82,7 +82,7 @@ export function removeMeetingDay(scope: BatchScope, actor: Actor, rawId: unknown
 	const id = dayId(rawId);
 	return scope.db.transaction((tx) => {
 		requirePhase(tx, scope, canWrite, PHASE_MESSAGE);
-		const day = meetingDay({ db: tx as typeof scope.db, batch: scope.batch }, id);
+		const day = meetingDay({ db: tx, batch: scope.batch }, id);
 		if (!day) throw new Refusal('本批次没有这个会议日', 404, { day: '本批次没有这个会议日' });
 		const marked = tx.select({ e: s.attendance.expertId }).from(s.attendance).where(eq(s.attendance.dayId, id)).all().length;
 		tx.delete(s.attendance).where(eq(s.attendance.dayId, id)).run();
@@ -107,7 +107,7 @@ export function saveAttendance(scope: BatchScope, actor: Actor, cells: Attendanc
 	if (cells.length > 20000) refuse({ form: '一次提交的出席记录过多' });
 	return scope.db.transaction((tx) => {
 		requirePhase(tx, scope, canWrite, PHASE_MESSAGE);
-		const txScope = { db: tx as typeof scope.db, batch: scope.batch };
+		const txScope = { db: tx, batch: scope.batch };
 		const days = new Map(meetingDays(txScope).map((d) => [d.id, d]));
 		const roster = new Map(meetingRoster(txScope).map((e) => [e.id, e]));
 		const current = new Map(attendanceOf(txScope).map((a) => [cellKey(a.dayId, a.expertId), a]));
