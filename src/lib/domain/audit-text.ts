@@ -312,6 +312,8 @@ export function auditReferences(entries: readonly AuditEntry[]): { users: string
 		const d = parseDetail(e.detail);
 		for (const k of ['expertId', 'from', 'to'] as const) if (typeof d[k] === 'string') experts.add(d[k] as string);
 		if (typeof d.applicationId === 'string') applications.add(d.applicationId);
+		// meeting.attendance: the experts of each changed cell
+		if (Array.isArray(d.changes)) for (const c of d.changes) if (c && typeof c === 'object' && typeof (c as Detail).expertId === 'string') experts.add((c as Detail).expertId as string);
 	}
 	return { users: [...users], experts: [...experts], applications: [...applications] };
 }

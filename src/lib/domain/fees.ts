@@ -127,6 +127,12 @@ export type DayLength = (typeof DAY_LENGTHS)[number];
 export const DAY_LENGTH_LABELS: Record<string, string> = { '1': '全天', '0.5': '半天' };
 
 /**
+ * A half day counts pro rata, as the issue asks. (128号's own tables pay a half day 60 % of a full
+ * day and the third and later days of a meeting 50 %; paying 50 % for a half day stays within them.)
+ */
+export const HALF_DAY = 0.5;
+
+/**
  * The person-days an attendance counts for on a day of `length` (1 or 0.5): present counts the
  * day's length, 'half' half a day (no more than the day itself), left early and removed nothing.
  */
@@ -135,7 +141,7 @@ export function personDays(length: number, status: AttendanceStatus): number {
 		case 'present':
 			return length;
 		case 'half':
-			return Math.min(length, 0.5);
+			return Math.min(length, HALF_DAY);
 		default:
 			return 0;
 	}
