@@ -154,7 +154,9 @@ const SENTENCES: Record<string, (c: Ctx) => string> = {
 	'fees.export': (c) => `${c.who} 导出劳务费签领表（Excel，${str(c.d.experts)} 人，含完整身份证号）`,
 	'memo.paragraphs': (c) => `${c.who} 修改纪要段落${Array.isArray(c.d.custom) && c.d.custom.length ? `（${c.d.custom.length} 段自定义）` : ''}`,
 	'results.lock': (c) => `${c.who} 锁定评审结果${num(c.d.openItems) ? `（尚有 ${str(c.d.openItems)} 项未完成）` : ''}`,
-	'results.reopen': (c) => `${c.who} 重新开放评审结果${reasonOf(c.d.reason)}`
+	'results.reopen': (c) => `${c.who} 重新开放评审结果${reasonOf(c.d.reason)}`,
+	'batch.create': (c) => `${c.who} 新建评审批次 ${c.id ?? ''}「${str(c.d.name)}」${c.d.from ? `（设置复制自 ${str(c.d.from)}）` : ''}`,
+	'batch.archive': (c) => `${c.who} 归档评审批次 ${c.id ?? ''}「${str(c.d.name)}」`
 };
 
 const SETTING_LABELS: Record<string, string> = {
@@ -253,7 +255,9 @@ const ACTION_LABELS: Record<string, string> = {
 	'fees.export': '导出劳务费签领表',
 	'memo.paragraphs': '修改纪要段落',
 	'results.lock': '锁定结果',
-	'results.reopen': '重新开放结果'
+	'results.reopen': '重新开放结果',
+	'batch.create': '新建批次',
+	'batch.archive': '归档批次'
 };
 
 export function actionLabel(action: string): string {

@@ -29,11 +29,11 @@ export function demoIdNumber(expertId: string): string {
 	return first17 + idCheckChar(first17);
 }
 
-/** The Tuesday at least four weeks after `date` (YYYY-MM-DD), and the day after it. */
+/** The first Tuesday after `date` (YYYY-MM-DD: the scoring deadline), and the day after it. */
 function defaultDates(date: string): [string, string] {
 	const t = new Date(`${date}T00:00:00Z`);
-	t.setUTCDate(t.getUTCDate() + 28);
-	while (t.getUTCDay() !== 2) t.setUTCDate(t.getUTCDate() + 1);
+	do t.setUTCDate(t.getUTCDate() + 1);
+	while (t.getUTCDay() !== 2);
 	const first = t.toISOString().slice(0, 10);
 	t.setUTCDate(t.getUTCDate() + 1);
 	return [first, t.toISOString().slice(0, 10)];

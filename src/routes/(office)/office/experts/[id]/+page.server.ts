@@ -3,10 +3,11 @@ import { actorOf, requireRole } from '$lib/server/guard';
 import { getDb } from '$lib/server/db';
 import { ExpertFormError, expertDetail, readExpertForm, setExpertActive, updateExpert } from '$lib/server/services/experts';
 import type { Actions, PageServerLoad } from './$types';
+import { requestScope } from '$lib/server/batch-request';
 
 export const load = ((event) => {
 	requireRole(event, 'office');
-	const detail = expertDetail(getDb(), event.params.id);
+	const detail = expertDetail(requestScope(event), event.params.id);
 	if (!detail) error(404, { message: '没有找到该专家' });
 	return { ...detail, created: event.url.searchParams.has('created') };
 }) satisfies PageServerLoad;
