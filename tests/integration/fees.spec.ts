@@ -193,11 +193,16 @@ describe('the fee standard', () => {
 		expect(feeSheet(requireScope(db), { fullIds: true }).standard).toEqual({ senior: 1800, other: 1000.5 });
 	});
 
-	it('belongs to its batch: setting it in one batch leaves the other’s sheet alone', () => {
+	it('belongs to its batch: setting it in one batch leaves the other’s sheet alone, as do its days', () => {
 		const { db, scope } = meetingWorld();
 		const other = secondBatch(db);
 		setFeeStandard(other, OFFICE, { senior: '2400', other: '1500' });
 		expect(feeSheet(requireScope(db, scope.batch.id), { fullIds: true }).standard).toEqual({ senior: 1500, other: 900 });
+		// …and the days and attendance of one batch never show in the other's sheet.
+		const d = addMeetingDay(scope, OFFICE, { date: '2023-07-11', length: '1' });
+		saveAttendance(scope, OFFICE, [{ dayId: d, expertId: 'e1', status: 'present' }]);
+		expect(feeSheet(requireScope(db, 'b-next'), { fullIds: true })).toMatchObject({ days: [], experts: [], total: { amount: 0 } });
+		expect(feeSheet(requireScope(db, scope.batch.id), { fullIds: true }).total.amount).toBe(1500);
 	});
 });
 

@@ -30,11 +30,12 @@ test('attendance → fee standard → printable 劳务费签领表; the observer
 
 	// A meeting day, everyone present but one who left early.
 	await open(page, '/office/meeting/attendance');
-	await page.getByLabel('会议日期').fill('2023-07-11');
+	// (A date of its own: the demo may already hold meeting days.)
+	await page.getByLabel('会议日期').fill('2023-07-20');
 	await page.getByRole('button', { name: '登记会议日' }).click();
-	await expect(page.getByText('已登记会议日 2023-07-11')).toBeVisible();
-	await page.getByRole('button', { name: '其余设为出席' }).click();
-	await page.getByLabel(`${early.name} 2023-07-11`).selectOption('left-early');
+	await expect(page.getByText('已登记会议日 2023-07-20')).toBeVisible();
+	await page.getByRole('columnheader', { name: /7月20日/ }).getByRole('button', { name: '其余设为出席' }).click();
+	await page.getByLabel(`${early.name} 2023-07-20`).selectOption('left-early');
 	await page.getByRole('button', { name: '保存出席记录' }).click();
 	await expect(page.getByText(/已保存出席记录（修改 \d+ 项）/)).toBeVisible();
 
@@ -51,14 +52,15 @@ test('attendance → fee standard → printable 劳务费签领表; the observer
 	// The printable sheet: the early leaver unpaid, the total as the rates say, the full ID number.
 	await open(page, '/office/fees/print');
 	await expect(page.getByRole('heading', { name: /评审会专家劳务费签领表$/ })).toBeVisible();
-	await expect(page.getByRole('columnheader', { name: '签领人签字' })).toBeVisible();
-	await expect(page.getByText(`${early.name}（早退，不发放）`)).toBeVisible();
-	await expect(page.getByText(ID).first()).toBeVisible();
+	const day = page.locator('table', { has: page.locator('caption', { hasText: '2023年7月20日（全天）' }) });
+	await expect(day.getByRole('columnheader', { name: '签领人签字' })).toBeVisible();
+	await expect(day.getByText(`${early.name}（早退，不发放）`)).toBeVisible();
+	await expect(day.getByText(ID)).toBeVisible();
 	const senior = /教授|研究员|高级|正高|副高/;
 	const paid = roster.filter((e) => e.id !== early.id);
 	const expected = paid.reduce((sum, e) => sum + (e.title && senior.test(e.title) ? 1800 : 1000), 0);
 	const total = expected.toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-	await expect(page.locator('.totals .sum')).toContainText(total);
+	await expect(day.locator('.sum')).toContainText(total);
 	await page.screenshot({ path: 'test-results/fees-print-1366.png' });
 
 	// The Excel export is served to the office.
