@@ -363,6 +363,16 @@ describe("the expert's ID number", () => {
 	});
 });
 
+describe('a database not yet migrated to experts’ ID numbers', () => {
+	it('still has its plaintext personal data encrypted and its keys rotated (the new columns are skipped)', () => {
+		const db = world();
+		db.$client.exec('ALTER TABLE experts DROP COLUMN id_number; ALTER TABLE experts DROP COLUMN id_number_digest;');
+		db.$client.prepare("UPDATE experts SET phone = '13900000001', phone_digest = NULL WHERE id = 'e1'").run();
+		expect(encryptPlaintextAtRest(db)).toBe(1);
+		expect(db.transaction((tx) => reencryptAll(tx, requireKeys(tx)))).toBeGreaterThan(0);
+	});
+});
+
 describe('the demo seed', () => {
 	it('fills two days for the roster, one expert left early, ID numbers valid; idempotent; fills an archived batch too', () => {
 		const { db, scope } = meetingWorld();

@@ -106,6 +106,16 @@ const COLUMNS = [
 	{ table: 'experts', column: 'id_number', digest: 'id_number_digest', kind: 'id' }
 ] as const;
 
+/** The columns of COLUMNS this database has (one not yet migrated may lack the newer ones). */
+function presentColumns(client: Database.Database) {
+	const has = new Map<string, Set<string>>();
+	return COLUMNS.filter((c) => {
+		let cols = has.get(c.table);
+		if (!cols) has.set(c.table, (cols = new Set((client.prepare(`PRAGMA table_info(${c.table})`).all() as { name: string }[]).map((r) => r.name))));
+		return cols.has(c.column) && cols.has(c.digest);
+	});
+}
+
 /**
  * Re-encrypts every stored ID number and phone under the current data key with fresh digests (a key
  * rotation). Call it inside a transaction. Returns the number of values re-encrypted.
@@ -113,7 +123,7 @@ const COLUMNS = [
 export function reencryptAll(handle: object, keys: Keys): number {
 	const client: Database.Database = clientOf(handle);
 	let n = 0;
-	for (const c of COLUMNS) {
+	for (const c of presentColumns(client)) {
 		const rows = client.prepare(`SELECT rowid AS id, ${c.column} AS v FROM ${c.table} WHERE ${c.column} IS NOT NULL AND ${c.column} <> ''`).all() as { id: number; v: string }[];
 		const update = client.prepare(`UPDATE ${c.table} SET ${c.column} = ?, ${c.digest} = ? WHERE rowid = ?`);
 		for (const r of rows) {
@@ -133,7 +143,7 @@ export function reencryptAll(handle: object, keys: Keys): number {
  */
 export function encryptPlaintextAtRest(handle: object): number {
 	const client: Database.Database = clientOf(handle);
-	const pending = COLUMNS.map((c) => ({
+	const pending = presentColumns(client).map((c) => ({
 		...c,
 		rows: client
 			.prepare(`SELECT rowid AS id, ${c.column} AS v FROM ${c.table} WHERE ${c.column} IS NOT NULL AND ${c.column} <> '' AND ${c.column} NOT LIKE 'sm4:%'`)
