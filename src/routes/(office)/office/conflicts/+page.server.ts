@@ -7,6 +7,7 @@ import { isConflictCode } from '$lib/domain/conflicts';
 import { isOccupationKey } from '$lib/domain/occupations';
 import type { Actions, PageServerLoad } from './$types';
 import { requestScope } from '$lib/server/batch-request';
+import { Refusal } from '$lib/server/refusal';
 
 const STATES = ['pending', 'hard', 'confirmed', 'dismissed', 'replace'];
 
@@ -51,7 +52,7 @@ export const actions = {
 			reviewConflict(getDb(), input, actorOf(user));
 			return { reviewed: { key, decision: input.decision } };
 		} catch (e) {
-			if (e instanceof ConflictError) return fail(e.status, { key, errors: { [e.field]: e.message }, reason: input.reason });
+			if (e instanceof Refusal) return fail(e.status, { key, errors: { [e.field ?? 'code']: e.message }, reason: input.reason });
 			throw e;
 		}
 	}
