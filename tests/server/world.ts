@@ -10,6 +10,7 @@ import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../src/lib/server/db';
 import * as s from '../../src/lib/server/db/schema';
 import { loadApplications, loadExperts, loadInstitutions } from '../../src/lib/server/queries/bundle';
+import { opener } from '../../src/lib/server/personal-data';
 import { sessionCookie } from './harness';
 import { GROUP_ROLE, type Route } from './routes';
 import { requireScope, defaultBatchRow } from '../../src/lib/server/scope';
@@ -122,7 +123,16 @@ export function makeWorld(db: Db): World {
  */
 export function personalData(db: Db): { idNumbers: string[]; phones: string[] } {
 	const long = (list: (string | null | undefined)[]) => list.filter((v): v is string => !!v && v.length >= 7);
-	const idNumbers = [...new Set(long(loadInstitutions(db).map((i) => i.legalRep?.idNumber)))];
+	const open = opener(db);
+	const idNumbers = [
+		...new Set(
+			long([
+				...loadInstitutions(db).map((i) => i.legalRep?.idNumber),
+				// The experts' ID numbers (劳务费签领表), when the demo holds them.
+				...db.select({ v: s.experts.idNumber }).from(s.experts).all().map((r) => open(r.v))
+			])
+		)
+	];
 	const apps = loadApplications(requireScope(db)).map((a) => a.app);
 	const phones = [
 		...new Set(

@@ -118,4 +118,14 @@ describe('auditSentence', () => {
 		expect(refs.applications.sort()).toEqual(['app-1', 'app-2']);
 		expect(refs.experts.sort()).toEqual(['e1', 'e2', 'e3']);
 	});
+
+	it('reads the attendance and the fee standard with the experts’ names', () => {
+		const detail = JSON.stringify({ changes: [{ date: '2023-07-11', expertId: 'e1', from: null, to: 'left-early' }, { date: '2023-07-11', expertId: 'e2', from: 'present', to: null }] });
+		const entry = { actor: 'office', userId: 'u1', action: 'meeting.attendance', entity: 'batch', entityId: 'b1', detail };
+		expect(auditReferences([entry]).experts.sort()).toEqual(['e1', 'e2']);
+		expect(auditSentence(entry, { users: { u1: '刘超群' }, experts: { e1: '甲一', e2: '甲二' } })).toBe('刘超群 登记会议出席：专家 甲一 2023-07-11 早退；专家 甲二 2023-07-11 未出席');
+		expect(
+			auditSentence({ actor: 'office', userId: null, action: 'fees.standard', entity: 'batch', entityId: 'b1', detail: JSON.stringify({ from: null, to: { senior: 1800, other: 1000 } }) })
+		).toBe('office 设定劳务费标准：高级职称 1800 元/人天，其他 1000 元/人天');
+	});
 });

@@ -7,6 +7,7 @@
 import { ATTACHMENT_LABELS as ATTACHMENTS } from './application-form';
 import { conflictLabel, isConflictCode } from './conflicts';
 import { declarationGroundLabel } from './experts';
+import { ATTENDANCE_LABELS } from './fees';
 import { findingLabel, isFindingCode } from './formal-check';
 import { occupationLabel } from './occupations';
 import { ROLE_LABELS, type Role } from './permissions';
@@ -171,6 +172,19 @@ const SENTENCES: Record<string, (c: Ctx) => string> = {
 	'decision.clear': (c) => `${c.who} 清除${app(c)}的会议结论`,
 	'site-visit.record': (c) => `${c.who} 记录${app(c)}的实地考察（${str(c.d.date)}）`,
 	'meeting.move': (c) => `${c.who} 将会议切换到${app(c)}`,
+	'meeting.day.add': (c) => `${c.who} 登记会议日 ${str(c.d.date)}（${c.d.length === 0.5 ? '半天' : '全天'}）`,
+	'meeting.day.update': (c) => `${c.who} 将会议日 ${str(c.d.date)} 改为${c.d.length === 0.5 ? '半天' : '全天'}`,
+	'meeting.day.remove': (c) => `${c.who} 删除会议日 ${str(c.d.date)}${num(c.d.attendance) ? `（及其 ${str(c.d.attendance)} 条出席记录）` : ''}`,
+	'meeting.attendance': (c) => {
+		const changes = Array.isArray(c.d.changes) ? (c.d.changes as Detail[]) : [];
+		const one = (x: Detail) => `${expert(c, x.expertId)} ${str(x.date)} ${(ATTENDANCE_LABELS as Record<string, string>)[str(x.to)] ?? '未出席'}`;
+		return `${c.who} 登记会议出席${changes.length ? `：${changes.slice(0, 5).map(one).join('；')}${changes.length > 5 ? ` 等 ${changes.length} 项` : ''}` : ''}`;
+	},
+	'fees.standard': (c) => {
+		const to = (c.d.to ?? {}) as Detail;
+		return `${c.who} 设定劳务费标准：高级职称 ${str(to.senior)} 元/人天，其他 ${str(to.other)} 元/人天`;
+	},
+	'fees.export': (c) => `${c.who} 导出劳务费签领表（Excel，${str(c.d.experts)} 人，含完整身份证号）`,
 	'memo.paragraphs': (c) => `${c.who} 修改纪要段落${Array.isArray(c.d.custom) && c.d.custom.length ? `（${c.d.custom.length} 段自定义）` : ''}`,
 	'results.lock': (c) => `${c.who} 锁定评审结果${num(c.d.openItems) ? `（尚有 ${str(c.d.openItems)} 项未完成）` : ''}`,
 	'results.reopen': (c) => `${c.who} 重新开放评审结果${reasonOf(c.d.reason)}`,
@@ -205,7 +219,8 @@ const EXPERT_FIELD_LABELS: Record<string, string> = {
 	occupations: '职业',
 	region: '地区',
 	phone: '电话',
-	email: '邮箱'
+	email: '邮箱',
+	idNumber: '身份证号'
 };
 
 /** The short Chinese name of an action (for the filter list); unknown actions keep their code. */
@@ -278,6 +293,12 @@ const ACTION_LABELS: Record<string, string> = {
 	'decision.clear': '清除会议结论',
 	'site-visit.record': '记录实地考察',
 	'meeting.move': '会议切换申报',
+	'meeting.day.add': '登记会议日',
+	'meeting.day.update': '修改会议日',
+	'meeting.day.remove': '删除会议日',
+	'meeting.attendance': '登记会议出席',
+	'fees.standard': '设定劳务费标准',
+	'fees.export': '导出劳务费签领表',
 	'memo.paragraphs': '修改纪要段落',
 	'results.lock': '锁定结果',
 	'results.reopen': '重新开放结果',
@@ -341,6 +362,8 @@ export function auditReferences(entries: readonly AuditEntry[]): { users: string
 		const d = parseDetail(e.detail);
 		for (const k of ['expertId', 'from', 'to'] as const) if (typeof d[k] === 'string') experts.add(d[k] as string);
 		if (typeof d.applicationId === 'string') applications.add(d.applicationId);
+		// meeting.attendance: the experts of each changed cell
+		if (Array.isArray(d.changes)) for (const c of d.changes) if (c && typeof c === 'object' && typeof (c as Detail).expertId === 'string') experts.add((c as Detail).expertId as string);
 	}
 	return { users: [...users], experts: [...experts], applications: [...applications] };
 }

@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { OCCUPATIONS, type OccupationKey } from './occupations';
 import { REGION_KEYS, REGIONS } from './regions';
+import { ID_PROBLEM_TEXT, idNumberProblem } from './identifiers';
 
 /** Expert ids follow the bundle's id rule (docs/bundle.md). */
 export const EXPERT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
@@ -105,8 +106,27 @@ export const expertFormSchema = z.object({
 		.trim()
 		.max(200, { message: '邮箱不能超过200个字符' })
 		.refine((s) => s === '' || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s), { message: '邮箱格式不正确，如 name@example.com' })
+		.transform((s) => (s === '' ? null : s)),
+	/**
+	 * 身份证号 (GB 11643), for the 劳务费签领表. Only the office's form carries it: absent (undefined)
+	 * leaves the stored number alone (the Excel list and bundles do not hold it); '' clears it.
+	 */
+	idNumber: z
+		.string()
+		.max(40, { message: '身份证号应为18位' })
+		.transform(cleanIdNumber)
+		.superRefine((v, ctx) => {
+			const problem = v === '' ? null : idNumberProblem(v);
+			if (problem) ctx.addIssue({ code: 'custom', message: `身份证号${ID_PROBLEM_TEXT[problem]}` });
+		})
 		.transform((s) => (s === '' ? null : s))
+		.optional()
 });
+
+/** The ID number as stored: NFKC (full-width digits), no spaces, upper-case X. */
+export function cleanIdNumber(v: string): string {
+	return v.normalize('NFKC').replace(/\s/g, '').toUpperCase();
+}
 /** What the form (or an Excel row) gives: plain strings, checked by `expertFormSchema`. */
 export type ExpertFormInput = {
 	id?: string | null;
@@ -117,6 +137,8 @@ export type ExpertFormInput = {
 	region: string;
 	phone: string;
 	email: string;
+	/** Only the office's form: undefined leaves the stored ID number as it is. */
+	idNumber?: string;
 };
 export type ExpertFormValues = z.output<typeof expertFormSchema>;
 
@@ -129,7 +151,8 @@ export const EXPERT_FIELD_LABELS: Record<keyof ExpertFormInput, string> = {
 	occupations: '可评审职业',
 	region: '地区',
 	phone: '电话',
-	email: '邮箱'
+	email: '邮箱',
+	idNumber: '身份证号'
 };
 
 /** Field → first message, from a failed parse of `expertFormSchema`. */

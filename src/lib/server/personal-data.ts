@@ -1,5 +1,5 @@
 /**
- * Personal data at rest: the legal representative's ID number and every phone number are stored
+ * Personal data at rest: the legal representative's and the experts' ID numbers and every phone number are stored
  * SM4-encrypted, `sm4:` + base64(iv ‖ ciphertext ‖ HMAC-SM3(iv ‖ ciphertext)) (SM4-CBC with a random
  * IV, encrypt-then-MAC: this Node's OpenSSL has no sm4-gcm). Beside each, a keyed digest of the
  * normalized value (HMAC-SM3, hex) serves matching (conflicts) and search without decrypting.
@@ -102,8 +102,19 @@ const COLUMNS = [
 	{ table: 'applications', column: 'lead_phone', digest: 'lead_phone_digest', kind: 'phone' },
 	{ table: 'applications', column: 'contact_phone', digest: 'contact_phone_digest', kind: 'phone' },
 	{ table: 'application_people', column: 'phone', digest: 'phone_digest', kind: 'phone' },
-	{ table: 'experts', column: 'phone', digest: 'phone_digest', kind: 'phone' }
+	{ table: 'experts', column: 'phone', digest: 'phone_digest', kind: 'phone' },
+	{ table: 'experts', column: 'id_number', digest: 'id_number_digest', kind: 'id' }
 ] as const;
+
+/** The columns of COLUMNS this database has (one not yet migrated may lack the newer ones). */
+function presentColumns(client: Database.Database) {
+	const has = new Map<string, Set<string>>();
+	return COLUMNS.filter((c) => {
+		let cols = has.get(c.table);
+		if (!cols) has.set(c.table, (cols = new Set((client.prepare(`PRAGMA table_info(${c.table})`).all() as { name: string }[]).map((r) => r.name))));
+		return cols.has(c.column) && cols.has(c.digest);
+	});
+}
 
 /**
  * Re-encrypts every stored ID number and phone under the current data key with fresh digests (a key
@@ -112,7 +123,7 @@ const COLUMNS = [
 export function reencryptAll(handle: object, keys: Keys): number {
 	const client: Database.Database = clientOf(handle);
 	let n = 0;
-	for (const c of COLUMNS) {
+	for (const c of presentColumns(client)) {
 		const rows = client.prepare(`SELECT rowid AS id, ${c.column} AS v FROM ${c.table} WHERE ${c.column} IS NOT NULL AND ${c.column} <> ''`).all() as { id: number; v: string }[];
 		const update = client.prepare(`UPDATE ${c.table} SET ${c.column} = ?, ${c.digest} = ? WHERE rowid = ?`);
 		for (const r of rows) {
@@ -132,7 +143,7 @@ export function reencryptAll(handle: object, keys: Keys): number {
  */
 export function encryptPlaintextAtRest(handle: object): number {
 	const client: Database.Database = clientOf(handle);
-	const pending = COLUMNS.map((c) => ({
+	const pending = presentColumns(client).map((c) => ({
 		...c,
 		rows: client
 			.prepare(`SELECT rowid AS id, ${c.column} AS v FROM ${c.table} WHERE ${c.column} IS NOT NULL AND ${c.column} <> '' AND ${c.column} NOT LIKE 'sm4:%'`)

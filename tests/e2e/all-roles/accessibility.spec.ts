@@ -40,6 +40,9 @@ const ROLES: { who: string; username: string; password: string; visits: Visit[] 
 			{ route: '/office/meeting', path: '/office/meeting' },
 			{ route: '/office/meeting/screen', path: '/office/meeting/screen' },
 			{ route: '/office/meeting/kiosk', path: '/office/meeting/kiosk' },
+			{ route: '/office/meeting/attendance', path: '/office/meeting/attendance' },
+			{ route: '/office/fees', path: '/office/fees' },
+			{ route: '/office/fees/print', path: '/office/fees/print' },
 			{ route: '/office/shortlist', path: '/office/shortlist' },
 			{ route: '/office/memo', path: '/office/memo' },
 			{ route: '/office/print/publicity', path: '/office/print/publicity' },
@@ -92,6 +95,7 @@ const ROLES: { who: string; username: string; password: string; visits: Visit[] 
 			{ route: '/observer', path: '/observer' },
 			{ route: '/observer/results', path: '/observer/results' },
 			{ route: '/observer/meeting', path: '/observer/meeting' },
+			{ route: '/observer/fees', path: '/observer/fees' },
 			{ route: '/observer/audit', path: '/observer/audit' }
 		]
 	},

@@ -21,6 +21,8 @@ export const NAV: Record<Role, NavItem[]> = {
 		{ href: '/office/sheets', label: '评分表', group: '评分' },
 		{ href: '/office/results', label: '评审结果', group: '结果' },
 		{ href: '/office/meeting', label: '评审会议', group: '结果' },
+		{ href: '/office/meeting/attendance', label: '会议出席', group: '结果' },
+		{ href: '/office/fees', label: '劳务费', group: '结果' },
 		{ href: '/office/shortlist', label: '拟推荐名单', group: '结果' },
 		{ href: '/office/memo', label: '评审结果报告', group: '结果' },
 		{ href: '/office/batches', label: '评审批次', group: '系统' },
@@ -43,6 +45,7 @@ export const NAV: Record<Role, NavItem[]> = {
 		{ href: '/observer/results', label: '评审结果' },
 		{ href: '/observer/draws', label: '抽取记录' },
 		{ href: '/observer/meeting', label: '评审会议' },
+		{ href: '/observer/fees', label: '劳务费' },
 		{ href: '/observer/audit', label: '审计日志' }
 	],
 	// 三员分立: each administrator sees only its own pages.

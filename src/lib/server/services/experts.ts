@@ -16,7 +16,7 @@ import { expertFormErrors, expertFormSchema, expertUsername, nextExpertId, type 
 import { parseExpertWorkbook, type ExpertRowError } from '../import/experts-xlsx';
 import { normalizeName, normalizePhoneText } from '../../domain/normalize';
 import { requireKeys, type Keys } from '../keys';
-import { opener, sealPhone } from '../personal-data';
+import { opener, sealIdNumber, sealPhone } from '../personal-data';
 
 /** A form that did not validate: field → Chinese message. */
 export class ExpertFormError extends Refusal {
@@ -38,12 +38,17 @@ function parseForm(input: ExpertFormInput): ExpertFormValues {
 	return r.data;
 }
 
-const FIELDS = ['name', 'workUnit', 'title', 'occupations', 'region', 'phone', 'email'] as const;
+const FIELDS = ['name', 'workUnit', 'title', 'occupations', 'region', 'phone', 'email', 'idNumber'] as const;
 
-/** The stored row of an expert: the phone SM4-encrypted with its keyed digest (personal-data.ts). */
+/**
+ * The stored row of an expert: the phone and the ID number SM4-encrypted with their keyed digests
+ * (personal-data.ts). An ID number the input does not carry (undefined) is left as stored.
+ */
 function rowValues(keys: Keys, v: ExpertFormValues, stamp: string) {
 	const phone = sealPhone(keys, normalizePhoneText(v.phone));
+	const id = v.idNumber === undefined ? null : sealIdNumber(keys, v.idNumber);
 	return {
+		...(id ? { idNumber: id.value, idNumberDigest: id.digest } : {}),
 		name: normalizeName(v.name) ?? v.name,
 		workUnit: v.workUnit,
 		title: v.title,
@@ -73,9 +78,10 @@ export function createExpert(db: Db, input: ExpertFormInput, actor: Actor): stri
 export function updateExpert(db: Db, id: string, input: ExpertFormInput, actor: Actor): string[] {
 	const row = db.select().from(s.experts).where(eq(s.experts.id, id)).get();
 	if (!row) throw new ExpertFormError({ id: `专家 ${id} 不存在` });
-	const old = { ...row, phone: opener(db)(row.phone) };
+	const open = opener(db);
+	const old = { ...row, phone: open(row.phone), idNumber: open(row.idNumber) };
 	const v = parseForm({ ...input, id });
-	const changed = FIELDS.filter((f) => JSON.stringify(old[f] ?? null) !== JSON.stringify(v[f] ?? null));
+	const changed = FIELDS.filter((f) => (f !== 'idNumber' || v.idNumber !== undefined) && JSON.stringify(old[f] ?? null) !== JSON.stringify(v[f] ?? null));
 	if (!changed.length) return [];
 	db.transaction((tx) => {
 		tx.update(s.experts).set(rowValues(requireKeys(tx), v, new Date().toISOString())).where(eq(s.experts.id, id)).run();
@@ -321,7 +327,8 @@ export function readExpertForm(form: FormData): ExpertFormInput {
 		occupations: form.getAll('occupations').filter((v): v is string => typeof v === 'string'),
 		region: str('region'),
 		phone: str('phone'),
-		email: str('email')
+		email: str('email'),
+		...(form.has('idNumber') ? { idNumber: str('idNumber') } : {})
 	};
 }
 
@@ -330,7 +337,8 @@ export function expertDetail(scope: BatchScope, id: string) {
 	const { db } = scope;
 	const e = db.select().from(s.experts).where(eq(s.experts.id, id)).get();
 	if (!e) return null;
-	const listing = listExpertPool(scope).find((x) => x.id === id)!;
+	// The office's edit form shows the full ID number (only the office reaches this page).
+	const listing = { ...listExpertPool(scope).find((x) => x.id === id)!, idNumber: opener(db)(e.idNumber) };
 	const published = scope.batch.assignmentsPublishedAt ?? null;
 	const sheets = new Map(db.select({ a: s.sheets.applicationId, status: s.sheets.status }).from(s.sheets).where(eq(s.sheets.expertId, id)).all().map((r) => [r.a, r.status]));
 	const assignments = db
