@@ -15,6 +15,7 @@ import { eq } from 'drizzle-orm';
 import { FIRST_BATCH, seedFirstBatch } from './first-batch';
 import { seedStandingDemo } from './standing';
 import { seedDrawLogistics } from './draw-logistics';
+import { seedMeetingAttendance } from './fees';
 import { requireScope } from '../scope';
 import { filesDirFor } from '../files';
 import { seedDemoAttachments } from './attachments';
@@ -78,6 +79,9 @@ export async function seedDemo(db: Db): Promise<DemoLogin[]> {
 	seedFirstBatch(db, bundle);
 	// The draw's logistics in 第二批: invitations answered, one decline replaced, a confirmed draw record.
 	seedDrawLogistics(requireScope(db, bundle.batch.id));
+	// The meeting's days and attendance (one expert left early), for the 劳务费签领表 of both batches.
+	seedMeetingAttendance(requireScope(db, bundle.batch.id));
+	seedMeetingAttendance(requireScope(db, FIRST_BATCH.id), { standard: { senior: 1600, other: 1000 } });
 	// The directory from 第一批's proposed applications, and experts' standing profiles (one FORMER_UNIT in 第二批).
 	seedStandingDemo(requireScope(db, FIRST_BATCH.id), requireScope(db, bundle.batch.id));
 	return logins;
