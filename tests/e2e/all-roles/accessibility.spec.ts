@@ -48,6 +48,7 @@ const ROLES: { who: string; username: string; password: string; visits: Visit[] 
 			{ route: '/office/print/publicity', path: '/office/print/publicity' },
 			{ route: '/office/print/summary', path: '/office/print/summary' },
 			{ route: '/office/batches', path: '/office/batches' },
+			{ route: '/office/assignments/draws/[drawId]/print', from: '/office/assignments', link: 'a[href^="/office/assignments/draws/"]' },
 			{ route: '/office/users', path: '/office/users' },
 			{ route: '/office/audit', path: '/office/audit' },
 			{ route: '/account/password', path: '/account/password' }
@@ -96,6 +97,8 @@ const ROLES: { who: string; username: string; password: string; visits: Visit[] 
 			{ route: '/observer/results', path: '/observer/results' },
 			{ route: '/observer/meeting', path: '/observer/meeting' },
 			{ route: '/observer/fees', path: '/observer/fees' },
+			{ route: '/observer/draws', path: '/observer/draws' },
+			{ route: '/observer/draws/[drawId]', from: '/observer/draws', link: 'a[href^="/observer/draws/"]' },
 			{ route: '/observer/audit', path: '/observer/audit' }
 		]
 	},

@@ -32,6 +32,7 @@ function uscc(division: string, n: number): string {
 function fullestCell(region: string, quota: number): { occupation: string; used: number } {
 	const rows = query<{ occupation: string; n: number }>(
 		`SELECT occupation, count(*) AS n FROM applications WHERE region = ? AND type = 'training' AND status IN ('submitted', 'accepted')
+		   AND batch_id = (SELECT id FROM batches WHERE archived_at IS NULL ORDER BY created_at DESC LIMIT 1)
 		 GROUP BY occupation HAVING n < ? ORDER BY n DESC, occupation LIMIT 1`,
 		region,
 		quota
