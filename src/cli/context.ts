@@ -65,7 +65,10 @@ export function cliScopeOrEmpty(ctx: Pick<Ctx, 'db' | 'batchId'>): BatchScope {
 		copiedFrom: null,
 		replyDeadline: null,
 		minExpertRating: null,
-		feeStandard: null
+		feeStandard: null,
+		publicityStart: null,
+		publicityEnd: null,
+		publicityDays: null
 	};
 	return { db: ctx.db, batch: empty };
 }

@@ -22,6 +22,7 @@ import { backupCommand, restoreCommand } from './commands/backup';
 import { keysCommand } from './commands/keys';
 import { batchCommand } from './commands/batch';
 import { lockCommand, unlockCommand } from './commands/lock';
+import { publicityCommand } from './commands/publicity';
 
 export const COMMANDS: Command[] = [
 	migrateCommand,
@@ -36,6 +37,7 @@ export const COMMANDS: Command[] = [
 	exportXlsxCommand,
 	lockCommand,
 	unlockCommand,
+	publicityCommand,
 	userCommand,
 	auditCommand,
 	backupCommand,

@@ -147,6 +147,24 @@ describe('batches on the command line', () => {
 		expect((await cli(db, 'unlock')).code).toBe(1);
 		expect((await cli(db, 'unlock', '--reason', '补充材料后重新评议')).code).toBe(0);
 	}, 60_000);
+
+	it('opens the publicity period of locked results on the official calendar', async () => {
+		const dir = tempDir();
+		const db = path.join(dir, 'p.db');
+		await json(db, 'import', writeJson(dir, 'a.json', bundleFor('ln-2023-b2', '辽宁省第二批')));
+		const early = await cli(db, 'publicity', 'open', '--start', '2023-09-28');
+		expect(early.code).toBe(1);
+		expect(early.stderr).toMatch(/尚未锁定/);
+		await json(db, 'lock', '--reason', '按现有评分锁定');
+		// The issue's example: the start counts (a working day), the National Day holiday does not, 10-07 and 10-08 are 调休 working days.
+		expect(await json(db, 'publicity', 'open', '--start', '2023-09-28')).toEqual({ start: '2023-09-28', end: '2023-10-10', workingDays: 5 });
+		expect(await json(db, 'publicity', 'open', '--start', '2023-07-03', '--days', '7')).toEqual({ start: '2023-07-03', end: '2023-07-11', workingDays: 7 });
+		for (const bad of [['--start', '2023-02-30'], ['--start', '2023-07-03', '--days', '0'], ['--start', '2023-07-03', '--days', 'x'], []]) {
+			const r = await cli(db, 'publicity', 'open', ...bad);
+			expect(r.code, bad.join(' ')).toBe(1);
+			expect(r.stderr).toMatch(/错误/);
+		}
+	}, 60_000);
 });
 
 describe('scoping', () => {
@@ -187,11 +205,16 @@ describe('migration of a database made before batches', () => {
 		// Back to the schema before migration 0003: its tables, columns and triggers gone, its journal entry removed.
 		const d = openDatabase(file);
 		const c = d.$client;
-		const sql = fs.readFileSync(path.resolve(__dirname, '../../drizzle/0003_batches.sql'), 'utf8');
-		for (const m of sql.matchAll(/CREATE TRIGGER `(\w+)`/g)) c.exec(`DROP TRIGGER ${m[1]}`);
-		for (const m of sql.matchAll(/CREATE TABLE `(\w+)`/g)) c.exec(`DROP TABLE ${m[1]}`);
-		for (const m of sql.matchAll(/ALTER TABLE `(\w+)` ADD `(\w+)`/g)) c.exec(`ALTER TABLE ${m[1]} DROP COLUMN ${m[2]}`);
-		expect(c.prepare('DELETE FROM __drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM __drizzle_migrations)').run().changes).toBe(1);
+		const dir = path.resolve(__dirname, '../../drizzle');
+		const journal = JSON.parse(fs.readFileSync(path.join(dir, 'meta/_journal.json'), 'utf8')) as { entries: { idx: number; tag: string; when: number }[] };
+		const later = journal.entries.filter((e) => e.idx >= 3);
+		for (const e of [...later].reverse()) {
+			const sql = fs.readFileSync(path.join(dir, `${e.tag}.sql`), 'utf8');
+			for (const m of sql.matchAll(/CREATE TRIGGER `(\w+)`/g)) c.exec(`DROP TRIGGER ${m[1]}`);
+			for (const m of sql.matchAll(/CREATE TABLE `(\w+)`/g)) c.exec(`DROP TABLE ${m[1]}`);
+			for (const m of sql.matchAll(/ALTER TABLE `(\w+)` ADD `(\w+)`/g)) c.exec(`ALTER TABLE ${m[1]} DROP COLUMN ${m[2]}`);
+		}
+		expect(c.prepare('DELETE FROM __drizzle_migrations WHERE created_at >= ?').run(later[0].when).changes).toBe(later.length);
 		c.close();
 
 		// Every command migrates first.

@@ -189,7 +189,8 @@ const SENTENCES: Record<string, (c: Ctx) => string> = {
 	'results.lock': (c) => `${c.who} 锁定评审结果${num(c.d.openItems) ? `（尚有 ${str(c.d.openItems)} 项未完成）` : ''}`,
 	'results.reopen': (c) => `${c.who} 重新开放评审结果${reasonOf(c.d.reason)}`,
 	'batch.create': (c) => `${c.who} 新建评审批次 ${c.id ?? ''}「${str(c.d.name)}」${c.d.from ? `（设置复制自 ${str(c.d.from)}）` : ''}`,
-	'batch.archive': (c) => `${c.who} 归档评审批次 ${c.id ?? ''}「${str(c.d.name)}」`
+	'batch.archive': (c) => `${c.who} 归档评审批次 ${c.id ?? ''}「${str(c.d.name)}」`,
+	'publicity.open': (c) => `${c.who} 开始公示：${str(c.d.start)} 至 ${str(c.d.end)}（${str(c.d.workingDays)} 个工作日）`
 };
 
 const SETTING_LABELS: Record<string, string> = {
@@ -303,7 +304,8 @@ const ACTION_LABELS: Record<string, string> = {
 	'results.lock': '锁定结果',
 	'results.reopen': '重新开放结果',
 	'batch.create': '新建批次',
-	'batch.archive': '归档批次'
+	'batch.archive': '归档批次',
+	'publicity.open': '开始公示'
 };
 
 export function actionLabel(action: string): string {

@@ -59,7 +59,11 @@ export const batches = sqliteTable('batches', {
 	/** The draw leaves out experts whose average 履职评价 is below this (null: off). */
 	minExpertRating: real('min_expert_rating'),
 	/** 劳务费 rates in 元 per person-day: senior titles and others (财科教〔2017〕128号 ranges). */
-	feeStandard: text('fee_standard', { mode: 'json' }).$type<FeeStandard>()
+	feeStandard: text('fee_standard', { mode: 'json' }).$type<FeeStandard>(),
+	/** The 公示 period: first and last day (Beijing dates) and its length in working days. */
+	publicityStart: text('publicity_start'),
+	publicityEnd: text('publicity_end'),
+	publicityDays: integer('publicity_days')
 });
 
 export type FeeStandard = { senior: number; other: number };
