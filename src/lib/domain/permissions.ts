@@ -59,7 +59,10 @@ export const PERMISSIONS = [
 	'audit.admin',
 	'audit.read',
 	'audit.export',
-	'audit.verify'
+	'audit.verify',
+	'expert.rate',
+	'expert.record.read',
+	'expert.rating.reply'
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -76,11 +79,23 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
 	'audit.admin': '审计管理员工作台（全部审计日志）',
 	'audit.read': '查阅审计日志',
 	'audit.export': '导出审计日志',
-	'audit.verify': '校验审计日志哈希链'
+	'audit.verify': '校验审计日志哈希链',
+	'expert.rate': '专家履职评价（评分和说明）',
+	'expert.record.read': '查看任一专家的履职记录和评价',
+	'expert.rating.reply': '查看本人的履职评价并作出说明'
 };
 
 /** Permissions that let a role see application contents, scores or personal data. */
-export const BUSINESS_PERMISSIONS: readonly Permission[] = ['review.office', 'review.city', 'review.expert', 'review.observe', 'application.read'];
+export const BUSINESS_PERMISSIONS: readonly Permission[] = [
+	'review.office',
+	'review.city',
+	'review.expert',
+	'review.observe',
+	'application.read',
+	'expert.rate',
+	'expert.record.read',
+	'expert.rating.reply'
+];
 
 /**
  * The role → permission table: the only place where a role gets a permission. The office and the
@@ -88,9 +103,9 @@ export const BUSINESS_PERMISSIONS: readonly Permission[] = ['review.office', 're
  * (`/audit`) also need `audit.admin`, which only it holds.
  */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-	office: ['review.office', 'application.read', 'account.manage.expert', 'audit.read', 'audit.export'],
+	office: ['review.office', 'application.read', 'account.manage.expert', 'audit.read', 'audit.export', 'expert.rate', 'expert.record.read'],
 	city: ['review.city', 'application.read'],
-	expert: ['review.expert', 'application.read'],
+	expert: ['review.expert', 'application.read', 'expert.rating.reply'],
 	observer: ['review.observe', 'application.read', 'audit.read', 'audit.export'],
 	sysadmin: ['account.manage', 'backup.run'],
 	secadmin: ['security.settings'],

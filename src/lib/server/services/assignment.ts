@@ -13,6 +13,7 @@ import { loadBatchRow, loadExperts } from '../queries/bundle';
 import { blockingApplications, computeConflicts, computeFindings, recommendedApplications } from './batch-state';
 import { assignExperts, type AssignResult } from '../../domain/assignment';
 import { pairKey } from '../../domain/conflicts';
+import { ratingExclusions } from '../queries/expert-record';
 
 export type DrawOptions = {
 	perApplication?: number;
@@ -31,6 +32,8 @@ export type DrawOutcome = AssignResult & {
 	perApplication: number;
 	/** Applications of the scope left out for a blocking finding (only with `skipBlocking`). */
 	skippedBlocking: string[];
+	/** Experts left out by the batch's 履职评价 threshold, with their average. */
+	excluded: { expertId: string; average: number }[];
 };
 
 export function newSeed(): string {
@@ -53,7 +56,11 @@ export function runDraw(db: Db, opts: DrawOptions, actor: Actor): DrawOutcome {
 	const skippedBlocking = inScope.filter((a) => blocked.has(a.app.id)).map((a) => a.app.id).sort();
 	const applications = inScope.filter((a) => !blocked.has(a.app.id)).map((a) => ({ id: a.app.id, occupation: a.app.occupation }));
 	const activeIds = new Set(db.select({ id: s.experts.id }).from(s.experts).where(eq(s.experts.active, true)).all().map((r) => r.id));
-	const experts = loadExperts(db).filter((e) => activeIds.has(e.id));
+	// 履职评价 threshold (batch setting min_expert_rating, off when null): experts whose average
+	// rating is below it are not in the pool; the draw record keeps who and why (draws.excluded).
+	const excluded = ratingExclusions({ db, batch });
+	const belowRating = new Set(excluded.map((x) => x.expertId));
+	const experts = loadExperts(db).filter((e) => activeIds.has(e.id) && !belowRating.has(e.id));
 	const existing = db
 		.select({ applicationId: s.assignments.applicationId, expertId: s.assignments.expertId })
 		.from(s.assignments)
@@ -83,6 +90,7 @@ export function runDraw(db: Db, opts: DrawOptions, actor: Actor): DrawOutcome {
 				onePerUnit,
 				made: result.assignments.length,
 				userId: actor.userId,
+				excluded: batch.minExpertRating != null ? excluded : null,
 				summary: {
 					unfilled: result.unfilled.length,
 					maxLoad: result.maxLoad,
@@ -109,11 +117,12 @@ export function runDraw(db: Db, opts: DrawOptions, actor: Actor): DrawOutcome {
 			onePerUnit,
 			made: result.assignments.length,
 			skippedBlocking,
+			...(batch.minExpertRating != null ? { minExpertRating: batch.minExpertRating, excluded } : {}),
 			unfilled: result.unfilled.map((u) => ({ applicationId: u.applicationId, missing: u.missing, eligible: u.eligible }))
 		});
 		return id;
 	});
-	return { ...result, drawId, seed, perApplication, skippedBlocking };
+	return { ...result, drawId, seed, perApplication, skippedBlocking, excluded };
 }
 
 /** Replaces one assigned expert with the best alternate of the application (or a named one). */
