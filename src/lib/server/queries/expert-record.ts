@@ -333,3 +333,42 @@ export function ratingExclusions(scope: { db: Q; batch: s.BatchRow }): { expertI
 		.map(([expertId, a]) => ({ expertId, average: a.average }))
 		.sort((a, b) => (a.expertId < b.expertId ? -1 : a.expertId > b.expertId ? 1 : 0));
 }
+
+/**
+ * What an expert sees of their own record: only assignments published to them, no conflict the
+ * office detected (the count of recusals only), and the severity against the panel only once the
+ * batch's results are locked or archived (before that it would hint at the other experts' scores).
+ */
+export type OwnRecord = {
+	batch: ExpertBatchRecord['batch'];
+	assignments: number;
+	recused: number;
+	timeliness: Record<Timeliness, number>;
+	abnormal: number;
+	explained: number;
+	severity: { severity: number; shared: number } | null;
+	declared: number;
+	attendance: ExpertBatchRecord['attendance'];
+	due: string | null;
+	rating: RatingView | null;
+};
+
+export function ownRecord(r: ExpertBatchRecord): OwnRecord {
+	const visible = r.items.filter((i) => i.published);
+	const timeliness: Record<Timeliness, number> = { 'on-time': 0, late: 0, missing: 0, open: 0 };
+	for (const i of visible) if (i.timeliness) timeliness[i.timeliness]++;
+	const rating = r.rating ? { ...r.rating, by: null } : null;
+	return {
+		batch: r.batch,
+		assignments: visible.length,
+		recused: visible.filter((i) => i.recused).length,
+		timeliness,
+		abnormal: visible.filter((i) => i.abnormal).length,
+		explained: visible.filter((i) => i.abnormal && i.explanation).length,
+		severity: r.batch.closed ? r.severity : null,
+		declared: r.declared.length,
+		attendance: r.attendance,
+		due: r.due,
+		rating
+	};
+}
