@@ -273,3 +273,20 @@ describe('the draw and the rating threshold', () => {
 		expect(batchById(db, B2)!.minExpertRating).toBeNull();
 	});
 });
+
+describe('the demo ratings', () => {
+	it('rate every participant of a finished batch deterministically, once', async () => {
+		const { seedExpertRatings, demoPoints } = await import('../../src/lib/server/demo/expert-ratings');
+		const db = twoBatches();
+		expect(seedExpertRatings(scope(db, B1))).toEqual({ rated: 2 });
+		expect(seedExpertRatings(scope(db, B1))).toEqual({ rated: 0 });
+		const rows = db.select().from(s.expertRatings).all();
+		expect(rows.map((r) => r.expertId).sort()).toEqual(['exp-1', 'exp-2']);
+		expect(rows.find((r) => r.expertId === 'exp-1')!.points).toEqual(demoPoints('exp-1', true));
+		const h1 = expertBatchRecord(scope(db, B1), 'exp-1', TODAY)!;
+		expect(h1.rating!.total).toBeLessThan(65);
+		expect(h1.rating!.reply).not.toBeNull();
+		expect(h1.rating!.late).toBe(false);
+		expect(expertBatchRecord(scope(db, B1), 'exp-2', TODAY)!.rating!.late).toBe(true);
+	});
+});
