@@ -20,7 +20,11 @@ import { batchExpertRecords, expertBatchRecord, expertHistory, ratingExclusions 
 import { rateExpert, replyToRating, saveRatingThreshold } from '../../src/lib/server/services/expert-record';
 import { runDraw } from '../../src/lib/server/services/assignment';
 import { beijingDate } from '../../src/lib/domain/time';
-import { OFFICE, actorFor, auditActions, scoringDb } from './scoring-fixture';
+import type { Actor } from '../../src/lib/server/audit';
+import { auditActions, scoringDb } from './scoring-fixture';
+
+const OFFICE: Actor = { userId: null, name: 'office' };
+const actorFor = (expertId: string): Actor => ({ userId: null, name: expertId });
 
 const B1 = 'ln-2022-b1';
 const B2 = 'ln-2023-b2';
