@@ -144,6 +144,17 @@ describe('the record per batch', () => {
 		expect(early.timeliness).toEqual({ 'on-time': 1, late: 0, missing: 0, open: 2 });
 	});
 
+	it('a detected hard conflict on an assigned application the expert did not declare is marked undeclared', () => {
+		db.update(s.experts).set({ workUnit: '辽宁甲乙智能科技有限公司' }).where(eq(s.experts.id, 'exp-3')).run();
+		const r = expertBatchRecord(scope(db, B2), 'exp-3', TODAY)!;
+		expect(r.detected.find((c) => c.applicationId === 'app-1')).toMatchObject({ code: 'SAME_UNIT', hard: true, assigned: true, undeclared: true });
+		expect(r.recused).toBe(1);
+		// The same rule in 第一批 (old-1 is inst-1 too) is 第一批's, not 第二批's.
+		expect(r.detected.map((c) => c.applicationId)).not.toContain('old-1');
+		// exp-1's declared conflict on app-5 is declared, not detected.
+		expect(expertBatchRecord(scope(db, B2), 'exp-1', TODAY)!.detected.filter((c) => c.undeclared)).toEqual([]);
+	});
+
 	it('lists the participants of a batch only: exp-3 has nothing in 第一批', () => {
 		expect(batchExpertRecords(scope(db, B1), { today: TODAY }).map((r) => r.expertId)).toEqual(['exp-1', 'exp-2']);
 		expect(expertBatchRecord(scope(db, B1), 'exp-3', TODAY)).toBeNull();

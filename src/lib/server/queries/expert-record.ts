@@ -77,7 +77,8 @@ export type ExpertBatchRecord = {
 	severity: { severity: number; shared: number } | null;
 	severityGroups: { occupation: string; type: 'training' | 'evaluation'; severity: number; shared: number }[];
 	declared: { applicationId: string; institutionName: string; ground: string; reason: string }[];
-	detected: { applicationId: string; institutionName: string; code: string; label: string; hard: boolean; review: 'confirmed' | 'dismissed' | null; matched: string }[];
+	/** Conflicts the rules found; `undeclared`: on an application assigned to the expert, who did not declare it. */
+	detected: { applicationId: string; institutionName: string; code: string; label: string; hard: boolean; review: 'confirmed' | 'dismissed' | null; matched: string; assigned: boolean; undeclared: boolean }[];
 	attendance: { date: string; length: number; status: AttendanceStatus | null; note: string | null }[];
 	meetingEnd: string | null;
 	due: string | null;
@@ -240,6 +241,8 @@ export function batchExpertRecords(scope: BatchScope, opts: { expertId?: string;
 			});
 		}
 		const groups = severities.get(expertId) ?? [];
+		const assignedApps = new Set(items.map((i) => i.applicationId));
+		const declaredApps = new Set(declarations.filter((d) => d.expertId === expertId).map((d) => d.applicationId));
 		const rating = ratings.get(expertId);
 		return {
 			expertId,
@@ -273,7 +276,9 @@ export function batchExpertRecords(scope: BatchScope, opts: { expertId?: string;
 					label: conflictLabel(c.code),
 					hard: c.hard,
 					review: c.review,
-					matched: c.matched
+					matched: c.matched,
+					assigned: assignedApps.has(c.applicationId),
+					undeclared: assignedApps.has(c.applicationId) && !declaredApps.has(c.applicationId) && (c.hard || c.review === 'confirmed')
 				})),
 			attendance: days.map((d) => {
 				const p = presence.get(`${d.id}|${expertId}`);
