@@ -126,6 +126,9 @@ describe('the record per batch', () => {
 		expect(r2.assignments).toBe(4);
 		expect(r2.recused).toBe(1);
 		expect(r2.items.find((i) => i.applicationId === 'app-5')?.recused).toBe('专家本人声明回避');
+		// A draft's points are no submitted total.
+		expect(r2.items.find((i) => i.applicationId === 'app-2')).toMatchObject({ total: null, timeliness: 'missing', submittedAt: null });
+		expect(r2.items.find((i) => i.applicationId === 'app-1')).toMatchObject({ total: 80, timeliness: 'on-time' });
 		expect(r2.timeliness).toEqual({ 'on-time': 1, late: 0, missing: 2, open: 0 });
 		expect(r2.abnormal).toBe(0);
 		expect(r2.severity).toEqual({ severity: 0, shared: 1 });

@@ -234,7 +234,7 @@ export function batchExpertRecords(scope: BatchScope, opts: { expertId?: string;
 				recused: hard ? (isConflictCode(hard) ? conflictLabel(hard) : hard) : null,
 				timeliness: t,
 				submittedAt: sheet?.status === 'submitted' ? sheet.submittedAt : null,
-				total: res ? res.total : null,
+				total: res && sheet?.status === 'submitted' ? res.total : null,
 				deviation: res?.deviation ?? null,
 				abnormal: isAbnormal,
 				explanation
