@@ -20,9 +20,12 @@ import { exportXlsxCommand } from './commands/export-xlsx';
 import { assignCommand } from './commands/assign';
 import { backupCommand, restoreCommand } from './commands/backup';
 import { keysCommand } from './commands/keys';
+import { batchCommand } from './commands/batch';
+import { lockCommand, unlockCommand } from './commands/lock';
 
 export const COMMANDS: Command[] = [
 	migrateCommand,
+	batchCommand,
 	importCommand,
 	exportCommand,
 	checkCommand,
@@ -31,6 +34,8 @@ export const COMMANDS: Command[] = [
 	resultsCommand,
 	memoCommand,
 	exportXlsxCommand,
+	lockCommand,
+	unlockCommand,
 	userCommand,
 	auditCommand,
 	backupCommand,
@@ -42,6 +47,7 @@ function help(io: Io) {
 	io.out('评审工作台 命令行\n用法：npm run --silent cli -- [--db PATH] COMMAND [选项]\n');
 	for (const c of COMMANDS) io.out(`  ${c.usage.padEnd(40)}  ${c.summary}`);
 	io.out('\n数据库：--db PATH，否则环境变量 DATABASE_URL，否则 data/workbench.db');
+	io.out('批次：批次内的命令接受 --batch ID，否则为最近新建且未归档的批次');
 }
 
 /** Runs one command line; returns the exit code. Testable without a process. */
@@ -62,6 +68,22 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 			return 1;
 		}
 	}
+	// --batch ID: the batch of a batch-scoped command (docs/bundle.md), wherever it stands.
+	let batchId: string | undefined;
+	const bat = args.findIndex((a) => a === '--batch' || a.startsWith('--batch='));
+	if (bat >= 0) {
+		if (args[bat].startsWith('--batch=')) {
+			batchId = args[bat].slice(8);
+			args.splice(bat, 1);
+		} else {
+			batchId = args[bat + 1];
+			args.splice(bat, 2);
+		}
+		if (!batchId || batchId.startsWith('--')) {
+			io.err('错误：--batch 需要一个批次编号');
+			return 1;
+		}
+	}
 	const [name, ...rest] = args;
 	if (!name || name === 'help' || name === '--help' || name === '-h') {
 		help(io);
@@ -72,6 +94,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 		io.err(`错误：未知命令 "${name}"（可用：${COMMANDS.map((c) => c.name).join('、')}）`);
 		return 1;
 	}
+	if (batchId !== undefined && !command.scoped) {
+		io.err(`错误：命令 ${name} 不属于某个批次，不接受 --batch`);
+		return 1;
+	}
 	let opened: ReturnType<typeof openForCli> | undefined;
 	// A command that fails changes nothing: not even by leaving a new, empty database behind.
 	const file = databasePath(dbPath ?? process.env.DATABASE_URL);
@@ -79,7 +105,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 	let code = 1;
 	try {
 		opened = openForCli(dbPath);
-		code = await command.run(rest, { ...opened, io });
+		code = await command.run(rest, { ...opened, io, batchId });
 		return code;
 	} catch (e) {
 		if (e instanceof CliError) {

@@ -1,9 +1,17 @@
-import { getDb } from '$lib/server/db';
-import { loadBatchRow } from '$lib/server/queries/bundle';
+import { optionalScope } from '$lib/server/batch-request';
+import { listBatches } from '$lib/server/scope';
+import { batchPhase, PHASE_LABELS } from '$lib/domain/phases';
+import type { Role } from '$lib/domain/permissions';
 import type { LayoutServerLoad } from './$types';
 
-export const load = (({ locals }) => {
-	const batch = locals.user ? loadBatchRow(getDb()) : undefined;
+/** The roles whose pages belong to a batch: they see the batch in the header and can switch. */
+const BATCH_ROLES: readonly Role[] = ['office', 'city', 'expert', 'observer'];
+
+export const load = ((event) => {
+	const { locals } = event;
+	const inBatch = !!locals.user && BATCH_ROLES.includes(locals.user.role) && !locals.user.mustChangePassword;
+	const scope = inBatch ? optionalScope(event) : null;
+	const batch = scope?.batch;
 	return {
 		user: locals.user
 			? {
@@ -15,6 +23,12 @@ export const load = (({ locals }) => {
 					mustChangePassword: locals.user.mustChangePassword
 				}
 			: null,
-		batchName: batch?.name ?? null
+		batchName: batch?.name ?? null,
+		/** The batch every page shows (the header's switcher chooses it). */
+		batch: batch ? { id: batch.id, name: batch.name, archived: !!batch.archivedAt, phase: PHASE_LABELS[batchPhase(batch)] } : null,
+		batches:
+			scope && batch
+				? listBatches(scope.db).map((b) => ({ id: b.id, name: b.name, archived: !!b.archivedAt }))
+				: []
 	};
 }) satisfies LayoutServerLoad;

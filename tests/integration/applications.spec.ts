@@ -33,6 +33,7 @@ import {
 import { emptyFormValues, type FormValues } from '../../src/lib/domain/application-form';
 import { usccCheckChar } from '../../src/lib/domain/identifiers';
 import { MAX_UPLOAD_BYTES } from '../../src/lib/server/files';
+import { requireScope } from '../../src/lib/server/scope';
 
 type TestUser = { id: string; username: string; role: s.Role; region: string | null; expertId: string | null };
 
@@ -108,7 +109,7 @@ function attachAll(user: TestUser, id: string) {
 
 /** A complete training application of the user's region, submitted. */
 function submitted(user: TestUser, n: number, occupation = 'ai'): string {
-	const { id } = createDraft(db, user, 'training', trainingValues(n, occupation));
+	const { id } = createDraft(requireScope(db), user, 'training', trainingValues(n, occupation));
 	attachAll(user, id);
 	submitApplication(db, user, id, undefined, { today: TODAY });
 	return id;
@@ -143,7 +144,7 @@ beforeEach(() => {
 
 describe('drafts', () => {
 	it('a draft saves with only the occupation and the institution name, in the city’s own region', () => {
-		const { id, version } = createDraft(db, anshan, 'training', { occupation: 'ai', inst: { name: '鞍山某学校' } });
+		const { id, version } = createDraft(requireScope(db), anshan, 'training', { occupation: 'ai', inst: { name: '鞍山某学校' } });
 		const r = row(id);
 		expect(r).toMatchObject({ status: 'draft', region: 'anshan', occupation: 'ai', type: 'training', version: 1, submittedAt: null });
 		expect(version).toBe(1);
@@ -154,7 +155,7 @@ describe('drafts', () => {
 
 	it('without the occupation or the name nothing is written and both fields are named', () => {
 		const before = [count(s.applications), count(s.institutions), count(s.auditLog)];
-		const e = refused(() => createDraft(db, anshan, 'training', { inst: { name: '' } }));
+		const e = refused(() => createDraft(requireScope(db), anshan, 'training', { inst: { name: '' } }));
 		expect(e.errors).toEqual({
 			occupation: '请选择「拟申报开展培训的职业」',
 			'inst.name': '请填写「单位名称」（保存草稿至少需要职业和单位名称）'
@@ -163,7 +164,7 @@ describe('drafts', () => {
 	});
 
 	it('a malformed value refuses the whole save and names the field', () => {
-		const { id } = createDraft(db, anshan, 'training', trainingValues(1));
+		const { id } = createDraft(requireScope(db), anshan, 'training', trainingValues(1));
 		const v = trainingValues(1);
 		v.inst.employees = '六十';
 		v.overview = '改过的概况';
@@ -174,7 +175,7 @@ describe('drafts', () => {
 	});
 
 	it('saving bumps the version; a form opened on an older version is refused', () => {
-		const { id } = createDraft(db, anshan, 'training', trainingValues(1));
+		const { id } = createDraft(requireScope(db), anshan, 'training', trainingValues(1));
 		const v = { ...trainingValues(1), version: '1', overview: '第二稿' };
 		expect(saveDraft(db, anshan, id, v).version).toBe(2);
 		const e = refused(() => saveDraft(db, anshan, id, { ...v, overview: '旧页面的修改' }));
@@ -184,7 +185,7 @@ describe('drafts', () => {
 	});
 
 	it('an empty ID number keeps the stored one (the page shows it masked only)', () => {
-		const { id } = createDraft(db, anshan, 'training', trainingValues(1));
+		const { id } = createDraft(requireScope(db), anshan, 'training', trainingValues(1));
 		const v = trainingValues(1);
 		v.inst.legalRepIdNumber = '';
 		saveDraft(db, anshan, id, v);
@@ -198,18 +199,18 @@ describe('drafts', () => {
 	it('a draft with a wrong check character saves, with a warning', () => {
 		const v = trainingValues(1);
 		v.inst.uscc = v.inst.uscc.slice(0, 17) + (v.inst.uscc.endsWith('0') ? '1' : '0');
-		const { warnings } = createDraft(db, anshan, 'training', v);
+		const { warnings } = createDraft(requireScope(db), anshan, 'training', v);
 		expect(warnings).toEqual({ 'inst.uscc': '「统一社会信用代码」校验码不正确' });
 	});
 
 	it('an institution shared with a submitted application is copied when the draft changes it, reused when not', () => {
 		const first = submitted(anshan, 1, 'ai');
 		const instId = row(first).institutionId;
-		const same = createDraft(db, anshan, 'training', { ...trainingValues(1, 'iot'), inst: { ...trainingValues(1).inst, id: instId, legalRepIdNumber: '' } });
+		const same = createDraft(requireScope(db), anshan, 'training', { ...trainingValues(1, 'iot'), inst: { ...trainingValues(1).inst, id: instId, legalRepIdNumber: '' } });
 		expect(row(same.id).institutionId).toBe(instId);
 		const changed = trainingValues(1, 'cloud');
 		changed.inst = { ...changed.inst, id: instId, address: '鞍山市新地址', legalRepIdNumber: '' };
-		const copy = createDraft(db, anshan, 'training', changed);
+		const copy = createDraft(requireScope(db), anshan, 'training', changed);
 		const copyInst = row(copy.id).institutionId;
 		expect(copyInst).not.toBe(instId);
 		const stored = db.select().from(s.institutions).where(eq(s.institutions.id, instId)).get()!;
@@ -222,19 +223,19 @@ describe('drafts', () => {
 		const other = submitted(shenyang, 7, 'ai');
 		const v = trainingValues(8);
 		v.inst.id = row(other).institutionId;
-		const e = refused(() => createDraft(db, anshan, 'training', v));
+		const e = refused(() => createDraft(requireScope(db), anshan, 'training', v));
 		expect(e.errors['inst.id']).toContain('不属于本地区');
 	});
 });
 
 describe('region isolation and roles', () => {
 	it('a city neither sees nor saves another region’s application (404), and the office does not fill forms', () => {
-		const { id } = createDraft(db, anshan, 'training', trainingValues(1));
+		const { id } = createDraft(requireScope(db), anshan, 'training', trainingValues(1));
 		expect(refused(() => saveDraft(db, shenyang, id, trainingValues(1))).status).toBe(404);
 		expect(refused(() => submitApplication(db, shenyang, id, undefined, { today: TODAY })).status).toBe(404);
 		expect(refused(() => cityApplication(db, shenyang, id)).status).toBe(404);
 		expect(refused(() => uploadAttachment(db, shenyang, id, 'extra', { name: 'a.pdf', bytes: PDF }, { dir })).status).toBe(404);
-		expect(refused(() => createDraft(db, office, 'training', trainingValues(2))).status).toBe(403);
+		expect(refused(() => createDraft(requireScope(db), office, 'training', trainingValues(2))).status).toBe(403);
 		expect(refused(() => submitApplication(db, office, id)).status).toBe(403);
 	});
 
@@ -259,7 +260,7 @@ describe('region isolation and roles', () => {
 
 describe('submission', () => {
 	it('an incomplete form is refused with every missing field named, and nothing changes', () => {
-		const { id } = createDraft(db, anshan, 'training', { occupation: 'ai', inst: { name: '鞍山某学校' } });
+		const { id } = createDraft(requireScope(db), anshan, 'training', { occupation: 'ai', inst: { name: '鞍山某学校' } });
 		const auditBefore = count(s.auditLog);
 		const e = refused(() => submitApplication(db, anshan, id, undefined, { today: TODAY }));
 		expect(e.message).toMatch(/^还有 \d+ 项未填写完整，不能提交推荐$/);
@@ -286,12 +287,12 @@ describe('submission', () => {
 		expect(JSON.parse(entry.detail!)).toEqual({ region: 'anshan', occupation: 'ai', type: 'training', cell: '1/2' });
 		expect(verifyAudit(db).problems).toEqual([]);
 		// The office's formal check finds nothing blocking in it.
-		const findings = computeFindings(db, TODAY).findings.get(id)!;
+		const findings = computeFindings(requireScope(db), TODAY).findings.get(id)!;
 		expect(findings.filter((f) => f.severity === 'blocking')).toEqual([]);
 	});
 
 	it('saving and submitting go together: a refused submission does not save the edits either', () => {
-		const { id } = createDraft(db, anshan, 'training', { occupation: 'ai', inst: { name: '鞍山某学校' } });
+		const { id } = createDraft(requireScope(db), anshan, 'training', { occupation: 'ai', inst: { name: '鞍山某学校' } });
 		const v = { ...trainingValues(1), version: '1' };
 		refused(() => submitApplication(db, anshan, id, v, { today: TODAY })); // materials missing
 		expect(row(id).overview).toBeNull();
@@ -303,7 +304,7 @@ describe('submission', () => {
 	it('鞍山 training quota is 2: the second fits, the third is refused naming the cell and its limit', () => {
 		submitted(anshan, 1);
 		submitted(anshan, 2);
-		const { id } = createDraft(db, anshan, 'training', trainingValues(3));
+		const { id } = createDraft(requireScope(db), anshan, 'training', trainingValues(3));
 		attachAll(anshan, id);
 		const e = refused(() => submitApplication(db, anshan, id, undefined, { today: TODAY }));
 		expect(e.message).toBe('鞍山 · 人工智能工程技术人员 · 培训机构 已推荐 2 家，名额 2 家，不能再推荐');
@@ -311,7 +312,7 @@ describe('submission', () => {
 		expect(e.status).toBe(409);
 		expect(row(id).status).toBe('draft');
 		// Another occupation is another cell.
-		const other = createDraft(db, anshan, 'training', trainingValues(4, 'iot')).id;
+		const other = createDraft(requireScope(db), anshan, 'training', trainingValues(4, 'iot')).id;
 		attachAll(anshan, other);
 		submitApplication(db, anshan, other, undefined, { today: TODAY });
 		expect(row(other).status).toBe('submitted');
@@ -319,7 +320,7 @@ describe('submission', () => {
 
 	it('沈阳 training quota is 5: the fifth fits, the sixth is refused', () => {
 		for (let n = 1; n <= 5; n++) submitted(shenyang, 10 + n, 'cloud');
-		const { id } = createDraft(db, shenyang, 'training', trainingValues(16, 'cloud'));
+		const { id } = createDraft(requireScope(db), shenyang, 'training', trainingValues(16, 'cloud'));
 		attachAll(shenyang, id);
 		const e = refused(() => submitApplication(db, shenyang, id, undefined, { today: TODAY }));
 		expect(e.message).toBe('沈阳 · 云计算工程技术人员 · 培训机构 已推荐 5 家，名额 5 家，不能再推荐');
@@ -328,8 +329,8 @@ describe('submission', () => {
 	it('drafts and returned applications do not use the quota; accepted ones do', () => {
 		const a = submitted(anshan, 1);
 		const b = submitted(anshan, 2);
-		createDraft(db, anshan, 'training', trainingValues(5)); // a draft in the same cell
-		const third = createDraft(db, anshan, 'training', trainingValues(3)).id;
+		createDraft(requireScope(db), anshan, 'training', trainingValues(5)); // a draft in the same cell
+		const third = createDraft(requireScope(db), anshan, 'training', trainingValues(3)).id;
 		attachAll(anshan, third);
 		returnApplication(db, office, a, '请补充师资证明');
 		submitApplication(db, anshan, third, undefined, { today: TODAY });
@@ -343,13 +344,13 @@ describe('submission', () => {
 
 	it('a closed evaluation occupation cannot be chosen, saved or submitted', () => {
 		const v = { ...trainingValues(1, 'bigdata') };
-		const e = refused(() => createDraft(db, anshan, 'evaluation', v));
+		const e = refused(() => createDraft(requireScope(db), anshan, 'evaluation', v));
 		expect(e.errors.occupation).toBe('本批次不受理「大数据工程技术人员」的评价机构申报（第一批已遴选），请选择其他职业');
 		expect(count(s.applications)).toBe(0);
 		// Training for the same occupation is open.
-		expect(createDraft(db, anshan, 'training', v).id).toMatch(/^app-/);
+		expect(createDraft(requireScope(db), anshan, 'training', v).id).toMatch(/^app-/);
 		// An evaluation draft that came in another way (e.g. a Word import) is refused at submission.
-		const { id } = createDraft(db, anshan, 'evaluation', { occupation: 'iot', inst: { name: '鞍山评价中心' } });
+		const { id } = createDraft(requireScope(db), anshan, 'evaluation', { occupation: 'iot', inst: { name: '鞍山评价中心' } });
 		db.update(s.applications).set({ occupation: 'blockchain' }).where(eq(s.applications.id, id)).run();
 		const sub = refused(() => submitApplication(db, anshan, id, undefined, { today: TODAY }));
 		expect(sub.message).toBe('本批次不受理「区块链工程技术人员」的评价机构申报，不能推荐；请改选其他职业');
@@ -358,7 +359,7 @@ describe('submission', () => {
 
 describe('attachments', () => {
 	it('are judged by content: a PNG named .pdf is a PNG, a text file named .pdf is refused', () => {
-		const { id } = createDraft(db, anshan, 'training', trainingValues(1));
+		const { id } = createDraft(requireScope(db), anshan, 'training', trainingValues(1));
 		const png = uploadAttachment(db, anshan, id, 'extra', { name: 'scan.pdf', bytes: PNG }, { dir });
 		expect(png).toMatchObject({ mime: 'image/png', filename: 'scan.pdf.png', size: PNG.length });
 		const pdf = uploadAttachment(db, anshan, id, 'extra', { name: 'notes.txt', bytes: PDF }, { dir });
@@ -373,7 +374,7 @@ describe('attachments', () => {
 	});
 
 	it('are stored once under data/files/<sha256> with their hash', () => {
-		const { id } = createDraft(db, anshan, 'training', trainingValues(1));
+		const { id } = createDraft(requireScope(db), anshan, 'training', trainingValues(1));
 		const a = uploadAttachment(db, anshan, id, 'registration-certificate', { name: '证书.pdf', bytes: PDF }, { dir });
 		const b = uploadAttachment(db, anshan, id, 'recommendation-letter', { name: '推荐函.pdf', bytes: PDF }, { dir });
 		expect(a.sha256).toBe(createHash('sha256').update(PDF).digest('hex'));
@@ -383,7 +384,7 @@ describe('attachments', () => {
 	});
 
 	it('refuses an empty file, a file over 10 MB and an unknown kind', () => {
-		const { id } = createDraft(db, anshan, 'training', trainingValues(1));
+		const { id } = createDraft(requireScope(db), anshan, 'training', trainingValues(1));
 		expect(refused(() => uploadAttachment(db, anshan, id, 'extra', { name: 'a.pdf', bytes: new Uint8Array() }, { dir })).message).toBe(
 			'请选择要上传的文件（文件不能为空）'
 		);
@@ -401,7 +402,7 @@ describe('attachments', () => {
 	});
 
 	it('keep the material flags of the formal check in step: deleting the last credit report clears it', () => {
-		const { id } = createDraft(db, anshan, 'training', trainingValues(1));
+		const { id } = createDraft(requireScope(db), anshan, 'training', trainingValues(1));
 		const one = uploadAttachment(db, anshan, id, 'credit-report', { name: 'a.pdf', bytes: PDF }, { dir });
 		const two = uploadAttachment(db, anshan, id, 'credit-report', { name: 'b.png', bytes: PNG }, { dir });
 		expect(row(id).attCreditReport).toBe(true);
@@ -426,16 +427,16 @@ describe('the office', () => {
 		saveDraft(db, anshan, id, v);
 		submitApplication(db, anshan, id, undefined, { today: TODAY });
 		expect(row(id)).toMatchObject({ status: 'submitted', statusReason: null, plan: '补充后的规划' });
-		expect(refused(() => returnApplication(db, office, createDraft(db, anshan, 'training', trainingValues(2)).id, '理由')).status).toBe(409);
+		expect(refused(() => returnApplication(db, office, createDraft(requireScope(db), anshan, 'training', trainingValues(2)).id, '理由')).status).toBe(409);
 	});
 
 	it('overriding a blocking finding needs a written reason, is stored and audited, and lets the application be accepted', () => {
 		// Three recommended in one 鞍山 cell (imported, as from a bundle): every one gets QUOTA_EXCEEDED.
 		const ids = [submitted(anshan, 1), submitted(anshan, 2)];
-		const third = createDraft(db, anshan, 'training', trainingValues(3)).id;
+		const third = createDraft(requireScope(db), anshan, 'training', trainingValues(3)).id;
 		db.update(s.applications).set({ status: 'submitted' }).where(eq(s.applications.id, third)).run();
 		ids.push(third);
-		expect(computeFindings(db, TODAY).findings.get(ids[0])!.map((f) => f.code)).toContain('QUOTA_EXCEEDED');
+		expect(computeFindings(requireScope(db), TODAY).findings.get(ids[0])!.map((f) => f.code)).toContain('QUOTA_EXCEEDED');
 
 		const accept = refused(() => acceptApplication(db, office, ids[0]));
 		expect(accept.message).toBe('尚有未处理的阻断性问题（QUOTA_EXCEEDED），不能受理；请写明理由放行，或退回市局');
@@ -465,19 +466,19 @@ describe('the office', () => {
 
 	it('the intake table leaves out drafts and filters by finding code', () => {
 		const ok = submitted(anshan, 1);
-		const draft = createDraft(db, anshan, 'training', trainingValues(2)).id;
-		const late = createDraft(db, anshan, 'training', trainingValues(3, 'iot')).id;
+		const draft = createDraft(requireScope(db), anshan, 'training', trainingValues(2)).id;
+		const late = createDraft(requireScope(db), anshan, 'training', trainingValues(3, 'iot')).id;
 		attachAll(anshan, late);
 		submitApplication(db, anshan, late, undefined, { today: '2023-06-20' });
-		const all = listIntake(db);
+		const all = listIntake(requireScope(db));
 		expect(all.map((r) => r.id).sort()).toEqual([ok, late].sort());
-		expect(listIntake(db, { status: 'draft' }).map((r) => r.id)).toEqual([draft]);
-		expect(listIntake(db, { finding: 'LATE_SUBMISSION' }).map((r) => r.id)).toEqual([late]);
-		expect(listIntake(db, { finding: 'LATE_SUBMISSION' })[0].findings).toEqual([
+		expect(listIntake(requireScope(db), { status: 'draft' }).map((r) => r.id)).toEqual([draft]);
+		expect(listIntake(requireScope(db), { finding: 'LATE_SUBMISSION' }).map((r) => r.id)).toEqual([late]);
+		expect(listIntake(requireScope(db), { finding: 'LATE_SUBMISSION' })[0].findings).toEqual([
 			{ code: 'LATE_SUBMISSION', severity: 'warning', detail: '推荐日期 2023-06-20 晚于截止日期 2023-06-15', overridden: null }
 		]);
-		expect(listIntake(db, { finding: 'none' }).map((r) => r.id)).toEqual([ok]);
-		expect(listIntake(db, { finding: 'blocking' })).toEqual([]);
-		expect(listIntake(db, { region: 'shenyang' })).toEqual([]);
+		expect(listIntake(requireScope(db), { finding: 'none' }).map((r) => r.id)).toEqual([ok]);
+		expect(listIntake(requireScope(db), { finding: 'blocking' })).toEqual([]);
+		expect(listIntake(requireScope(db), { region: 'shenyang' })).toEqual([]);
 	});
 });

@@ -20,6 +20,7 @@ import { OFFICE, assigned, auditActions, commit, lastAudit, world, worldBundle }
 import { cli, tempDir, writeJson } from './helpers';
 import { openDatabase } from '../../src/lib/server/db';
 import path from 'node:path';
+import { requireScope } from '../../src/lib/server/scope';
 
 function error(fn: () => unknown): AssignmentError {
 	try {
@@ -42,26 +43,26 @@ function tick() {
 describe('draw settings', () => {
 	it('stores N, the per-expert limit and one-per-unit, audited', () => {
 		const db = world();
-		saveDrawSettings(db, { perApplication: '4', maxLoad: '2', onePerUnit: true }, OFFICE);
+		saveDrawSettings(requireScope(db), { perApplication: '4', maxLoad: '2', onePerUnit: true }, OFFICE);
 		const b = db.select().from(s.batches).get()!;
 		expect([b.perApplication, b.maxLoad, b.onePerUnit]).toEqual([4, 2, true]);
 		expect(lastAudit(db)).toMatchObject({ action: 'assignment.settings', detail: { perApplication: 4, maxLoad: 2, onePerUnit: true } });
-		saveDrawSettings(db, { perApplication: 5, maxLoad: '', onePerUnit: false }, OFFICE);
+		saveDrawSettings(requireScope(db), { perApplication: 5, maxLoad: '', onePerUnit: false }, OFFICE);
 		expect(db.select().from(s.batches).get()!.maxLoad).toBeNull();
 	});
 
 	it('names the bad field and writes nothing', () => {
 		const db = world();
 		const before = auditActions(db).length;
-		expect(error(() => saveDrawSettings(db, { perApplication: '0', maxLoad: '', onePerUnit: false }, OFFICE))).toMatchObject({
+		expect(error(() => saveDrawSettings(requireScope(db), { perApplication: '0', maxLoad: '', onePerUnit: false }, OFFICE))).toMatchObject({
 			field: 'perApplication',
 			message: '每项专家人数至少为1'
 		});
-		expect(error(() => saveDrawSettings(db, { perApplication: '5', maxLoad: '2.5', onePerUnit: false }, OFFICE))).toMatchObject({
+		expect(error(() => saveDrawSettings(requireScope(db), { perApplication: '5', maxLoad: '2.5', onePerUnit: false }, OFFICE))).toMatchObject({
 			field: 'maxLoad',
 			message: '评审上限应为整数'
 		});
-		expect(error(() => saveDrawSettings(db, { perApplication: 'x', maxLoad: '', onePerUnit: false }, OFFICE)).field).toBe('perApplication');
+		expect(error(() => saveDrawSettings(requireScope(db), { perApplication: 'x', maxLoad: '', onePerUnit: false }, OFFICE)).field).toBe('perApplication');
 		expect(db.select().from(s.batches).get()!.perApplication).toBe(3);
 		expect(auditActions(db)).toHaveLength(before);
 	});
@@ -70,7 +71,7 @@ describe('draw settings', () => {
 describe('the draw from the page', () => {
 	it('fills one occupation with its seed recorded, leaves a blocked application out and never a hard conflict', () => {
 		const db = world();
-		const r = drawExperts(db, { scope: 'ai', seed: 'demo-1' }, OFFICE);
+		const r = drawExperts(requireScope(db), { scope: 'ai', seed: 'demo-1' }, OFFICE);
 		expect(r.seed).toBe('demo-1');
 		expect(r.made).toBe(6);
 		expect(r.unfilled).toEqual([]);
@@ -91,8 +92,8 @@ describe('the draw from the page', () => {
 	it('is reproducible: the same seed on the same data gives the same experts', () => {
 		const a = world();
 		const b = world();
-		drawExperts(a, { scope: 'all', seed: 'same' }, OFFICE);
-		drawExperts(b, { scope: 'all', seed: 'same' }, OFFICE);
+		drawExperts(requireScope(a), { scope: 'all', seed: 'same' }, OFFICE);
+		drawExperts(requireScope(b), { scope: 'all', seed: 'same' }, OFFICE);
 		const pairs = (db: ReturnType<typeof world>) => assigned(db).map((x) => `${x.applicationId}/${x.expertId}`);
 		expect(pairs(a)).toEqual(pairs(b));
 		expect(pairs(a)).toHaveLength(9);
@@ -100,8 +101,8 @@ describe('the draw from the page', () => {
 
 	it('reports nothing to fill on a second draw, and still records it with its seed', () => {
 		const db = world();
-		drawExperts(db, { scope: 'ai', seed: 'one' }, OFFICE);
-		const again = drawExperts(db, { scope: 'ai', seed: '' }, OFFICE);
+		drawExperts(requireScope(db), { scope: 'ai', seed: 'one' }, OFFICE);
+		const again = drawExperts(requireScope(db), { scope: 'ai', seed: '' }, OFFICE);
 		expect(again.nothingToFill).toBe(true);
 		expect(again.made).toBe(0);
 		expect(again.seed).toMatch(/^[0-9a-f]{12}$/);
@@ -110,17 +111,17 @@ describe('the draw from the page', () => {
 
 	it('explains an application left short', () => {
 		const db = world(4);
-		const r = drawExperts(db, { scope: 'ic', seed: 'x' }, OFFICE);
+		const r = drawExperts(requireScope(db), { scope: 'ic', seed: 'x' }, OFFICE);
 		expect(r.made).toBe(3);
 		expect(r.unfilled).toEqual([{ applicationId: 'app-c', institutionName: '锦州丙寅电子有限公司', missing: 1, reason: '该职业无冲突的可选专家仅 3 人，需 4 人' }]);
-		const board = assignmentBoard(db, 'ic');
+		const board = assignmentBoard(requireScope(db), 'ic');
 		expect(board.matrix!.applications[0]).toMatchObject({ id: 'app-c', valid: 3, missing: 1, reason: '该职业无冲突的可选专家仅 3 人，需 4 人' });
 	});
 
 	it('refuses an unknown scope or a seed with odd characters', () => {
 		const db = world();
-		expect(error(() => drawExperts(db, { scope: 'chemistry', seed: '' }, OFFICE)).field).toBe('scope');
-		expect(error(() => drawExperts(db, { scope: 'ai', seed: '种子' }, OFFICE)).message).toBe('随机种子只能使用字母、数字和英文符号');
+		expect(error(() => drawExperts(requireScope(db), { scope: 'chemistry', seed: '' }, OFFICE)).field).toBe('scope');
+		expect(error(() => drawExperts(requireScope(db), { scope: 'ai', seed: '种子' }, OFFICE)).message).toBe('随机种子只能使用字母、数字和英文符号');
 		expect(db.select().from(s.draws).all()).toHaveLength(0);
 	});
 });
@@ -129,48 +130,48 @@ describe('publication', () => {
 	it('keeps the roster from the experts until published, and later changes until published again', () => {
 		const db = world();
 		for (const e of ['e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'e7']) commit(db, e);
-		expect(error(() => publishAssignments(db, OFFICE)).message).toBe('还没有任何分配，请先抽取专家');
-		drawExperts(db, { scope: 'ai', seed: 'p' }, OFFICE);
+		expect(error(() => publishAssignments(requireScope(db), OFFICE)).message).toBe('还没有任何分配，请先抽取专家');
+		drawExperts(requireScope(db), { scope: 'ai', seed: 'p' }, OFFICE);
 		const first = assigned(db, 'app-a')[0].expertId;
-		expect(expertTasks(db, first).tasks).toEqual([]);
+		expect(expertTasks(requireScope(db), first).tasks).toEqual([]);
 		expect(expertRelation(db, first, 'app-a').published).toBe(false);
-		expect(unpublishedCount(db)).toBe(6);
+		expect(unpublishedCount(requireScope(db))).toBe(6);
 
 		tick();
-		const p = publishAssignments(db, OFFICE);
+		const p = publishAssignments(requireScope(db), OFFICE);
 		expect(p).toMatchObject({ assignments: 6, newlyPublished: 6 });
-		expect(expertTasks(db, first).tasks.map((t) => t.applicationId)).toContain('app-a');
+		expect(expertTasks(requireScope(db), first).tasks.map((t) => t.applicationId)).toContain('app-a');
 		expect(expertRelation(db, first, 'app-a').published).toBe(true);
-		expect(unpublishedCount(db)).toBe(0);
+		expect(unpublishedCount(requireScope(db))).toBe(0);
 		expect(lastAudit(db)).toMatchObject({ action: 'assignment.publish', detail: { assignments: 6, newlyPublished: 6, previous: null } });
-		expect(error(() => publishAssignments(db, OFFICE)).message).toBe('自上次发布以来分配没有变化，无需再次发布');
+		expect(error(() => publishAssignments(requireScope(db), OFFICE)).message).toBe('自上次发布以来分配没有变化，无需再次发布');
 
 		// A hand assignment after publication stays hidden until the next publication.
 		tick();
-		const free = applicationRoster(db, 'app-b')!.eligible[0].id;
-		assignByHand(db, { applicationId: 'app-b', expertId: free, reason: '补充一位专家' }, OFFICE);
-		expect(unpublishedCount(db)).toBe(1);
+		const free = applicationRoster(requireScope(db), 'app-b')!.eligible[0].id;
+		assignByHand(requireScope(db), { applicationId: 'app-b', expertId: free, reason: '补充一位专家' }, OFFICE);
+		expect(unpublishedCount(requireScope(db))).toBe(1);
 		expect(expertRelation(db, free, 'app-b').published).toBe(false);
-		expect(expertTasks(db, free).tasks.map((t) => t.applicationId)).not.toContain('app-b');
+		expect(expertTasks(requireScope(db), free).tasks.map((t) => t.applicationId)).not.toContain('app-b');
 		tick();
-		expect(publishAssignments(db, OFFICE)).toMatchObject({ assignments: 7, newlyPublished: 1 });
-		expect(expertTasks(db, free).tasks.map((t) => t.applicationId)).toContain('app-b');
+		expect(publishAssignments(requireScope(db), OFFICE)).toMatchObject({ assignments: 7, newlyPublished: 1 });
+		expect(expertTasks(requireScope(db), free).tasks.map((t) => t.applicationId)).toContain('app-b');
 	});
 });
 
 describe('assigning and unassigning by hand', () => {
 	it('refuses a hard conflict, another occupation, an inactive or an already assigned expert', () => {
 		const db = world();
-		expect(error(() => assignByHand(db, { applicationId: 'app-a', expertId: 'e7', reason: '人手不足' }, OFFICE))).toMatchObject({
+		expect(error(() => assignByHand(requireScope(db), { applicationId: 'app-a', expertId: 'e7', reason: '人手不足' }, OFFICE))).toMatchObject({
 			field: 'expertId',
 			message: '专家 甲七 与此申报须回避（与申报单位为同一单位），不能分配'
 		});
-		expect(error(() => assignByHand(db, { applicationId: 'app-a', expertId: 'i1', reason: '人手不足' }, OFFICE)).message).toBe('专家 乙一 不评审“人工智能”职业');
+		expect(error(() => assignByHand(requireScope(db), { applicationId: 'app-a', expertId: 'i1', reason: '人手不足' }, OFFICE)).message).toBe('专家 乙一 不评审“人工智能”职业');
 		db.update(s.experts).set({ active: false }).where(eq(s.experts.id, 'e1')).run();
-		expect(error(() => assignByHand(db, { applicationId: 'app-a', expertId: 'e1', reason: '人手不足' }, OFFICE)).message).toBe('专家 甲一 已停用，不能分配');
-		expect(error(() => assignByHand(db, { applicationId: 'app-a', expertId: 'e2', reason: ' ' }, OFFICE))).toMatchObject({ field: 'reason', message: '请填写理由（至少2个字）' });
-		assignByHand(db, { applicationId: 'app-a', expertId: 'e2', reason: '熟悉该领域' }, OFFICE);
-		expect(error(() => assignByHand(db, { applicationId: 'app-a', expertId: 'e2', reason: '再来一次' }, OFFICE)).message).toBe('专家 甲二 已分配到此申报');
+		expect(error(() => assignByHand(requireScope(db), { applicationId: 'app-a', expertId: 'e1', reason: '人手不足' }, OFFICE)).message).toBe('专家 甲一 已停用，不能分配');
+		expect(error(() => assignByHand(requireScope(db), { applicationId: 'app-a', expertId: 'e2', reason: ' ' }, OFFICE))).toMatchObject({ field: 'reason', message: '请填写理由（至少2个字）' });
+		assignByHand(requireScope(db), { applicationId: 'app-a', expertId: 'e2', reason: '熟悉该领域' }, OFFICE);
+		expect(error(() => assignByHand(requireScope(db), { applicationId: 'app-a', expertId: 'e2', reason: '再来一次' }, OFFICE)).message).toBe('专家 甲二 已分配到此申报');
 		expect(assigned(db)).toMatchObject([{ applicationId: 'app-a', expertId: 'e2', source: 'manual', reason: '熟悉该领域' }]);
 		expect(lastAudit(db)).toMatchObject({ action: 'assignment.assign', entity: 'application', entityId: 'app-a', detail: { expertId: 'e2', reason: '熟悉该领域' } });
 	});
@@ -178,29 +179,29 @@ describe('assigning and unassigning by hand', () => {
 	it('a confirmed soft conflict is refused like a hard one', () => {
 		const db = world();
 		db.insert(s.conflictReviews).values({ applicationId: 'app-b', expertId: 'e2', code: 'SHARED_UNIT_WITH_STAFF', decision: 'confirmed', reason: '同一学院' }).run();
-		expect(error(() => assignByHand(db, { applicationId: 'app-b', expertId: 'e2', reason: '补充' }, OFFICE)).message).toBe(
+		expect(error(() => assignByHand(requireScope(db), { applicationId: 'app-b', expertId: 'e2', reason: '补充' }, OFFICE)).message).toBe(
 			'专家 甲二 与此申报须回避（与申报材料所列人员同一单位（由主持人决定）），不能分配'
 		);
 	});
 
 	it('unassigning an expert who submitted a sheet needs a confirmation; nothing changes without it', () => {
 		const db = world();
-		drawExperts(db, { scope: 'ai', seed: 'u' }, OFFICE);
+		drawExperts(requireScope(db), { scope: 'ai', seed: 'u' }, OFFICE);
 		const [first] = assigned(db, 'app-a');
 		importBundle(
 			db,
 			{ scores: [{ applicationId: 'app-a', expertId: first.expertId, rubricId: 'rub-training', status: 'submitted', points: { scale: 30, faculty: 50 } }] },
 			SYSTEM_ACTOR
 		);
-		const e = error(() => unassignExpert(db, { applicationId: 'app-a', expertId: first.expertId, reason: '工作调整' }, OFFICE));
+		const e = error(() => unassignExpert(requireScope(db), { applicationId: 'app-a', expertId: first.expertId, reason: '工作调整' }, OFFICE));
 		expect(e.needsConfirm).toBe(true);
 		expect(e.field).toBe('confirm');
 		expect(assigned(db, 'app-a')).toHaveLength(3);
-		unassignExpert(db, { applicationId: 'app-a', expertId: first.expertId, reason: '工作调整', confirm: true }, OFFICE);
+		unassignExpert(requireScope(db), { applicationId: 'app-a', expertId: first.expertId, reason: '工作调整', confirm: true }, OFFICE);
 		expect(assigned(db, 'app-a').map((a) => a.expertId)).not.toContain(first.expertId);
 		expect(lastAudit(db)).toMatchObject({ action: 'assignment.unassign', detail: { expertId: first.expertId, reason: '工作调整', submittedSheet: true } });
 		const name = db.select().from(s.experts).where(eq(s.experts.id, first.expertId)).get()!.name;
-		expect(error(() => unassignExpert(db, { applicationId: 'app-a', expertId: first.expertId, reason: '再次', confirm: true }, OFFICE)).message).toBe(
+		expect(error(() => unassignExpert(requireScope(db), { applicationId: 'app-a', expertId: first.expertId, reason: '再次', confirm: true }, OFFICE)).message).toBe(
 			`专家 ${name} 未分配到此申报`
 		);
 	});
@@ -209,15 +210,15 @@ describe('assigning and unassigning by hand', () => {
 describe('replacing by the next alternate', () => {
 	it('takes the best-ranked usable alternate and records the reason', () => {
 		const db = world();
-		drawExperts(db, { scope: 'ai', seed: 'r' }, OFFICE);
+		drawExperts(requireScope(db), { scope: 'ai', seed: 'r' }, OFFICE);
 		const alternates = db.select().from(s.alternates).where(eq(s.alternates.applicationId, 'app-a')).orderBy(s.alternates.rank).all();
 		// app-a: 6 ai experts without a conflict, 3 assigned → 3 ranked alternates.
 		expect(alternates.map((a) => a.rank)).toEqual([1, 2, 3]);
 		const [out] = assigned(db, 'app-a');
 		// The first alternate is deactivated meanwhile: the second one comes in.
 		db.update(s.experts).set({ active: false }).where(eq(s.experts.id, alternates[0].expertId)).run();
-		expect(nextAlternate(db, 'app-a')).toBe(alternates[1].expertId);
-		const next = replaceWithAlternate(db, { applicationId: 'app-a', expertId: out.expertId, reason: '出差无法参加' }, OFFICE);
+		expect(nextAlternate(requireScope(db), 'app-a')).toBe(alternates[1].expertId);
+		const next = replaceWithAlternate(requireScope(db), { applicationId: 'app-a', expertId: out.expertId, reason: '出差无法参加' }, OFFICE);
 		expect(next).toBe(alternates[1].expertId);
 		const now = assigned(db, 'app-a');
 		expect(now.map((a) => a.expertId)).not.toContain(out.expertId);
@@ -227,10 +228,10 @@ describe('replacing by the next alternate', () => {
 
 	it('says so when no alternate is left', () => {
 		const db = world();
-		drawExperts(db, { scope: 'ic', seed: 'r' }, OFFICE);
+		drawExperts(requireScope(db), { scope: 'ic', seed: 'r' }, OFFICE);
 		const [out] = assigned(db, 'app-c');
-		expect(nextAlternate(db, 'app-c')).toBeNull();
-		expect(error(() => replaceWithAlternate(db, { applicationId: 'app-c', expertId: out.expertId, reason: '请假' }, OFFICE)).message).toBe(
+		expect(nextAlternate(requireScope(db), 'app-c')).toBeNull();
+		expect(error(() => replaceWithAlternate(requireScope(db), { applicationId: 'app-c', expertId: out.expertId, reason: '请假' }, OFFICE)).message).toBe(
 			'没有可用的候补专家：请重新抽取该职业（会生成新的候补名单），或手工指定专家'
 		);
 		expect(assigned(db, 'app-c')).toHaveLength(3);
@@ -240,8 +241,8 @@ describe('replacing by the next alternate', () => {
 describe('the board', () => {
 	it('shows assignments, alternates, conflicts and loads of one occupation', () => {
 		const db = world();
-		drawExperts(db, { scope: 'ai', seed: 'b' }, OFFICE);
-		const board = assignmentBoard(db, 'ai');
+		drawExperts(requireScope(db), { scope: 'ai', seed: 'b' }, OFFICE);
+		const board = assignmentBoard(requireScope(db), 'ai');
 		expect(board.settings).toEqual({ perApplication: 3, maxLoad: null, onePerUnit: false });
 		expect(board.unpublished).toBe(6);
 		expect(board.occupations.find((o) => o.key === 'ai')).toMatchObject({ applications: 3, drawable: 2, blocked: 1, full: 2, experts: 7 });
@@ -264,11 +265,11 @@ describe('the board', () => {
 
 	it('lists who may be assigned by hand: active, the occupation, no hard conflict, not yet on it', () => {
 		const db = world();
-		const r = applicationRoster(db, 'app-a')!;
+		const r = applicationRoster(requireScope(db), 'app-a')!;
 		expect(r.eligible.map((e) => e.id)).toEqual(['e1', 'e2', 'e3', 'e4', 'e5', 'e6']);
-		const b = applicationRoster(db, 'app-b')!;
+		const b = applicationRoster(requireScope(db), 'app-b')!;
 		expect(b.eligible.find((e) => e.id === 'e2')!.conflict).toMatchObject({ code: 'SHARED_UNIT_WITH_STAFF', hard: false });
-		expect(applicationRoster(db, 'nope')).toBeNull();
+		expect(applicationRoster(requireScope(db), 'nope')).toBeNull();
 	});
 });
 
@@ -285,7 +286,7 @@ describe('cli assign --publish', () => {
 		expect(r.code).toBe(0);
 		db = openDatabase(file);
 		expect(db.select().from(s.batches).get()!.assignmentsPublishedAt).not.toBeNull();
-		expect(unpublishedCount(db)).toBe(0);
+		expect(unpublishedCount(requireScope(db))).toBe(0);
 		expect(auditActions(db).filter((a) => a.startsWith('assignment.'))).toEqual(['assignment.draw', 'assignment.draw', 'assignment.publish']);
 		db.$client.close();
 	});

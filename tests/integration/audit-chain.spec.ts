@@ -13,6 +13,7 @@ import { migrate, openDatabase } from '../../src/lib/server/db';
 import { createKeyFile, KeyError, readKeyFile, rotateKeyFile } from '../../src/lib/server/keys';
 import { decryptValue } from '../../src/lib/server/personal-data';
 import { exportBundle } from '../../src/lib/server/queries/bundle';
+import { requireScope } from '../../src/lib/server/scope';
 
 type Row = { id: number; at: string; user_id: string | null; actor: string; action: string; entity: string | null; entity_id: string | null; detail: string | null; prev_hash: string; hash: string; alg: string };
 
@@ -244,7 +245,7 @@ describe('keyed audit chain', () => {
 		const bundleBefore = (() => {
 			const d = openDatabase(db);
 			try {
-				return JSON.stringify(exportBundle(d));
+				return JSON.stringify(exportBundle(requireScope(d)));
 			} finally {
 				d.$client.close();
 			}
@@ -272,7 +273,7 @@ describe('keyed audit chain', () => {
 		for (const v of storedAfter) expect(() => decryptValue(oldKeys, v)).toThrow(KeyError);
 		const d = openDatabase(db);
 		try {
-			expect(JSON.stringify(exportBundle(d))).toBe(bundleBefore);
+			expect(JSON.stringify(exportBundle(requireScope(d)))).toBe(bundleBefore);
 		} finally {
 			d.$client.close();
 		}
@@ -296,7 +297,7 @@ describe('keyed audit chain', () => {
 		rotateKeyFile(`${db}.keys`, head); // step 1 only, as if the process died there
 		const d = openDatabase(db);
 		try {
-			expect(exportBundle(d).experts[0].phone).toBe('13700000001'); // the retired data key still decrypts
+			expect(exportBundle(requireScope(d)).experts[0].phone).toBe('13700000001'); // the retired data key still decrypts
 		} finally {
 			d.$client.close();
 		}

@@ -12,9 +12,10 @@ import { computeConflicts, computeFindings } from '../../src/lib/server/services
 import { loadScores } from '../../src/lib/server/queries/bundle';
 import { hardConflictCodes } from '../../src/lib/server/queries/reviews';
 import { cli, FIXTURES, tempDir } from './helpers';
+import { requireScope } from '../../src/lib/server/scope';
 
-const codesOf = (db: Db, id: string) => (computeFindings(db).findings.get(id) ?? []).map((f) => f.code);
-const conflictsOf = (db: Db) => computeConflicts(db).conflicts.map((c) => `${c.applicationId}|${c.expertId}|${c.code}`);
+const codesOf = (db: Db, id: string) => (computeFindings(requireScope(db)).findings.get(id) ?? []).map((f) => f.code);
+const conflictsOf = (db: Db) => computeConflicts(requireScope(db)).conflicts.map((c) => `${c.applicationId}|${c.expertId}|${c.code}`);
 const intake = (db: Db) => db.get<{ n: number }>(sql`SELECT n FROM generations WHERE name = 'intake'`).n;
 
 async function seeded() {
@@ -27,7 +28,7 @@ describe('cached batch state', () => {
 	it('a write on the same connection shows at once; reading twice gives the same state', async () => {
 		const db = openDatabase(await seeded());
 		expect(codesOf(db, 'app-1')).not.toContain('USCC_INVALID');
-		expect(computeFindings(db)).toBe(computeFindings(db));
+		expect(computeFindings(requireScope(db))).toBe(computeFindings(requireScope(db)));
 		const before = intake(db);
 		db.update(s.institutions).set({ uscc: '91210100MA0Q8K3L7Y' }).where(eq(s.institutions.id, 'inst-1')).run();
 		expect(intake(db)).toBe(before + 1);
@@ -50,16 +51,16 @@ describe('cached batch state', () => {
 
 	it('a rolled-back transaction leaves the cached state valid; a committed one replaces it', async () => {
 		const db = openDatabase(await seeded());
-		const first = computeFindings(db);
+		const first = computeFindings(requireScope(db));
 		expect(() =>
 			db.transaction((tx) => {
 				tx.update(s.institutions).set({ uscc: 'bad' }).where(eq(s.institutions.id, 'inst-1')).run();
 				throw new Error('rollback');
 			})
 		).toThrow('rollback');
-		expect(computeFindings(db)).toBe(first);
+		expect(computeFindings(requireScope(db))).toBe(first);
 		db.transaction((tx) => void tx.update(s.institutions).set({ uscc: 'bad' }).where(eq(s.institutions.id, 'inst-1')).run());
-		expect(computeFindings(db)).not.toBe(first);
+		expect(computeFindings(requireScope(db))).not.toBe(first);
 		expect(codesOf(db, 'app-1')).toContain('USCC_INVALID');
 		db.$client.close();
 	});
@@ -77,8 +78,8 @@ describe('cached batch state', () => {
 
 describe('cached points of the sheets', () => {
 	const fresh = (db: Db) =>
-		db.transaction((tx) => loadScores(tx as unknown as Db)).map((x) => JSON.stringify(x));
-	const cached = (db: Db) => loadScores(db).map((x) => JSON.stringify(x));
+		db.transaction((tx) => loadScores(requireScope(tx as unknown as Db))).map((x) => JSON.stringify(x));
+	const cached = (db: Db) => loadScores(requireScope(db)).map((x) => JSON.stringify(x));
 
 	it('equal what a full read gives after every kind of write: update, insert, delete of points and of sheets', async () => {
 		const db = openDatabase(await seeded());
@@ -87,7 +88,7 @@ describe('cached points of the sheets', () => {
 		const [point] = db.select().from(s.sheetPoints).where(eq(s.sheetPoints.sheetId, sheet.id)).all();
 		db.update(s.sheetPoints).set({ points: 0 }).where(eq(s.sheetPoints.sheetId, sheet.id)).run();
 		expect(cached(db)).toEqual(fresh(db));
-		expect(loadScores(db).find((x) => x.applicationId === sheet.applicationId && x.expertId === sheet.expertId)!.points[point.criterionId]).toBe(0);
+		expect(loadScores(requireScope(db)).find((x) => x.applicationId === sheet.applicationId && x.expertId === sheet.expertId)!.points[point.criterionId]).toBe(0);
 		db.delete(s.sheetPoints).where(eq(s.sheetPoints.criterionId, point.criterionId)).run();
 		expect(cached(db)).toEqual(fresh(db));
 		db.insert(s.sheetPoints).values({ ...point, points: 1.5 }).run();
@@ -109,7 +110,7 @@ describe('cached points of the sheets', () => {
 			db.transaction((tx) => {
 				tx.update(s.sheetPoints).set({ points: 0.5 }).run();
 				expect(cached(db)).not.toEqual(before);
-				expect(computeFindings(db)).not.toBe(computeFindings(db));
+				expect(computeFindings(requireScope(db))).not.toBe(computeFindings(requireScope(db)));
 				throw new Error('rollback');
 			})
 		).toThrow('rollback');

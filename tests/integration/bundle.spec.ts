@@ -11,6 +11,7 @@ import { generateDemoBundle } from '../../src/lib/server/demo/generate';
 import { currentRubric, getSheet, saveSheet } from '../../src/lib/server/services/scoring';
 import { updateRubric } from '../../src/lib/server/services/rubrics';
 import { OFFICE, actorFor, scoringDb } from './scoring-fixture';
+import { requireScope } from '../../src/lib/server/scope';
 
 describe('bundle round trip', () => {
 	it('a bundle with every field comes back unchanged through import and export', async () => {
@@ -50,19 +51,19 @@ describe('bundle round trip', () => {
 	it('export → import into an empty database → export gives an identical document (demo batch)', () => {
 		const a = memoryDb();
 		importBundle(a, generateDemoBundle(), SYSTEM_ACTOR);
-		const first = exportBundle(a);
+		const first = exportBundle(requireScope(a));
 		const b = memoryDb();
 		importBundle(b, JSON.parse(JSON.stringify(first)), SYSTEM_ACTOR);
-		expect(JSON.stringify(exportBundle(b))).toBe(JSON.stringify(first));
+		expect(JSON.stringify(exportBundle(requireScope(b)))).toBe(JSON.stringify(first));
 	});
 
 	it('re-importing the same bundle adds nothing twice', () => {
 		const db = memoryDb();
 		const bundle = fullBundle();
 		importBundle(db, bundle, SYSTEM_ACTOR);
-		const once = JSON.stringify(exportBundle(db));
+		const once = JSON.stringify(exportBundle(requireScope(db)));
 		importBundle(db, bundle, SYSTEM_ACTOR);
-		expect(JSON.stringify(exportBundle(db))).toBe(once);
+		expect(JSON.stringify(exportBundle(requireScope(db)))).toBe(once);
 	});
 
 	it('upserts by id: a changed application replaces the stored one and its rows', () => {
@@ -70,7 +71,7 @@ describe('bundle round trip', () => {
 		importBundle(db, fullBundle(), SYSTEM_ACTOR);
 		const change = { applications: [{ ...fullBundle().applications[0], levels: ['senior'], venues: [] }] };
 		importBundle(db, change, SYSTEM_ACTOR);
-		const out = exportBundle(db);
+		const out = exportBundle(requireScope(db));
 		expect(out.applications).toHaveLength(2);
 		expect(out.applications[0].levels).toEqual(['senior']);
 		expect(out.applications[0].venues).toEqual([]);
@@ -83,13 +84,13 @@ describe('bundle round trip', () => {
 			{ institutions: [{ id: 'i1', name: '某机构' }], applications: [{ id: 'a1', institutionId: 'i1', type: 'training', occupation: 'ai', region: 'anshan' }] },
 			SYSTEM_ACTOR
 		);
-		const out = exportBundle(db);
+		const out = exportBundle(requireScope(db));
 		expect(out.batch.quotas.training).toEqual({ default: 2, shenyang: 5, dalian: 5 });
 		expect(out.applications[0].lead).toBeNull();
 		expect(out.applications[0].levels).toEqual([]);
 		const again = memoryDb();
 		importBundle(again, JSON.parse(JSON.stringify(out)), SYSTEM_ACTOR);
-		expect(exportBundle(again)).toEqual(out);
+		expect(exportBundle(requireScope(again))).toEqual(out);
 	});
 });
 
@@ -152,7 +153,7 @@ describe('malformed bundles: exit 1, one clear line, nothing written', () => {
 
 describe('drafts and rubric changes through the bundle', () => {
 	const criteriaOf = (db: ReturnType<typeof scoringDb>) =>
-		currentRubric(db, 'training').criteria.map((c) => ({ id: c.id, name: c.name, maxPoints: c.maxPoints, guidance: c.guidance ?? '' }));
+		currentRubric(requireScope(db), 'training').criteria.map((c) => ({ id: c.id, name: c.name, maxPoints: c.maxPoints, guidance: c.guidance ?? '' }));
 
 	it('a draft keeping points above a maximum the office lowered exports and imports back identically', () => {
 		const db = scoringDb();
@@ -160,11 +161,11 @@ describe('drafts and rubric changes through the bundle', () => {
 		const c = criteriaOf(db);
 		// qualification 10 → 5, standing 15 → 20: the draft's 8 stays above the new maximum.
 		updateRubric(db, 'rub-training', c.map((x) => (x.id === 'qualification' ? { ...x, maxPoints: 5 } : x.id === 'standing' ? { ...x, maxPoints: 20 } : x)), OFFICE);
-		const first = exportBundle(db);
+		const first = exportBundle(requireScope(db));
 		expect(first.scores.find((x) => x.applicationId === 'app-1' && x.expertId === 'exp-1')?.points).toEqual({ qualification: 8, scale: 12 });
 		const copy = memoryDb();
 		importBundle(copy, JSON.parse(JSON.stringify(first)), SYSTEM_ACTOR);
-		expect(JSON.stringify(exportBundle(copy))).toBe(JSON.stringify(first));
+		expect(JSON.stringify(exportBundle(requireScope(copy)))).toBe(JSON.stringify(first));
 		// A submitted sheet must still fit its rubric.
 		const bad = JSON.parse(JSON.stringify(first));
 		bad.scores = [{ ...bad.scores.find((x: { status: string }) => x.status === 'draft'), status: 'submitted' }];
@@ -180,12 +181,12 @@ describe('drafts and rubric changes through the bundle', () => {
 		const sheet = getSheet(db, 'app-1', 'exp-1');
 		expect(sheet.points).toEqual({ qualification: 8 });
 		expect(sheet.version).toBe(2);
-		const again = exportBundle(db);
+		const again = exportBundle(requireScope(db));
 		const copy = memoryDb();
 		importBundle(copy, JSON.parse(JSON.stringify(again)), SYSTEM_ACTOR);
-		expect(JSON.stringify(exportBundle(copy))).toBe(JSON.stringify(again));
+		expect(JSON.stringify(exportBundle(requireScope(copy)))).toBe(JSON.stringify(again));
 
-		const before = JSON.stringify(exportBundle(db));
+		const before = JSON.stringify(exportBundle(requireScope(db)));
 		let error: unknown;
 		try {
 			importBundle(db, { rubrics: [{ id: 'rub-training', type: 'evaluation', criteria: merged }] }, SYSTEM_ACTOR);
@@ -194,6 +195,6 @@ describe('drafts and rubric changes through the bundle', () => {
 		}
 		expect(error).toBeInstanceOf(BundleImportError);
 		expect(String((error as Error).message)).toMatch(/rubrics\[0\]\.type.*不能改变类型/);
-		expect(JSON.stringify(exportBundle(db))).toBe(before);
+		expect(JSON.stringify(exportBundle(requireScope(db)))).toBe(before);
 	});
 });

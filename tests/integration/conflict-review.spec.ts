@@ -8,6 +8,7 @@ import { conflictBoard } from '../../src/lib/server/queries/assignment-board';
 import { importBundle } from '../../src/lib/server/services/bundle-import';
 import { SYSTEM_ACTOR } from '../../src/lib/server/audit';
 import { OFFICE, assigned, auditActions, commit, lastAudit, world } from './draw-world';
+import { requireScope } from '../../src/lib/server/scope';
 
 function error(fn: () => unknown): ConflictError {
 	try {
@@ -24,14 +25,14 @@ const SOFT = { applicationId: 'app-b', expertId: 'e2', code: 'SHARED_UNIT_WITH_S
 describe('the office reviews soft conflicts', () => {
 	it('a dismissal is remembered with its reason and the pair is no longer a conflict', () => {
 		const db = world();
-		const before = conflictBoard(db).find((c) => c.expertId === 'e2' && c.applicationId === 'app-b')!;
+		const before = conflictBoard(requireScope(db)).find((c) => c.expertId === 'e2' && c.applicationId === 'app-b')!;
 		expect(before).toMatchObject({ code: 'SHARED_UNIT_WITH_STAFF', hard: false, state: 'pending', review: null, assigned: false, mustReplace: false });
 		expect(before.matched).toBe('专家单位“东北大学信息科学与工程学院”与培训教师“孙老师”（东北大学信息科学与工程学院）的单位一致');
 
 		reviewConflict(db, { ...SOFT, decision: 'dismissed', reason: '该教师为外聘兼职，与专家无工作往来' }, OFFICE);
-		const after = conflictBoard(db).find((c) => c.expertId === 'e2' && c.applicationId === 'app-b')!;
+		const after = conflictBoard(requireScope(db)).find((c) => c.expertId === 'e2' && c.applicationId === 'app-b')!;
 		expect(after).toMatchObject({ state: 'dismissed', review: { decision: 'dismissed', reason: '该教师为外聘兼职，与专家无工作往来' } });
-		expect(conflictRows(computeConflicts(db)).some((c) => c.expertId === 'e2' && c.applicationId === 'app-b')).toBe(false);
+		expect(conflictRows(computeConflicts(requireScope(db))).some((c) => c.expertId === 'e2' && c.applicationId === 'app-b')).toBe(false);
 		expect(lastAudit(db)).toMatchObject({
 			action: 'conflict.dismiss',
 			entity: 'application',
@@ -42,19 +43,19 @@ describe('the office reviews soft conflicts', () => {
 
 	it('a confirmation makes it hard: the draw avoids the pair, and an assigned expert must be replaced', () => {
 		const db = world();
-		assignByHand(db, { applicationId: 'app-b', expertId: 'e2', reason: '熟悉该领域' }, OFFICE);
+		assignByHand(requireScope(db), { applicationId: 'app-b', expertId: 'e2', reason: '熟悉该领域' }, OFFICE);
 		reviewConflict(db, { ...SOFT, decision: 'confirmed', reason: '同一学院，应当回避' }, OFFICE);
-		expect(computeConflicts(db).hard.get('app-b|e2')).toBe('SHARED_UNIT_WITH_STAFF');
-		expect(conflictRows(computeConflicts(db)).find((c) => c.expertId === 'e2' && c.applicationId === 'app-b')).toEqual({
+		expect(computeConflicts(requireScope(db)).hard.get('app-b|e2')).toBe('SHARED_UNIT_WITH_STAFF');
+		expect(conflictRows(computeConflicts(requireScope(db))).find((c) => c.expertId === 'e2' && c.applicationId === 'app-b')).toEqual({
 			expertId: 'e2',
 			applicationId: 'app-b',
 			code: 'SHARED_UNIT_WITH_STAFF',
 			hard: true
 		});
-		const row = conflictBoard(db).find((c) => c.expertId === 'e2' && c.applicationId === 'app-b')!;
+		const row = conflictBoard(requireScope(db)).find((c) => c.expertId === 'e2' && c.applicationId === 'app-b')!;
 		expect(row).toMatchObject({ state: 'confirmed', assigned: true, mustReplace: true, sheetExcluded: false });
 		// The conflicted assignment does not count: the draw fills app-b to 3 valid experts without e2.
-		drawExperts(db, { scope: 'ai', seed: 'c' }, OFFICE);
+		drawExperts(requireScope(db), { scope: 'ai', seed: 'c' }, OFFICE);
 		expect(assigned(db, 'app-b').filter((a) => a.expertId !== 'e2')).toHaveLength(3);
 	});
 
@@ -88,7 +89,7 @@ describe('the office reviews soft conflicts', () => {
 			{ scores: [{ applicationId: 'app-a', expertId: 'e7', rubricId: 'rub-training', status: 'submitted', points: { scale: 30, faculty: 50 } }] },
 			SYSTEM_ACTOR
 		);
-		const row = conflictBoard(db).find((c) => c.expertId === 'e7' && c.applicationId === 'app-a')!;
+		const row = conflictBoard(requireScope(db)).find((c) => c.expertId === 'e7' && c.applicationId === 'app-a')!;
 		expect(row).toMatchObject({ code: 'SAME_UNIT', state: 'hard', assigned: true, sheet: 'submitted', mustReplace: true, sheetExcluded: true });
 	});
 });
@@ -96,28 +97,28 @@ describe('the office reviews soft conflicts', () => {
 describe('an expert declares a conflict', () => {
 	function published() {
 		const db = world();
-		drawExperts(db, { scope: 'ai', seed: 'd' }, OFFICE);
+		drawExperts(requireScope(db), { scope: 'ai', seed: 'd' }, OFFICE);
 		const expertId = assigned(db, 'app-a')[0].expertId;
 		commit(db, expertId);
 		const t = Date.now();
 		while (Date.now() === t) {
 			/* let the clock move past the assignments */
 		}
-		publishAssignments(db, OFFICE);
+		publishAssignments(requireScope(db), OFFICE);
 		return { db, expertId, actor: { userId: null, name: expertId } };
 	}
 
 	it('the application leaves the list at once; the declaration and its ground are kept and audited', () => {
 		const { db, expertId, actor } = published();
-		expect(expertTasks(db, expertId).tasks.map((t) => t.applicationId)).toContain('app-a');
+		expect(expertTasks(requireScope(db), expertId).tasks.map((t) => t.applicationId)).toContain('app-a');
 		const r = declareConflict(db, expertId, { applicationId: 'app-a', ground: 'kinship', reason: '配偶在该单位担任财务负责人' }, actor);
 		expect(r).toEqual({ applicationId: 'app-a', institutionName: '沈阳甲子科技有限公司' });
-		const tasks = expertTasks(db, expertId);
+		const tasks = expertTasks(requireScope(db), expertId);
 		expect(tasks.tasks.map((t) => t.applicationId)).not.toContain('app-a');
 		expect(tasks.recused).toBe(1);
 		expect(db.select().from(s.declarations).all()).toMatchObject([{ applicationId: 'app-a', expertId, ground: 'kinship', reason: '配偶在该单位担任财务负责人' }]);
 		expect(lastAudit(db)).toMatchObject({ action: 'conflict.declare', entityId: 'app-a', detail: { expertId, ground: 'kinship' } });
-		const row = conflictBoard(db).find((c) => c.code === 'DECLARED')!;
+		const row = conflictBoard(requireScope(db)).find((c) => c.code === 'DECLARED')!;
 		expect(row).toMatchObject({
 			applicationId: 'app-a',
 			expertId,
@@ -151,7 +152,7 @@ describe('an expert declares a conflict', () => {
 
 	it('an unpublished assignment cannot be declared on (the expert does not know of it)', () => {
 		const db = world();
-		drawExperts(db, { scope: 'ai', seed: 'd' }, OFFICE);
+		drawExperts(requireScope(db), { scope: 'ai', seed: 'd' }, OFFICE);
 		const expertId = assigned(db, 'app-a')[0].expertId;
 		commit(db, expertId);
 		expect(error(() => declareConflict(db, expertId, { applicationId: 'app-a', ground: 'other', reason: '尚未发布' }, OFFICE)).status).toBe(404);

@@ -21,6 +21,7 @@ import { requireKeys } from '../../src/lib/server/keys';
 import { phoneDigest } from '../../src/lib/server/personal-data';
 import { verifyPassword } from '../../src/lib/server/auth';
 import { OFFICE, assigned, auditActions, lastAudit, world } from './draw-world';
+import { requireScope } from '../../src/lib/server/scope';
 
 const FORM = {
 	id: '',
@@ -97,13 +98,13 @@ describe('adding and editing experts', () => {
 		const db = world();
 		for (const id of ['i1']) expect(setExpertActive(db, id, false, OFFICE)).toBe(0);
 		expect(lastAudit(db)).toMatchObject({ action: 'expert.deactivate', entityId: 'i1' });
-		const r = drawExperts(db, { scope: 'ic', seed: 'z' }, OFFICE);
+		const r = drawExperts(requireScope(db), { scope: 'ic', seed: 'z' }, OFFICE);
 		expect(r.made).toBe(2);
 		expect(assigned(db, 'app-c').map((a) => a.expertId)).toEqual(['i2', 'i3']);
 		setExpertActive(db, 'i1', true, OFFICE);
-		expect(drawExperts(db, { scope: 'ic', seed: 'z' }, OFFICE).made).toBe(1);
+		expect(drawExperts(requireScope(db), { scope: 'ic', seed: 'z' }, OFFICE).made).toBe(1);
 		expect(auditActions(db).filter((a) => a.startsWith('expert.'))).toEqual(['expert.deactivate', 'expert.activate']);
-		expect(listExpertPool(db).find((e) => e.id === 'i1')).toMatchObject({ active: true, load: 1, account: null, committed: false });
+		expect(listExpertPool(requireScope(db)).find((e) => e.id === 'i1')).toMatchObject({ active: true, load: 1, account: null, committed: false });
 	});
 });
 

@@ -25,6 +25,7 @@ import { previewOfflineWorkbook } from '../../src/lib/server/import/offline-shee
 import { openUserWorkbook, toExcelJsLayout } from '../../src/lib/server/import/workbook';
 import { scoringDb } from './scoring-fixture';
 import { OFFICE, world } from './draw-world';
+import { requireScope } from '../../src/lib/server/scope';
 
 /* ---------------------------------------------------------------- openpyxl */
 
@@ -53,7 +54,7 @@ function openpyxlResave(buf: Buffer, edit = ''): Buffer {
 /** The intake list of a database, as the list export gives it. */
 function listOf(db: Db) {
 	const insts = new Map(loadInstitutions(db).map((i) => [i.id, i]));
-	return loadApplications(db).map(({ app }) => ({ app, institution: insts.get(app.institutionId)! }));
+	return loadApplications(requireScope(db)).map(({ app }) => ({ app, institution: insts.get(app.institutionId)! }));
 }
 
 /** English words of a JS error (TypeError, "Cannot read properties", "undefined", a SAX message …). */
@@ -79,7 +80,7 @@ describe.skipIf(!PYTHON)('workbooks saved by openpyxl import as the workbench’
 		const b = memoryDb();
 		const web = await importWorkbookUpload(b, theirs, SYSTEM_ACTOR, '申报信息采集表.xlsx');
 		expect(web).toMatchObject({ ok: true, counts: { institutions: 2, applications: 2 } });
-		expect(exportBundle(b).applications).toEqual(exportBundle(a).applications);
+		expect(exportBundle(requireScope(b)).applications).toEqual(exportBundle(requireScope(a)).applications);
 
 		const dir = tempDir();
 		const file = path.join(dir, '另存.xlsx');
@@ -108,9 +109,9 @@ describe.skipIf(!PYTHON)('workbooks saved by openpyxl import as the workbench’
 
 	it('an offline score form filled and saved with openpyxl previews the points typed there', async () => {
 		const db = scoringDb();
-		const { buffer } = await buildOfflineWorkbook(db, 'exp-1', { now: new Date('2023-07-01T02:00:00.000Z') });
+		const { buffer } = await buildOfflineWorkbook(requireScope(db), 'exp-1', { now: new Date('2023-07-01T02:00:00.000Z') });
 		const theirs = openpyxlResave(buffer, `ws = wb['app-1']\nfor i, p in enumerate([8, 12.5, 16, 12, 11, 7.5, 13]):\n    ws.cell(row=5 + i, column=3).value = p\nws['E6'] = '国家级继续教育基地'`);
-		const preview = await previewOfflineWorkbook(db, 'exp-1', theirs, '离线评分表.xlsx');
+		const preview = await previewOfflineWorkbook(requireScope(db), 'exp-1', theirs, '离线评分表.xlsx');
 		expect(preview.problems).toEqual([]);
 		const one = preview.items.find((i) => i.applicationId === 'app-1')!;
 		expect(one.kind).toBe('change');
@@ -165,8 +166,8 @@ describe('the foreign package layout, made without Python', () => {
 		expect(list.rows).toHaveLength(experts.length);
 
 		const sdb = scoringDb();
-		const { buffer } = await buildOfflineWorkbook(sdb, 'exp-1');
-		const preview = await previewOfflineWorkbook(sdb, 'exp-1', await foreignLayout(buffer));
+		const { buffer } = await buildOfflineWorkbook(requireScope(sdb), 'exp-1');
+		const preview = await previewOfflineWorkbook(requireScope(sdb), 'exp-1', await foreignLayout(buffer));
 		expect(preview.problems).toEqual([]);
 		expect(preview.items.map((i) => i.kind)).toEqual(['unchanged', 'unchanged', 'unchanged']);
 	});
@@ -212,7 +213,7 @@ describe('a broken workbook: one Chinese sentence, never a JS error', () => {
 			expect((experts as ExpertImportError).problems, what).toEqual([expect.stringContaining('“专家名单.xlsx”')]);
 			expect((experts as ExpertImportError).problems[0], what).not.toMatch(JS_ERROR);
 
-			const offline = await previewOfflineWorkbook(scoringDb(), 'exp-1', buf, '离线评分表.xlsx');
+			const offline = await previewOfflineWorkbook(requireScope(scoringDb()), 'exp-1', buf, '离线评分表.xlsx');
 			expect(offline.problems, what).toHaveLength(1);
 			expect(offline.problems[0], what).toContain('“离线评分表.xlsx”');
 			expect(offline.problems[0], what).not.toMatch(JS_ERROR);

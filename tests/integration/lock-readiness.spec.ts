@@ -11,6 +11,7 @@ import { importBundle } from '../../src/lib/server/services/bundle-import';
 import { SYSTEM_ACTOR } from '../../src/lib/server/audit';
 import { ResultsError, lockReadiness, lockResults } from '../../src/lib/server/services/results';
 import { OFFICE, scoringBundle } from './scoring-fixture';
+import { requireScope } from '../../src/lib/server/scope';
 
 function world() {
 	const b = scoringBundle() as Record<string, any>;
@@ -36,7 +37,7 @@ function world() {
 describe('lock readiness', () => {
 	it('lists per group what is open, and locking needs a confirmation, recorded with the lock', () => {
 		const db = world();
-		const r = lockReadiness(db);
+		const r = lockReadiness(requireScope(db));
 		const ai = r.groups.find((g) => g.occupation === 'ai' && g.type === 'training')!;
 		expect(ai.missingExplanations).toEqual([{ applicationId: 'app-1', expertId: 'exp-3' }]);
 		expect(ai.drafts).toEqual([{ applicationId: 'app-2', expertId: 'exp-1' }]);
@@ -50,7 +51,7 @@ describe('lock readiness', () => {
 		expect(r.total).toBe(3 + 1 + 1 + 1);
 
 		try {
-			lockResults(db, OFFICE);
+			lockResults(requireScope(db), OFFICE);
 			expect.unreachable();
 		} catch (e) {
 			expect(e).toBeInstanceOf(ResultsError);
@@ -59,7 +60,7 @@ describe('lock readiness', () => {
 		}
 		expect(db.select({ at: s.batches.resultsLockedAt }).from(s.batches).get()!.at).toBeNull();
 
-		lockResults(db, OFFICE, { confirmed: true });
+		lockResults(requireScope(db), OFFICE, { confirmed: true });
 		expect(db.select({ at: s.batches.resultsLockedAt }).from(s.batches).get()!.at).not.toBeNull();
 		const entry = db.select().from(s.auditLog).where(eq(s.auditLog.action, 'results.lock')).get()!;
 		expect(JSON.parse(entry.detail!).openItems).toEqual({ notStarted: 3, drafts: 1, openConflicts: 1, missingExplanations: 1 });
@@ -72,7 +73,7 @@ describe('lock readiness', () => {
 		b.assignments = [];
 		b.declarations = [];
 		importBundle(db, b, SYSTEM_ACTOR);
-		expect(lockReadiness(db).total).toBe(0);
-		expect(lockResults(db, OFFICE)).toMatch(/^[0-9a-f]{64}$/);
+		expect(lockReadiness(requireScope(db)).total).toBe(0);
+		expect(lockResults(requireScope(db), OFFICE)).toMatch(/^[0-9a-f]{64}$/);
 	});
 });

@@ -3,6 +3,7 @@
  * every section of a bundle import, the draw (web and command line) and the assignments by hand.
  * After reopening, the same changes go through.
  */
+import { Refusal } from '../../src/lib/server/refusal';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
@@ -11,11 +12,12 @@ import { openDatabase, type Db } from '../../src/lib/server/db';
 import { exportBundle } from '../../src/lib/server/queries/bundle';
 import { BundleImportError, importBundle } from '../../src/lib/server/services/bundle-import';
 import { lockResults, reopenResults } from '../../src/lib/server/services/results';
-import { AssignmentError, assignByHand, drawExperts, unassignExpert } from '../../src/lib/server/services/assignment-admin';
+import { assignByHand, drawExperts, unassignExpert } from '../../src/lib/server/services/assignment-admin';
 import { ScoringError, getSheet, saveSheet } from '../../src/lib/server/services/scoring';
 import { SYSTEM_ACTOR } from '../../src/lib/server/audit';
 import { OFFICE, actorFor, scoringDb } from './scoring-fixture';
 import { cli, fullBundle, tempDir, writeJson } from './helpers';
+import { requireScope } from '../../src/lib/server/scope';
 
 function importError(db: Db, bundle: unknown): string {
 	try {
@@ -30,10 +32,10 @@ function importError(db: Db, bundle: unknown): string {
 describe('locked results', () => {
 	it('refuse every import section, score saves, the draw and assignments by hand; reopening lets them through', () => {
 		const db = scoringDb();
-		const b = exportBundle(db);
+		const b = exportBundle(requireScope(db));
 		const version = getSheet(db, 'app-2', 'exp-1').version; // (creates the default rubric on first use)
-		lockResults(db, OFFICE, { confirmed: true });
-		const before = JSON.stringify(exportBundle(db));
+		lockResults(requireScope(db), OFFICE, { confirmed: true });
+		const before = JSON.stringify(exportBundle(requireScope(db)));
 
 		const sections: [string, unknown][] = [
 			['batch', { batch: { ...b.batch, deadline: '2023-07-01' } }],
@@ -60,15 +62,15 @@ describe('locked results', () => {
 		}
 		expect(refusal).toMatchObject({ status: 409, code: 'locked' });
 		expect(getSheet(db, 'app-2', 'exp-1').locked).toBe(true);
-		expect(() => drawExperts(db, { scope: 'all', seed: '' }, OFFICE)).toThrow(/已锁定/);
-		expect(() => assignByHand(db, { applicationId: 'app-4', expertId: 'exp-1', reason: '补充专家' }, OFFICE)).toThrow(AssignmentError);
-		expect(() => unassignExpert(db, { applicationId: 'app-1', expertId: 'exp-3', reason: '调整', confirm: true }, OFFICE)).toThrow(/已锁定/);
-		expect(JSON.stringify(exportBundle(db))).toBe(before);
+		expect(() => drawExperts(requireScope(db), { scope: 'all', seed: '' }, OFFICE)).toThrow(/已锁定/);
+		expect(() => assignByHand(requireScope(db), { applicationId: 'app-4', expertId: 'exp-1', reason: '补充专家' }, OFFICE)).toThrow(Refusal);
+		expect(() => unassignExpert(requireScope(db), { applicationId: 'app-1', expertId: 'exp-3', reason: '调整', confirm: true }, OFFICE)).toThrow(/已锁定/);
+		expect(JSON.stringify(exportBundle(requireScope(db)))).toBe(before);
 
-		reopenResults(db, '会议决定补充材料后重新评议', OFFICE);
+		reopenResults(requireScope(db), '会议决定补充材料后重新评议', OFFICE);
 		expect(getSheet(db, 'app-2', 'exp-1').locked).toBe(false);
 		expect(importError(db, { declarations: [{ applicationId: 'app-1', expertId: 'exp-1', reason: '曾在该机构兼职' }] })).toBe('');
-		unassignExpert(db, { applicationId: 'app-1', expertId: 'exp-3', reason: '调整', confirm: true }, OFFICE);
+		unassignExpert(requireScope(db), { applicationId: 'app-1', expertId: 'exp-3', reason: '调整', confirm: true }, OFFICE);
 		expect(db.select().from(s.assignments).where(eq(s.assignments.expertId, 'exp-3')).all().some((a) => a.applicationId === 'app-1')).toBe(false);
 	});
 

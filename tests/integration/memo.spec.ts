@@ -29,6 +29,7 @@ import {
 } from '../../src/lib/server/export/memo-data';
 import { renderMemo } from '../../src/lib/server/export/docx';
 import { escapeCellText, renderResultsWorkbook } from '../../src/lib/server/export/xlsx';
+import { requireScope } from '../../src/lib/server/scope';
 
 /* ---------- The batch ---------- */
 
@@ -220,7 +221,7 @@ function rowsOf(ws: ExcelJS.Worksheet): Record<string, ExcelJS.Cell>[] {
 
 describe('memo data', () => {
 	it('computes the results by hand-checked numbers', () => {
-		const d = buildMemoData(seeded());
+		const d = buildMemoData(requireScope(seeded()));
 		// training first, then evaluation; occupations in the order of the notice
 		expect(d.groups.map((g) => `${g.occupation}/${g.type}`)).toEqual(['ai/training', 'ai/evaluation', 'iot/evaluation']);
 		const ai = d.groups.find((g) => g.occupation === 'ai' && g.type === 'training')!;
@@ -253,7 +254,7 @@ describe('memo data', () => {
 	});
 
 	it('counts what was received, checked, recused and visited', () => {
-		const d = buildMemoData(seeded());
+		const d = buildMemoData(requireScope(seeded()));
 		expect(d.received).toMatchObject({ total: 5, training: 3, evaluation: 2, institutions: 4, returned: 0 });
 		expect(d.received.byOccupation).toHaveLength(10);
 		expect(d.received.byOccupation.find((o) => o.key === 'ai')).toEqual({ key: 'ai', label: '人工智能工程技术人员', training: 3, evaluation: 1, total: 4 });
@@ -283,27 +284,27 @@ describe('memo data', () => {
 
 	it('the hash: same results same hash, any change a different one', () => {
 		const db = seeded();
-		const first = buildMemoData(db).hash;
+		const first = buildMemoData(requireScope(db)).hash;
 		expect(first).toMatch(/^[0-9a-f]{64}$/);
-		expect(buildMemoData(db).hash).toBe(first);
-		expect(resultsDigest(computeResults(db).results)).toBe(first);
+		expect(buildMemoData(requireScope(db)).hash).toBe(first);
+		expect(resultsDigest(computeResults(requireScope(db)).results)).toBe(first);
 
 		// one point of one sheet: 33 → 33.5
 		const sheetId = db.select().from(s.sheets).where(and(eq(s.sheets.applicationId, 'app-2'), eq(s.sheets.expertId, 'exp-1'))).get()!.id;
 		const setA = (v: number) =>
 			db.update(s.sheetPoints).set({ points: v }).where(and(eq(s.sheetPoints.sheetId, sheetId), eq(s.sheetPoints.criterionId, 'a'))).run();
 		setA(33.5);
-		const changed = buildMemoData(db);
+		const changed = buildMemoData(requireScope(db));
 		expect(changed.hash).not.toBe(first);
 		expect(changed.groups.flatMap((g) => g.applications).find((a) => a.id === 'app-2')!.score).toBe(78.875); // (315.5) / 4
 		setA(33);
-		expect(buildMemoData(db).hash).toBe(first);
+		expect(buildMemoData(requireScope(db)).hash).toBe(first);
 
 		// a decision changes it too; narrative text does not
 		db.update(s.batches).set({ memo: { closing: '特此报告。' } }).run();
-		expect(buildMemoData(db).hash).toBe(first);
+		expect(buildMemoData(requireScope(db)).hash).toBe(first);
 		db.update(s.decisions).set({ decision: 'pending' }).where(eq(s.decisions.applicationId, 'app-2')).run();
-		expect(buildMemoData(db).hash).not.toBe(first);
+		expect(buildMemoData(requireScope(db)).hash).not.toBe(first);
 	});
 
 	it('canonical JSON sorts keys at every level', () => {
@@ -313,7 +314,7 @@ describe('memo data', () => {
 
 	it('narrative: batches.memo overrides the generated paragraphs', () => {
 		const db = seeded();
-		const before = buildMemoData(db);
+		const before = buildMemoData(requireScope(db));
 		expect(before.customParagraphs).toEqual([]);
 		expect(before.paragraphs.intro).toContain('现将评审结果报告如下');
 		expect(before.paragraphs.organisation).toContain('共推荐申报5项');
@@ -326,9 +327,9 @@ describe('memo data', () => {
 		for (const expertId of ['exp-1', 'exp-2', 'exp-3', 'exp-4', 'exp-5']) {
 			db.insert(s.commitments).values({ expertId, batchId: 'ln-2023-b2', textHash: 'x' }).run();
 		}
-		expect(buildMemoData(db).paragraphs.conflicts).toContain('评审前，全体评审专家签署了诚信和保密承诺。');
+		expect(buildMemoData(requireScope(db)).paragraphs.conflicts).toContain('评审前，全体评审专家签署了诚信和保密承诺。');
 		db.update(s.batches).set({ memo: { closing: '特此报告。', intro: '   ', other: 'x' } }).run();
-		const after = buildMemoData(db);
+		const after = buildMemoData(requireScope(db));
 		expect(after.paragraphs.closing).toBe('特此报告。');
 		expect(after.paragraphs.intro).toBe(before.paragraphs.intro);
 		expect(after.customParagraphs).toEqual(['closing']);
@@ -351,7 +352,7 @@ describe('memo document', () => {
 		const db = seeded();
 		const head = db.$client.prepare('SELECT last_id AS lastId, last_hash AS lastHash FROM audit_head WHERE id = 1').get() as { lastId: number; lastHash: string };
 		expect(head.lastId).toBeGreaterThan(0);
-		const data = buildMemoData(db, { now: new Date('2026-03-05T20:00:00Z') });
+		const data = buildMemoData(requireScope(db), { now: new Date('2026-03-05T20:00:00Z') });
 		expect(data.auditHead).toEqual(head);
 		const { paragraphs: ps } = await docxParts(await renderMemo(data));
 		const at = ps.indexOf(`本报告所依据的评审结果数据摘要（SHA-256）：${data.hash}`);
@@ -363,7 +364,7 @@ describe('memo document', () => {
 
 	it('title, addressee, proposed institutions, scores, hash, issuer', async () => {
 		const db = seeded();
-		const data = buildMemoData(db, { now: new Date('2026-03-05T20:00:00Z') });
+		const data = buildMemoData(requireScope(db), { now: new Date('2026-03-05T20:00:00Z') });
 		const { document, paragraphs: ps } = await docxParts(await renderMemo(data));
 		const text = ps.join('\n');
 
@@ -374,7 +375,7 @@ describe('memo document', () => {
 		expect(text).toContain(MALICIOUS);
 
 		// the scores of the proposed agree with `results --json`, rounded to 2 decimals
-		const json = toResultsJson(computeResults(db).results);
+		const json = toResultsJson(computeResults(requireScope(db)).results);
 		const proposed = json.groups.flatMap((g) => g.applications).filter((a) => a.proposed);
 		expect(proposed.map((a) => a.id)).toEqual(['app-1', 'app-3']);
 		for (const a of proposed) expect(text).toContain(round2(a.score!).toFixed(2));
@@ -395,7 +396,7 @@ describe('memo document', () => {
 	});
 
 	it('GB/T 9704 layout: A4, margins, fonts, sizes, line spacing, page numbers, header rows', async () => {
-		const { document, footers } = await docxParts(await renderMemo(buildMemoData(seeded())));
+		const { document, footers } = await docxParts(await renderMemo(buildMemoData(requireScope(seeded()))));
 		const sections = sectPrs(document);
 		expect(sections).toHaveLength(3);
 		const portrait = { w: 11906, h: 16838, top: 2098, bottom: 1984, left: 1587, right: 1474, landscape: false };
@@ -424,7 +425,7 @@ describe('memo document', () => {
 	it('locked results: no review note, the lock date under the issuer', async () => {
 		const db = seeded();
 		db.update(s.batches).set({ resultsLockedAt: '2026-11-25T02:00:00.000Z' }).run();
-		const data = buildMemoData(db);
+		const data = buildMemoData(requireScope(db));
 		expect(data.lock.locked).toBe(true);
 		expect(data.dates.memoDate).toBe('2026-11-25');
 		const { paragraphs: ps } = await docxParts(await renderMemo(data));
@@ -439,7 +440,7 @@ describe('memo document', () => {
 describe('results workbook', () => {
 	it('sheets, frozen headers, numbers as numbers, hostile text kept as text', async () => {
 		const db = seeded();
-		const buf = await renderResultsWorkbook(buildWorkbookData(db));
+		const buf = await renderResultsWorkbook(buildWorkbookData(requireScope(db)));
 		const wb = await loadWorkbook(buf);
 		expect(wb.worksheets.map((w) => w.name)).toEqual(['评分汇总', '拟推荐名单', '专家工作量', '审计日志']);
 		for (const ws of wb.worksheets) {

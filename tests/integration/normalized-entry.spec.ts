@@ -11,6 +11,7 @@ import { computeConflicts, computeFindings } from '../../src/lib/server/services
 import { loadApplications, loadExperts, loadInstitutions } from '../../src/lib/server/queries/bundle';
 import { idCheckChar, usccCheckChar } from '../../src/lib/domain/identifiers';
 import { scoringBundle } from './scoring-fixture';
+import { requireScope } from '../../src/lib/server/scope';
 
 const FW = (s: string) => s.replace(/[0-9A-Za-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
 
@@ -33,17 +34,17 @@ describe('normalized entry through a bundle', () => {
 		const inst = loadInstitutions(db).find((i) => i.id === 'inst-1')!;
 		expect(inst.uscc).toBe(uscc);
 		expect(inst.legalRep).toEqual({ name: '周明', idNumber: id });
-		const app = loadApplications(db).find((a) => a.app.id === 'app-1')!.app;
+		const app = loadApplications(requireScope(db)).find((a) => a.app.id === 'app-1')!.app;
 		expect(app.contact?.name).toBe('李华');
 		expect(app.contact?.phone).toBe('13900001111');
 		expect(app.recommendation?.date).toBe('2023-06-10');
 		expect(loadExperts(db).find((e) => e.id === 'exp-1')!.phone).toBe('139 0000 1111');
 
-		const findings = computeFindings(db).findings.get('app-1') ?? [];
+		const findings = computeFindings(requireScope(db)).findings.get('app-1') ?? [];
 		expect(findings.map((f) => f.code)).not.toContain('USCC_INVALID');
 		expect(findings.map((f) => f.code)).not.toContain('LEGAL_REP_ID_INVALID');
 		// The expert is the application's contact: same name, same number typed two ways.
-		const conflicts = computeConflicts(db).conflicts.filter((c) => c.applicationId === 'app-1' && c.expertId === 'exp-1');
+		const conflicts = computeConflicts(requireScope(db)).conflicts.filter((c) => c.applicationId === 'app-1' && c.expertId === 'exp-1');
 		expect(conflicts.map((c) => c.code)).toContain('APPLICATION_CONTACT');
 	});
 });

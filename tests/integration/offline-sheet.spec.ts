@@ -19,12 +19,13 @@ import {
 } from '../../src/lib/server/import/offline-sheet';
 import { getSheet, saveSheet } from '../../src/lib/server/services/scoring';
 import { actorFor, auditActions, scoringDb } from './scoring-fixture';
+import { requireScope } from '../../src/lib/server/scope';
 
 const EXP = 'exp-1';
 const NOW = new Date('2023-07-01T02:00:00.000Z');
 
 async function download(db: Db, expertId = EXP) {
-	const out = await buildOfflineWorkbook(db, expertId, { now: NOW });
+	const out = await buildOfflineWorkbook(requireScope(db), expertId, { now: NOW });
 	const wb = new ExcelJS.Workbook();
 	await wb.xlsx.load(out.buffer as unknown as ArrayBuffer);
 	return { ...out, wb };
@@ -124,7 +125,7 @@ describe('upload: round trip', () => {
 		const { wb } = await download(db);
 		fill(wb, 'app-1', [8, 12.5, '16', 12, 11, 7.5, 13], { 1: '国家级继续教育基地' }, '材料完整，建议推荐');
 		fill(wb, 'app-2', [undefined, undefined, 17]); // scale 15.5 → 17, the comment stays
-		const preview = await previewOfflineWorkbook(db, EXP, await bytes(wb));
+		const preview = await previewOfflineWorkbook(requireScope(db), EXP, await bytes(wb));
 		expect(preview.problems).toEqual([]);
 		expect(preview.items.map((i) => [i.applicationId, i.kind])).toEqual([
 			['app-2', 'change'],
@@ -150,7 +151,7 @@ describe('upload: round trip', () => {
 		expect(two.comment).toBeNull();
 		expect(sheetCount(db)).toBe(1); // nothing written by the preview
 
-		const res = applyOfflinePlan(db, EXP, JSON.parse(JSON.stringify(preview.plan)), [], actorFor(EXP));
+		const res = applyOfflinePlan(requireScope(db), EXP, JSON.parse(JSON.stringify(preview.plan)), [], actorFor(EXP));
 		expect(res.applied).toEqual(['app-2', 'app-1']);
 		const a1 = getSheet(db, 'app-1', EXP);
 		expect(a1.status).toBe('draft');
@@ -165,7 +166,7 @@ describe('upload: round trip', () => {
 
 		// The same file again: app-1 and app-2 changed on the server since the download (versions moved on), but
 		// the content is what is stored, so nothing is left to change.
-		const again = await previewOfflineWorkbook(db, EXP, await bytes(wb));
+		const again = await previewOfflineWorkbook(requireScope(db), EXP, await bytes(wb));
 		expect(again.items.map((i) => i.kind)).toEqual(['unchanged', 'unchanged', 'unchanged']);
 		expect(again.plan).toEqual([]);
 	});
@@ -177,11 +178,11 @@ describe('upload: round trip', () => {
 		const ws = wb.getWorksheet('app-1')!;
 		ws.getCell('C5').value = null;
 		ws.getCell('C12').value = 99; // the total: not read
-		const preview = await previewOfflineWorkbook(db, EXP, await bytes(wb));
+		const preview = await previewOfflineWorkbook(requireScope(db), EXP, await bytes(wb));
 		expect(preview.items.find((i) => i.applicationId === 'app-1')!.changes.map((c) => [c.criterionId, c.oldPoints, c.newPoints])).toEqual([
 			['qualification', 8, null]
 		]);
-		applyOfflinePlan(db, EXP, preview.plan, [], actorFor(EXP));
+		applyOfflinePlan(requireScope(db), EXP, preview.plan, [], actorFor(EXP));
 		expect(getSheet(db, 'app-1', EXP).points).toEqual({ scale: 10 });
 	});
 
@@ -189,7 +190,7 @@ describe('upload: round trip', () => {
 		const db = scoringDb();
 		const { wb } = await download(db);
 		fill(wb, 'app-1', [8], { 2: '只写了评语' });
-		const preview = await previewOfflineWorkbook(db, EXP, await bytes(wb));
+		const preview = await previewOfflineWorkbook(requireScope(db), EXP, await bytes(wb));
 		const item = preview.items.find((i) => i.applicationId === 'app-1')!;
 		expect(item.warnings).toEqual(['“培训规模与经验”未填得分，其评语不会保存（E7）']);
 		expect(item.plan!.comments).toEqual({});
@@ -204,7 +205,7 @@ describe('upload: bad values are named by cell and nothing is written', () => {
 		wb.getWorksheet('app-1')!.getCell('C11').value = { formula: '5+5', result: 10 } as ExcelJS.CellFormulaValue;
 		fill(wb, 'app-3', [10, 15, 20.5]);
 		const before = sheetCount(db);
-		const preview = await previewOfflineWorkbook(db, EXP, await bytes(wb));
+		const preview = await previewOfflineWorkbook(requireScope(db), EXP, await bytes(wb));
 		expect(preview.problems).toEqual([
 			'工作表「app-1」 C7：超过满分 20 分',
 			'工作表「app-1」 C8：得分须为 0.5 的整数倍（如 12 或 12.5）',
@@ -223,7 +224,7 @@ describe('upload: bad values are named by cell and nothing is written', () => {
 		const { wb } = await download(db);
 		wb.getWorksheet('app-1')!.name = '甲公司';
 		fill(wb, '甲公司', [11]);
-		const preview = await previewOfflineWorkbook(db, EXP, await bytes(wb));
+		const preview = await previewOfflineWorkbook(requireScope(db), EXP, await bytes(wb));
 		expect(preview.problems).toEqual(['工作表「甲公司」 C5：超过满分 10 分']);
 	});
 
@@ -236,7 +237,7 @@ describe('upload: bad values are named by cell and nothing is written', () => {
 		copy.getCell('G1').value = OFFLINE_MARKER;
 		copy.getCell('G2').value = 'app-1';
 		copy.getCell('G3').value = 0;
-		const preview = await previewOfflineWorkbook(db, EXP, await bytes(wb));
+		const preview = await previewOfflineWorkbook(requireScope(db), EXP, await bytes(wb));
 		expect(preview.problems).toEqual([
 			'工作表「app-2」 B2：申报 app-4 不是分配给您的评审任务（或已回避、尚未发布），不能上传',
 			'工作表「app-3」 B2：申报 app-5 不是分配给您的评审任务（或已回避、尚未发布），不能上传',
@@ -244,7 +245,7 @@ describe('upload: bad values are named by cell and nothing is written', () => {
 		]);
 
 		const other = await download(db, 'exp-2');
-		const p2 = await previewOfflineWorkbook(db, EXP, await bytes(other.wb));
+		const p2 = await previewOfflineWorkbook(requireScope(db), EXP, await bytes(other.wb));
 		expect(p2.problems).toEqual(['这份离线评分表是为另一位评审专家生成的，不能由您的账号上传；请下载您自己的离线评分表']);
 		expect(sheetCount(db)).toBe(0);
 	});
@@ -252,19 +253,19 @@ describe('upload: bad values are named by cell and nothing is written', () => {
 	it('rejects what is not an .xlsx by its content, whatever its name', async () => {
 		const db = scoringDb();
 		const text = Buffer.from('编号,得分\nqualification,8\n', 'utf8');
-		expect((await previewOfflineWorkbook(db, EXP, text)).problems).toEqual(['上传的文件不是 Excel 工作簿（.xlsx）']);
+		expect((await previewOfflineWorkbook(requireScope(db), EXP, text)).problems).toEqual(['上传的文件不是 Excel 工作簿（.xlsx）']);
 		const xls = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]);
-		expect((await previewOfflineWorkbook(db, EXP, xls)).problems[0]).toContain('旧版 Excel（.xls）');
+		expect((await previewOfflineWorkbook(requireScope(db), EXP, xls)).problems[0]).toContain('旧版 Excel（.xls）');
 		const zip = new JSZip();
 		zip.file('word/document.xml', '<w:document/>');
 		zip.file('[Content_Types].xml', '<Types/>');
 		const docx = await zip.generateAsync({ type: 'nodebuffer' });
 		expect(xlsxContentProblem(docx)).toBe('上传的文件不是 Excel 工作簿（.xlsx）（压缩包里没有工作簿）');
-		expect((await previewOfflineWorkbook(db, EXP, Buffer.alloc(0))).problems).toEqual(['上传的文件是空的']);
+		expect((await previewOfflineWorkbook(requireScope(db), EXP, Buffer.alloc(0))).problems).toEqual(['上传的文件是空的']);
 		// A genuine workbook that is not the offline form.
 		const plain = new ExcelJS.Workbook();
 		plain.addWorksheet('Sheet1').getCell('A1').value = '得分';
-		expect((await previewOfflineWorkbook(db, EXP, await bytes(plain))).problems).toEqual([
+		expect((await previewOfflineWorkbook(requireScope(db), EXP, await bytes(plain))).problems).toEqual([
 			'文件中没有离线评分表的工作表：请上传从“下载离线评分表”得到的 .xlsx 文件'
 		]);
 	});
@@ -274,7 +275,7 @@ describe('upload: bad values are named by cell and nothing is written', () => {
 		const { wb } = await download(db);
 		wb.getWorksheet('app-1')!.getCell('G5').value = 'rub-training-old';
 		wb.getWorksheet('app-3')!.getCell('A6').value = 'other';
-		const preview = await previewOfflineWorkbook(db, EXP, await bytes(wb));
+		const preview = await previewOfflineWorkbook(requireScope(db), EXP, await bytes(wb));
 		expect(preview.problems).toEqual([
 			'工作表「app-1」：评分细则已更新（rub-training-old → rub-training），请重新下载离线评分表后再填写',
 			'工作表「app-3」 A6：此处应为评分项“行业地位与继续教育基地”（standing）：评分细则已调整或表格结构被改动，请重新下载离线评分表'
@@ -290,7 +291,7 @@ describe('upload: conflicts and submitted sheets', () => {
 		fill(wb, 'app-2', [5]);
 		// Meanwhile, on the scoring page:
 		saveSheet(db, 'app-1', EXP, { version: 0, points: { qualification: 6 }, comments: {}, comment: '网页上' }, actorFor(EXP));
-		const preview = await previewOfflineWorkbook(db, EXP, await bytes(wb));
+		const preview = await previewOfflineWorkbook(requireScope(db), EXP, await bytes(wb));
 		const conflict = preview.items.find((i) => i.applicationId === 'app-1')!;
 		expect(conflict.kind).toBe('conflict');
 		expect([conflict.fileVersion, conflict.serverVersion]).toEqual([0, 1]);
@@ -301,13 +302,13 @@ describe('upload: conflicts and submitted sheets', () => {
 		expect(conflict.comment).toEqual({ old: '网页上', new: '' });
 
 		// Not chosen: only app-2 is saved; app-1 keeps what was typed on the page.
-		const res = applyOfflinePlan(db, EXP, preview.plan, [], actorFor(EXP));
+		const res = applyOfflinePlan(requireScope(db), EXP, preview.plan, [], actorFor(EXP));
 		expect(res).toEqual({ applied: ['app-2'], skipped: ['app-1'] });
 		expect(getSheet(db, 'app-1', EXP).points).toEqual({ qualification: 6 });
 		expect(getSheet(db, 'app-2', EXP).points).toEqual({ qualification: 5 });
 
 		// Chosen explicitly: overwritten.
-		const res2 = applyOfflinePlan(db, EXP, preview.plan.filter((p) => p.applicationId === 'app-1'), ['app-1'], actorFor(EXP));
+		const res2 = applyOfflinePlan(requireScope(db), EXP, preview.plan.filter((p) => p.applicationId === 'app-1'), ['app-1'], actorFor(EXP));
 		expect(res2.applied).toEqual(['app-1']);
 		expect(getSheet(db, 'app-1', EXP).points).toEqual({ qualification: 9, standing: 14 });
 		expect(getSheet(db, 'app-1', EXP).comment).toBe('');
@@ -320,7 +321,7 @@ describe('upload: conflicts and submitted sheets', () => {
 		const { wb } = await download(db);
 		expect(wb.getWorksheet('app-1')!.getCell('C5').protection?.locked).not.toBe(false);
 		fill(wb, 'app-1', [1, 1, 1]);
-		const preview = await previewOfflineWorkbook(db, EXP, await bytes(wb));
+		const preview = await previewOfflineWorkbook(requireScope(db), EXP, await bytes(wb));
 		const item = preview.items.find((i) => i.applicationId === 'app-1')!;
 		expect(item.kind).toBe('submitted');
 		expect(item.plan).toBeNull();
@@ -328,7 +329,7 @@ describe('upload: conflicts and submitted sheets', () => {
 		expect(preview.plan).toEqual([]);
 		// A forged plan for it is refused as well.
 		const forged = [{ applicationId: 'app-1', baseVersion: 1, conflict: false, points: { qualification: 1 }, comments: {}, comment: '' }];
-		expect(() => applyOfflinePlan(db, EXP, forged, [], actorFor(EXP))).toThrow(OfflineImportError);
+		expect(() => applyOfflinePlan(requireScope(db), EXP, forged, [], actorFor(EXP))).toThrow(OfflineImportError);
 		expect(getSheet(db, 'app-1', EXP).points).toEqual(full);
 	});
 
@@ -337,12 +338,12 @@ describe('upload: conflicts and submitted sheets', () => {
 		const { wb } = await download(db);
 		fill(wb, 'app-1', [9]);
 		fill(wb, 'app-2', [7]);
-		const preview = await previewOfflineWorkbook(db, EXP, await bytes(wb));
+		const preview = await previewOfflineWorkbook(requireScope(db), EXP, await bytes(wb));
 		expect(preview.plan).toHaveLength(2);
 		saveSheet(db, 'app-2', EXP, { version: 0, points: { qualification: 3 }, comments: {}, comment: '' }, actorFor(EXP));
 		let err: OfflineImportError | null = null;
 		try {
-			applyOfflinePlan(db, EXP, preview.plan, [], actorFor(EXP));
+			applyOfflinePlan(requireScope(db), EXP, preview.plan, [], actorFor(EXP));
 		} catch (e) {
 			err = e as OfflineImportError;
 		}
@@ -356,9 +357,9 @@ describe('upload: conflicts and submitted sheets', () => {
 	it('refuses a plan for an application of another expert or out of bounds, and a damaged plan', () => {
 		const db = scoringDb();
 		const forged = (applicationId: string, points: Record<string, number>) => [{ applicationId, baseVersion: 0, conflict: false, points, comments: {}, comment: '' }];
-		expect(() => applyOfflinePlan(db, EXP, forged('app-4', { scale: 1 }), [], actorFor(EXP))).toThrow('不是分配给您的评审任务');
-		expect(() => applyOfflinePlan(db, EXP, forged('app-1', { scale: 25 }), [], actorFor(EXP))).toThrow('不能超过满分20分');
-		expect(() => applyOfflinePlan(db, EXP, [{ applicationId: 'app-1' }], [], actorFor(EXP))).toThrow('预览数据已损坏');
+		expect(() => applyOfflinePlan(requireScope(db), EXP, forged('app-4', { scale: 1 }), [], actorFor(EXP))).toThrow('不是分配给您的评审任务');
+		expect(() => applyOfflinePlan(requireScope(db), EXP, forged('app-1', { scale: 25 }), [], actorFor(EXP))).toThrow('不能超过满分20分');
+		expect(() => applyOfflinePlan(requireScope(db), EXP, [{ applicationId: 'app-1' }], [], actorFor(EXP))).toThrow('预览数据已损坏');
 		expect(sheetCount(db)).toBe(0);
 	});
 });

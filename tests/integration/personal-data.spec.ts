@@ -20,6 +20,7 @@ import { restoreDatabase } from '../../src/lib/server/backup';
 import { SYSTEM_ACTOR } from '../../src/lib/server/audit';
 import { requireKeys } from '../../src/lib/server/keys';
 import { idNumberDigest, phoneDigest } from '../../src/lib/server/personal-data';
+import { requireScope } from '../../src/lib/server/scope';
 
 const ID = '210102198001011232';
 const PHONES = ['13800000001', '13800000002', '13900000003', '0411-88886666', '13700000001'];
@@ -73,7 +74,7 @@ describe('personal data at rest', () => {
 			expect(JSON.stringify(page)).toContain(ID);
 			expect(JSON.stringify(page)).toContain('13800000001');
 			const wb = new ExcelJS.Workbook();
-			const list = await exportListWorkbook(d, { region: '', occupation: '', type: '', status: '', finding: '', person: '' }, SYSTEM_ACTOR);
+			const list = await exportListWorkbook(requireScope(d), { region: '', occupation: '', type: '', status: '', finding: '', person: '' }, SYSTEM_ACTOR);
 			await wb.xlsx.load(list.body as unknown as ArrayBuffer);
 			const cells: string[] = [];
 			wb.eachSheet((ws) => ws.eachRow((row) => row.eachCell((cell) => cells.push(String(cell.value)))));
@@ -98,7 +99,7 @@ describe('personal data at rest', () => {
 		expect(expert.phone).not.toBe(lead.phone);
 		expect(expert.d).toBe(lead.d);
 		expect(expert.d).toBe(phoneDigest(keys, '13700000001'));
-		const found = computeConflicts(db).conflicts.filter((x) => x.expertId === 'exp-1' && x.applicationId === 'app-2');
+		const found = computeConflicts(requireScope(db)).conflicts.filter((x) => x.expertId === 'exp-1' && x.applicationId === 'app-2');
 		expect(found.map((x) => x.code)).toContain('APPLICATION_CONTACT');
 		expect(found.find((x) => x.code === 'APPLICATION_CONTACT')!.matched).toContain('137****0001');
 	});
@@ -106,7 +107,7 @@ describe('personal data at rest', () => {
 	it('the office finds applications and experts by ID number or phone, through the digest', async () => {
 		const db = memoryDb();
 		importBundle(db, fullBundle(), SYSTEM_ACTOR);
-		const ids = (person: string) => listIntake(db, { person }).map((r) => r.id);
+		const ids = (person: string) => listIntake(requireScope(db), { person }).map((r) => r.id);
 		expect(ids('').sort()).toEqual(['app-1', 'app-2']);
 		// The lead's phone written another way; the ID number with a lower-case x or spaces would match too.
 		expect(ids('+86 138-0000-0001')).toEqual(['app-1']);
@@ -117,7 +118,7 @@ describe('personal data at rest', () => {
 		expect(expertsByPhone(db, '137 0000 0001')).toEqual(['exp-1']);
 		expect(expertsByPhone(db, ID)).toEqual([]);
 		// The export of a searched list does not write the number into the audit log.
-		await exportListWorkbook(db, { region: '', occupation: '', type: '', status: '', finding: '', person: '13800000001' }, SYSTEM_ACTOR);
+		await exportListWorkbook(requireScope(db), { region: '', occupation: '', type: '', status: '', finding: '', person: '13800000001' }, SYSTEM_ACTOR);
 		const detail = db.$client.prepare(`SELECT detail FROM audit_log WHERE action = 'application.export-xlsx'`).pluck().get() as string;
 		expect(JSON.parse(detail)).toMatchObject({ filter: { person: '（已隐去）' }, applications: 1 });
 		expect(detail).not.toContain('13800000001');
@@ -144,7 +145,7 @@ describe('personal data at rest', () => {
 		expect(c.prepare('SELECT phone FROM experts UNION ALL SELECT legal_rep_id_number FROM institutions UNION ALL SELECT phone FROM application_people').pluck().all()).toEqual(snapshot);
 		expect(loadInstitutions(db).find((i) => i.id === 'inst-1')!.legalRep?.idNumber).toBe(ID);
 		expect(loadExperts(db).find((e) => e.id === 'exp-1')!.phone).toBe('13700000001');
-		expect(exportBundle(db).applications[0].lead?.phone).toBe('13800000001');
+		expect(exportBundle(requireScope(db)).applications[0].lead?.phone).toBe('13800000001');
 	});
 
 	it('restore refuses a keyed backup when the key file is not where the database will use it', async () => {

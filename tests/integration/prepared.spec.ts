@@ -10,9 +10,9 @@ import { memoryDb, openDatabase } from '../../src/lib/server/db';
 import * as s from '../../src/lib/server/db/schema';
 import { prepared } from '../../src/lib/server/db/prepared';
 import { generation } from '../../src/lib/server/db/generations';
-import { loadBatchRow } from '../../src/lib/server/queries/bundle';
 import { getSheet, saveSheet, explainSheet } from '../../src/lib/server/services/scoring';
 import { actorFor, scoringDb } from './scoring-fixture';
+import { defaultBatchRow } from '../../src/lib/server/scope';
 
 const userById = (db: ReturnType<typeof memoryDb>, id: string) =>
 	prepared(db, 'test.user', (d) => d.select({ name: s.users.displayName }).from(s.users).where(eq(s.users.id, sql.placeholder('id'))).prepare()).get({ id });
@@ -57,10 +57,10 @@ describe('prepared queries', () => {
 
 	it('the batch row read through them follows every write', () => {
 		const db = scoringDb();
-		const before = loadBatchRow(db)!;
+		const before = defaultBatchRow(db)!;
 		db.update(s.batches).set({ resultsLockedAt: '2026-12-01T00:00:00Z', quotas: { ...before.quotas } }).run();
-		expect(loadBatchRow(db)!.resultsLockedAt).toBe('2026-12-01T00:00:00Z');
-		expect(loadBatchRow(db)!.quotas).toEqual(before.quotas);
+		expect(defaultBatchRow(db)!.resultsLockedAt).toBe('2026-12-01T00:00:00Z');
+		expect(defaultBatchRow(db)!.quotas).toEqual(before.quotas);
 	});
 });
 

@@ -25,6 +25,7 @@ import { createSession, generateSessionToken, validateSessionToken } from '../..
 import { createUser } from '../../src/lib/server/services/users';
 import { EXPERTS, OFFICE, OFFICE_USER, scoringBundle } from './scoring-fixture';
 import { FIXTURES, cli, tempDir, writeJson } from './helpers';
+import { requireScope } from '../../src/lib/server/scope';
 
 const RUBRIC = { id: 'rub-t', type: 'training', criteria: [{ id: 'all', name: '综合', maxPoints: 100, guidance: null }] };
 
@@ -63,7 +64,7 @@ function world(): Db {
 const setStatus = (db: Db, id: string, status: s.ApplicationStatus) =>
 	db.update(s.applications).set({ status }).where(eq(s.applications.id, id)).run();
 
-const resultIds = (db: Db) => computeResults(db).results.groups.flatMap((g) => g.applications.map((a) => a.id)).sort();
+const resultIds = (db: Db) => computeResults(requireScope(db)).results.groups.flatMap((g) => g.applications.map((a) => a.id)).sort();
 
 describe('only recommended applications count (point 1)', () => {
 	it('a draft and a returned application are in no result, agenda, shortlist, export or memo', () => {
@@ -73,13 +74,13 @@ describe('only recommended applications count (point 1)', () => {
 		setStatus(db, 'app-4', 'returned');
 		expect(resultIds(db)).toEqual(['app-1', 'app-3', 'app-5']);
 
-		const agendaIds = buildAgenda(db).flatMap((g) => g.items.map((i) => i.id));
+		const agendaIds = buildAgenda(requireScope(db)).flatMap((g) => g.items.map((i) => i.id));
 		expect(agendaIds).not.toContain('app-2');
 		expect(agendaIds).not.toContain('app-4');
-		const viewIds = resultsView(db).groups.flatMap((g) => g.applications.map((a) => a.id));
+		const viewIds = resultsView(requireScope(db)).groups.flatMap((g) => g.applications.map((a) => a.id));
 		expect(viewIds.sort()).toEqual(['app-1', 'app-3', 'app-5']);
 
-		const memo = buildMemoData(db);
+		const memo = buildMemoData(requireScope(db));
 		const memoIds = memo.groups.flatMap((g) => g.applications.map((a) => a.id));
 		expect(memoIds.sort()).toEqual(['app-1', 'app-3', 'app-5']);
 		expect(memo.received.total).toBe(3);
@@ -87,7 +88,7 @@ describe('only recommended applications count (point 1)', () => {
 		// Sheets and assignments of the draft and the returned application are not reported either.
 		expect(memo.experts.submittedSheets).toBe(3);
 		expect(memo.experts.assignments).toBe(5);
-		const workbook = buildWorkbookData(db);
+		const workbook = buildWorkbookData(requireScope(db));
 		expect(workbook.groups.flatMap((g) => g.proposed.map((a) => a.id))).not.toContain('app-2');
 		expect(JSON.stringify(workbook.groups)).not.toContain('"app-4"');
 	});
@@ -95,9 +96,9 @@ describe('only recommended applications count (point 1)', () => {
 	it('a decision and the meeting refuse an application that is not recommended', () => {
 		const db = world();
 		setStatus(db, 'app-2', 'draft');
-		expect(() => recordDecision(db, { applicationId: 'app-2', decision: 'proposed', reason: '' }, OFFICE)).toThrow(ResultsError);
-		expect(() => moveMeeting(db, 'app-2', OFFICE)).toThrow(/未被推荐/);
-		moveMeeting(db, 'app-1', OFFICE);
+		expect(() => recordDecision(requireScope(db), { applicationId: 'app-2', decision: 'proposed', reason: '' }, OFFICE)).toThrow(ResultsError);
+		expect(() => moveMeeting(requireScope(db), 'app-2', OFFICE)).toThrow(/未被推荐/);
+		moveMeeting(requireScope(db), 'app-1', OFFICE);
 		expect(db.select({ d: s.decisions.applicationId }).from(s.decisions).all()).toEqual([]);
 	});
 
@@ -105,7 +106,7 @@ describe('only recommended applications count (point 1)', () => {
 		const db = world();
 		setStatus(db, 'app-3', 'draft');
 		setStatus(db, 'app-4', 'returned');
-		const r = runDraw(db, { perApplication: 3, seed: 's' }, SYSTEM_ACTOR);
+		const r = runDraw(requireScope(db), { perApplication: 3, seed: 's' }, SYSTEM_ACTOR);
 		const drawnFor = new Set(r.assignments.map((a) => a.applicationId));
 		expect(drawnFor.has('app-3')).toBe(false);
 		expect(drawnFor.has('app-4')).toBe(false);
@@ -145,13 +146,13 @@ describe('deactivating an expert (point 2)', () => {
 		const token = generateSessionToken();
 		createSession(db, token, userId);
 		expect(validateSessionToken(db, token).user?.username).toBe('exp-1');
-		expect(openAssignmentsOfInactiveExperts(db)).toEqual([]);
+		expect(openAssignmentsOfInactiveExperts(requireScope(db))).toEqual([]);
 
 		setExpertActive(db, 'exp-1', false, OFFICE);
 		expect(validateSessionToken(db, token).session).toBeNull();
 		expect(db.select().from(s.sessions).where(eq(s.sessions.userId, userId)).all()).toEqual([]);
 		expect(db.select({ a: s.users.active }).from(s.users).where(eq(s.users.id, userId)).get()!.a).toBe(false);
-		const open = openAssignmentsOfInactiveExperts(db);
+		const open = openAssignmentsOfInactiveExperts(requireScope(db));
 		// Sorted by occupation key (ai before iot), then application.
 		expect(open.map((o) => `${o.applicationId}|${o.expertId}`)).toEqual(['app-5|exp-1', 'app-3|exp-1']);
 		expect(open.every((o) => o.expertName === '专家甲' && o.sheet === null)).toBe(true);
@@ -160,7 +161,7 @@ describe('deactivating an expert (point 2)', () => {
 
 		setExpertActive(db, 'exp-1', true, OFFICE);
 		expect(db.select({ a: s.users.active }).from(s.users).where(eq(s.users.id, userId)).get()!.a).toBe(true);
-		expect(openAssignmentsOfInactiveExperts(db)).toEqual([]);
+		expect(openAssignmentsOfInactiveExperts(requireScope(db))).toEqual([]);
 	});
 });
 
@@ -187,7 +188,7 @@ describe('returning an application with submitted sheets (point 3)', () => {
 
 		// Recommended again by the city: back in the results with its sheets.
 		setStatus(db, 'app-1', 'submitted');
-		const back = computeResults(db).results.groups.flatMap((g) => g.applications).find((a) => a.id === 'app-1')!;
+		const back = computeResults(requireScope(db)).results.groups.flatMap((g) => g.applications).find((a) => a.id === 'app-1')!;
 		expect(back.n).toBe(3);
 	});
 
@@ -195,9 +196,9 @@ describe('returning an application with submitted sheets (point 3)', () => {
 		const db = world();
 		returnApplication(db, OFFICE_USER, 'app-3', '请补充评价证书材料');
 		expect(db.select({ st: s.applications.status }).from(s.applications).where(eq(s.applications.id, 'app-3')).get()!.st).toBe('returned');
-		lockResults(db, OFFICE, { confirmed: true });
+		lockResults(requireScope(db), OFFICE, { confirmed: true });
 		expect(() => returnApplication(db, OFFICE_USER, 'app-2', '材料不全，请补充', '2')).toThrow(/已锁定/);
-		reopenResults(db, '会议决定补充材料后重新评议', OFFICE);
+		reopenResults(requireScope(db), '会议决定补充材料后重新评议', OFFICE);
 		returnApplication(db, OFFICE_USER, 'app-2', '材料不全，请补充', '2');
 	});
 });

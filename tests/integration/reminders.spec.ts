@@ -10,6 +10,7 @@ import { setExpertActive } from '../../src/lib/server/services/experts';
 import { importBundle } from '../../src/lib/server/services/bundle-import';
 import { SYSTEM_ACTOR } from '../../src/lib/server/audit';
 import { OFFICE, scoringDb } from './scoring-fixture';
+import { requireScope } from '../../src/lib/server/scope';
 
 describe('reminders', () => {
 	it('lists open sheets per expert, leaving out submitted, conflicted, unrecommended and inactive', () => {
@@ -27,7 +28,7 @@ describe('reminders', () => {
 			SYSTEM_ACTOR
 		);
 		db.update(s.applications).set({ status: 'draft' }).where(eq(s.applications.id, 'app-4')).run();
-		const r = reminders(db);
+		const r = reminders(requireScope(db));
 		expect(r.published).toBe(true);
 		const byId = new Map(r.rows.map((x) => [x.expertId, x]));
 		// exp-1: app-2 draft, app-3 not started; app-1 submitted; app-5 recused (declared conflict).
@@ -39,11 +40,11 @@ describe('reminders', () => {
 		expect(byId.get('exp-3')!.items.map((i) => i.applicationId)).toEqual(['app-1']);
 
 		setExpertActive(db, 'exp-3', false, OFFICE);
-		expect(reminders(db).rows.map((x) => x.expertId)).not.toContain('exp-3');
+		expect(reminders(requireScope(db)).rows.map((x) => x.expertId)).not.toContain('exp-3');
 	});
 
 	it('nothing before the roster is published', () => {
 		const db = scoringDb({ publish: false });
-		expect(reminders(db)).toMatchObject({ rows: [], published: false });
+		expect(reminders(requireScope(db))).toMatchObject({ rows: [], published: false });
 	});
 });

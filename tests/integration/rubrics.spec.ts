@@ -20,11 +20,12 @@ import {
 } from '../../src/lib/server/services/rubrics';
 import { currentRubric, getSheet, returnSheet, rubricById, saveSheet } from '../../src/lib/server/services/scoring';
 import { OFFICE, actorFor, auditActions, scoringDb } from './scoring-fixture';
+import { requireScope } from '../../src/lib/server/scope';
 
 const full = { qualification: 8, standing: 12, scale: 16, faculty: 12, facilities: 12, management: 8, plan: 12 }; // 80
 
 function criteriaOf(db: Db, type: 'training' | 'evaluation'): CriterionInput[] {
-	return currentRubric(db, type).criteria.map((c) => ({ id: c.id, name: c.name, maxPoints: c.maxPoints, guidance: c.guidance ?? '' }));
+	return currentRubric(requireScope(db), type).criteria.map((c) => ({ id: c.id, name: c.name, maxPoints: c.maxPoints, guidance: c.guidance ?? '' }));
 }
 
 function thrown(f: () => unknown): RubricError {
@@ -40,7 +41,7 @@ function thrown(f: () => unknown): RubricError {
 describe('rubric overview', () => {
 	it('shows the default rubric of each type, version 1, editable, 100 points', () => {
 		const db = scoringDb();
-		const o = rubricOverview(db);
+		const o = rubricOverview(requireScope(db));
 		expect(o.map((x) => x.type)).toEqual(['training', 'evaluation']);
 		expect(o[0].current).toMatchObject({ id: 'rub-training', version: 1, frozen: false, total: 100, sheets: { draft: 0, submitted: 0 } });
 		expect(o[0].current.criteria.map((c) => c.id)).toEqual(['qualification', 'standing', 'scale', 'faculty', 'facilities', 'management', 'plan']);
@@ -70,7 +71,7 @@ describe('editing a rubric that is not frozen', () => {
 			'facilities:15',
 			'innovation:5'
 		]);
-		expect(currentRubric(db, 'training').criteria[0].id).toBe('plan');
+		expect(currentRubric(requireScope(db), 'training').criteria[0].id).toBe('plan');
 		expect(auditActions(db).filter((a) => a === 'rubric.update')).toHaveLength(1);
 	});
 
@@ -138,12 +139,12 @@ describe('freezing and versions', () => {
 		const frozen = thrown(() => updateRubric(db, 'rub-training', [{ ...c[0], name: '改名' }, ...c.slice(1)], OFFICE));
 		expect(frozen.status).toBe(409);
 		expect(frozen.message).toContain('已冻结');
-		expect(currentRubric(db, 'training').criteria[0].name).toBe('机构资质与社会信用');
+		expect(currentRubric(requireScope(db), 'training').criteria[0].name).toBe('机构资质与社会信用');
 
-		const v2 = createRubricVersion(db, 'training', OFFICE);
+		const v2 = createRubricVersion(requireScope(db), 'training', OFFICE);
 		expect(v2.id).toBe('rub-training-v2');
-		expect(v2.criteria).toEqual(currentRubric(db, 'training').criteria);
-		expect(currentRubric(db, 'training').id).toBe('rub-training-v2');
+		expect(v2.criteria).toEqual(currentRubric(requireScope(db), 'training').criteria);
+		expect(currentRubric(requireScope(db), 'training').id).toBe('rub-training-v2');
 		const row = db.select().from(s.rubrics).where(eq(s.rubrics.id, 'rub-training-v2')).get()!;
 		expect(row.version).toBe(2);
 		expect(row.frozenAt).toBeNull();
@@ -159,13 +160,13 @@ describe('freezing and versions', () => {
 		// v2 is editable; a third version is refused while v2 is not frozen.
 		const c2 = criteriaOf(db, 'training');
 		updateRubric(db, 'rub-training-v2', [{ ...c2[0], maxPoints: 5 }, { ...c2[1], maxPoints: 20 }, ...c2.slice(2)], OFFICE);
-		expect(currentRubric(db, 'training').criteria.slice(0, 2).map((x) => x.maxPoints)).toEqual([5, 20]);
+		expect(currentRubric(requireScope(db), 'training').criteria.slice(0, 2).map((x) => x.maxPoints)).toEqual([5, 20]);
 		expect(rubricById(db, 'rub-training')!.criteria.slice(0, 2).map((x) => x.maxPoints)).toEqual([10, 15]);
-		expect(thrown(() => createRubricVersion(db, 'training', OFFICE)).status).toBe(409);
+		expect(thrown(() => createRubricVersion(requireScope(db), 'training', OFFICE)).status).toBe(409);
 		// The old frozen version cannot be edited either (it is frozen and not the current one).
 		expect(thrown(() => updateRubric(db, 'rub-training', c, OFFICE)).status).toBe(409);
 
-		const o = rubricOverview(db)[0];
+		const o = rubricOverview(requireScope(db))[0];
 		expect(o.versions.map((v) => [v.id, v.version, v.frozen])).toEqual([
 			['rub-training-v2', 2, false],
 			['rub-training', 1, true]
@@ -196,13 +197,13 @@ describe('freezing and versions', () => {
 describe('scoring deadline', () => {
 	it('sets, validates and clears the date, with an audit entry per change', () => {
 		const db = scoringDb();
-		expect(setScoringDeadline(db, '2023-07-20', OFFICE)).toBe('2023-07-20');
+		expect(setScoringDeadline(requireScope(db), '2023-07-20', OFFICE)).toBe('2023-07-20');
 		expect(db.select().from(s.batches).get()!.scoringDeadline).toBe('2023-07-20');
-		setScoringDeadline(db, '2023-07-20', OFFICE); // unchanged: no entry
-		expect(thrown(() => setScoringDeadline(db, '2023-02-30', OFFICE)).errors.scoringDeadline).toBe('评分截止日期应为有效日期，格式如 2023-07-10');
+		setScoringDeadline(requireScope(db), '2023-07-20', OFFICE); // unchanged: no entry
+		expect(thrown(() => setScoringDeadline(requireScope(db), '2023-02-30', OFFICE)).errors.scoringDeadline).toBe('评分截止日期应为有效日期，格式如 2023-07-10');
 		expect(thrown(() => parseDeadline('7/10')).status).toBe(400);
 		expect(db.select().from(s.batches).get()!.scoringDeadline).toBe('2023-07-20');
-		expect(setScoringDeadline(db, '', OFFICE)).toBeNull();
+		expect(setScoringDeadline(requireScope(db), '', OFFICE)).toBeNull();
 		expect(db.select().from(s.batches).get()!.scoringDeadline).toBeNull();
 		expect(auditActions(db).filter((a) => a === 'batch.scoring-deadline')).toHaveLength(2);
 	});

@@ -10,6 +10,7 @@ import { expertsWithSheets, expertPrint, listSheets } from '../../src/lib/server
 import { expertTasks } from '../../src/lib/server/queries/reviews';
 import { ScoringError, getSheet, returnSheet, saveSheet } from '../../src/lib/server/services/scoring';
 import { OFFICE, actorFor, auditActions, scoringDb } from './scoring-fixture';
+import { requireScope } from '../../src/lib/server/scope';
 
 /** Points on the default training rubric adding up to the given parts. */
 const pts = (q: number, st: number, sc: number, f: number, fa: number, m: number, p: number) => ({
@@ -41,7 +42,7 @@ function scored(): Db {
 describe('the sheet list', () => {
 	it('lists every stored sheet with state, total, progress and abnormal flag', () => {
 		const db = scored();
-		const rows = listSheets(db);
+		const rows = listSheets(requireScope(db));
 		expect(rows.map((r) => [r.applicationId, r.expertId, r.state, r.total, r.scored, r.criteria])).toEqual([
 			['app-1', 'exp-1', 'submitted', 80, 7, 7],
 			['app-1', 'exp-2', 'submitted', 85.5, 7, 7],
@@ -53,7 +54,7 @@ describe('the sheet list', () => {
 		expect(rows[0].expertName).toBe('专家甲');
 		expect(rows[0].submittedAt).not.toBeNull();
 		expect(rows[3].submittedAt).toBeNull();
-		expect(expertsWithSheets(db)).toEqual([
+		expect(expertsWithSheets(requireScope(db))).toEqual([
 			{ id: 'exp-1', name: '专家甲' },
 			{ id: 'exp-2', name: '专家乙' },
 			{ id: 'exp-3', name: '专家丙' }
@@ -62,11 +63,11 @@ describe('the sheet list', () => {
 
 	it('filters by occupation, state, expert and abnormal', () => {
 		const db = scored();
-		expect(listSheets(db, { expertId: 'exp-1' }).map((r) => r.applicationId)).toEqual(['app-1', 'app-2']);
-		expect(listSheets(db, { state: 'draft' }).map((r) => `${r.applicationId}/${r.expertId}`)).toEqual(['app-2/exp-1']);
-		expect(listSheets(db, { abnormalOnly: true }).map((r) => r.expertId)).toEqual(['exp-2', 'exp-3']);
-		expect(listSheets(db, { occupation: 'iot' })).toEqual([]);
-		expect(listSheets(db, { occupation: 'ai', state: 'submitted', expertId: 'exp-3' })).toHaveLength(1);
+		expect(listSheets(requireScope(db), { expertId: 'exp-1' }).map((r) => r.applicationId)).toEqual(['app-1', 'app-2']);
+		expect(listSheets(requireScope(db), { state: 'draft' }).map((r) => `${r.applicationId}/${r.expertId}`)).toEqual(['app-2/exp-1']);
+		expect(listSheets(requireScope(db), { abnormalOnly: true }).map((r) => r.expertId)).toEqual(['exp-2', 'exp-3']);
+		expect(listSheets(requireScope(db), { occupation: 'iot' })).toEqual([]);
+		expect(listSheets(requireScope(db), { occupation: 'ai', state: 'submitted', expertId: 'exp-3' })).toHaveLength(1);
 	});
 });
 
@@ -74,13 +75,13 @@ describe('returning a sheet', () => {
 	it('sends a submitted sheet back with the reason; the expert sees it editable and 已退回, the first scores are kept', () => {
 		const db = scored();
 		returnSheet(db, 'app-1', 'exp-3', '第三项评分明显偏低，请复核', OFFICE);
-		const row = listSheets(db, { expertId: 'exp-3' })[0];
+		const row = listSheets(requireScope(db), { expertId: 'exp-3' })[0];
 		expect(row).toMatchObject({ state: 'returned', returnedReason: '第三项评分明显偏低，请复核', rounds: 1, total: 40, submittedAt: null, abnormal: null });
-		expect(listSheets(db, { state: 'returned' })).toHaveLength(1);
+		expect(listSheets(requireScope(db), { state: 'returned' })).toHaveLength(1);
 		const sheet = getSheet(db, 'app-1', 'exp-3');
 		expect(sheet.status).toBe('draft');
 		expect(sheet.returnedReason).toBe('第三项评分明显偏低，请复核');
-		expect(expertTasks(db, 'exp-3').tasks.find((t) => t.applicationId === 'app-1')!.sheetStatus).toBe('returned');
+		expect(expertTasks(requireScope(db), 'exp-3').tasks.find((t) => t.applicationId === 'app-1')!.sheetStatus).toBe('returned');
 		const history = db.select().from(s.sheetHistory).all();
 		expect(history).toHaveLength(1);
 		expect(history[0]).toMatchObject({ round: 1, total: 40, returnedReason: '第三项评分明显偏低，请复核' });
@@ -88,7 +89,7 @@ describe('returning a sheet', () => {
 
 		// The expert re-scores and submits again; the reason stays on record, the state is submitted.
 		submit(db, 'app-1', 'exp-3', pts(7, 11, 15, 11, 11, 7, 11));
-		expect(listSheets(db, { expertId: 'exp-3' })[0]).toMatchObject({ state: 'submitted', total: 73, rounds: 1 });
+		expect(listSheets(requireScope(db), { expertId: 'exp-3' })[0]).toMatchObject({ state: 'submitted', total: 73, rounds: 1 });
 	});
 
 	it('refuses a draft, a missing sheet and an empty reason, writing nothing', () => {
@@ -112,7 +113,7 @@ describe('returning a sheet', () => {
 describe('the printable score sheet', () => {
 	it('holds the expert’s own applications, grouped, with own points and totals only', () => {
 		const db = scored();
-		const p = expertPrint(db, 'exp-1')!;
+		const p = expertPrint(requireScope(db), 'exp-1')!;
 		expect(p.expert).toEqual({ id: 'exp-1', name: '专家甲', workUnit: '东北大学', title: null });
 		expect(p.batchName).toBe('辽宁省第二批');
 		expect([p.submitted, p.total]).toEqual([1, 3]);
@@ -128,6 +129,6 @@ describe('the printable score sheet', () => {
 		const text = JSON.stringify(p);
 		expect(text).not.toContain('85.5');
 		expect(text).not.toContain('exp-2');
-		expect(expertPrint(db, 'no-such')).toBeNull();
+		expect(expertPrint(requireScope(db), 'no-such')).toBeNull();
 	});
 });

@@ -21,6 +21,7 @@ import { ExpertImportError, importExpertsFromWorkbook } from '../../src/lib/serv
 import { importAnnexUpload, importWorkbookUpload } from '../../src/lib/server/services/intake-files';
 import { manyEntries, repack, zipBomb } from '../fixtures/zip-bomb';
 import { scoringDb } from './scoring-fixture';
+import { requireScope } from '../../src/lib/server/scope';
 
 /** Runs `fn` and returns its result with how far the process's resident memory rose above where it started. */
 async function withPeak<T>(fn: () => Promise<T>): Promise<{ value: T; grewMb: number }> {
@@ -42,7 +43,7 @@ const BOUND_MB = 120;
 describe('the archive guard', () => {
 	it('passes the workbooks the workbench writes, re-packed by an independent writer', async () => {
 		const db = scoringDb();
-		for (const buf of [await renderIntakeTemplate(), await renderExpertWorkbook(), (await buildOfflineWorkbook(db, 'exp-1')).buffer]) {
+		for (const buf of [await renderIntakeTemplate(), await renderExpertWorkbook(), (await buildOfflineWorkbook(requireScope(db), 'exp-1')).buffer]) {
 			expect(await archiveProblem(buf, 'a.xlsx')).toBeNull();
 			expect(await archiveProblem(repack(buf), 'a.xlsx')).toBeNull();
 		}
@@ -106,10 +107,10 @@ describe('hundreds of MB of sheet XML are refused on every .xlsx path, in bounde
 
 	it("the expert's offline workbook", async () => {
 		const db = scoringDb();
-		const base = (await buildOfflineWorkbook(db, 'exp-1')).buffer;
+		const base = (await buildOfflineWorkbook(requireScope(db), 'exp-1')).buffer;
 		for (const declare of [undefined, 20_000]) {
 			const bomb = zipBomb(base, { megabytes: MEGABYTES, declare });
-			const { value, grewMb } = await withPeak(() => previewOfflineWorkbook(db, 'exp-1', bomb, '离线评分表.xlsx'));
+			const { value, grewMb } = await withPeak(() => previewOfflineWorkbook(requireScope(db), 'exp-1', bomb, '离线评分表.xlsx'));
 			expect(value.items).toEqual([]);
 			expect(value.problems).toEqual([expect.stringMatching(/^“离线评分表\.xlsx”被拒绝：.*可能是压缩炸弹/)]);
 			expect(grewMb).toBeLessThan(BOUND_MB);

@@ -27,11 +27,11 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freshDb, removeDb, startServer, withDb, sessionCookie, type Server } from './harness';
 import * as s from '../../src/lib/server/db/schema';
-import { loadBatchRow } from '../../src/lib/server/queries/bundle';
 import { expertRelation } from '../../src/lib/server/queries/reviews';
 import { canScore } from '../../src/lib/domain/permissions';
 import { getSheet, returnSheet } from '../../src/lib/server/services/scoring';
 import { SYSTEM_ACTOR } from '../../src/lib/server/audit';
+import { defaultBatchRow } from '../../src/lib/server/scope';
 
 const CLIENTS = 100;
 /** Acknowledged saves wanted before the kill. */
@@ -85,7 +85,7 @@ let clients: Client[] = [];
 beforeAll(() => {
 	dbFile = freshDb(inject('templateDb'), 'durability');
 	clients = withDb(dbFile, (db) => {
-		const batch = loadBatchRow(db)!;
+		const batch = defaultBatchRow(db)!;
 		const accounts = new Map(
 			db
 				.select()

@@ -9,9 +9,10 @@ import type Database from 'better-sqlite3';
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../src/lib/server/db';
 import * as s from '../../src/lib/server/db/schema';
-import { loadApplications, loadBatchRow, loadExperts, loadInstitutions } from '../../src/lib/server/queries/bundle';
+import { loadApplications, loadExperts, loadInstitutions } from '../../src/lib/server/queries/bundle';
 import { sessionCookie } from './harness';
 import { GROUP_ROLE, type Route } from './routes';
+import { requireScope, defaultBatchRow } from '../../src/lib/server/scope';
 
 export const COLUMNS = ['anonymous', 'office', 'city', 'city-other', 'expert', 'expert-unassigned', 'expert-conflict', 'observer', 'sysadmin', 'secadmin', 'auditadmin'] as const;
 export type Column = (typeof COLUMNS)[number];
@@ -46,7 +47,7 @@ export type World = {
 
 /** Picks the cast, adds the conflict and the commitments it needs, and signs everyone in. */
 export function makeWorld(db: Db): World {
-	const batch = loadBatchRow(db)!;
+	const batch = defaultBatchRow(db)!;
 	const counts = db
 		.select({ id: s.assignments.applicationId, n: sql<number>`count(*)` })
 		.from(s.assignments)
@@ -122,7 +123,7 @@ export function makeWorld(db: Db): World {
 export function personalData(db: Db): { idNumbers: string[]; phones: string[] } {
 	const long = (list: (string | null | undefined)[]) => list.filter((v): v is string => !!v && v.length >= 7);
 	const idNumbers = [...new Set(long(loadInstitutions(db).map((i) => i.legalRep?.idNumber)))];
-	const apps = loadApplications(db).map((a) => a.app);
+	const apps = loadApplications(requireScope(db)).map((a) => a.app);
 	const phones = [
 		...new Set(
 			long([

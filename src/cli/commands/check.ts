@@ -1,4 +1,5 @@
-import type { Command } from '../context';
+import { cliScopeOrEmpty, type Command } from '../context';
+import { externalId } from '../../lib/server/scope';
 import { parseArgs } from '../args';
 import { printJson } from '../io';
 import { computeFindings } from '../../lib/server/services/batch-state';
@@ -8,20 +9,24 @@ export const checkCommand: Command = {
 	name: 'check',
 	summary: '形式审查：列出每项申报的审查发现',
 	usage: 'check [--json]',
-	run(argv, { db, io }) {
+	scoped: true,
+	run(argv, ctx) {
+		const { io } = ctx;
 		const args = parseArgs(argv, { flags: ['json'] });
-		const state = computeFindings(db);
+		const scope = cliScopeOrEmpty(ctx);
+		const state = computeFindings(scope);
 		const applications = state.applications.map(({ app }) => ({
-			id: app.id,
+			key: app.id,
+			id: externalId(app.id, scope.batch.id),
 			findings: (state.findings.get(app.id) ?? []).map((f) => ({ code: f.code, severity: f.severity, detail: f.detail }))
 		}));
 		if (args.options.has('json')) {
-			printJson(io, { applications });
+			printJson(io, { applications: applications.map(({ id, findings }) => ({ id, findings })) });
 			return 0;
 		}
 		let blocking = 0;
 		for (const a of applications) {
-			const overridden = state.overrides.get(a.id);
+			const overridden = state.overrides.get(a.key);
 			io.out(`${a.id}${a.findings.length ? '' : '  无问题'}`);
 			for (const f of a.findings) {
 				const o = overridden?.get(f.code);

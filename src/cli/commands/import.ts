@@ -11,7 +11,8 @@ export const importCommand: Command = {
 	name: 'import',
 	summary: '导入评审数据包（.json）、Excel 模板（.xlsx）或填好的附件1/2（.docx、.doc）',
 	usage: 'import FILE [--json]',
-	async run(argv, { db, io }) {
+	scoped: true,
+	async run(argv, { db, io, batchId }) {
 		const args = parseArgs(argv, { flags: ['json'], positional: 1 });
 		const file = args.positional[0];
 		if (!file || args.positional.length > 1) throw new CliError('用法：import FILE [--json]');
@@ -20,9 +21,9 @@ export const importCommand: Command = {
 		let imported: Record<string, number>;
 		try {
 			if (ext === '.json') {
-				imported = importBundle(db, parseBundleText(fs.readFileSync(file, 'utf8')), CLI_ACTOR);
+				imported = importBundle(db, parseBundleText(fs.readFileSync(file, 'utf8')), CLI_ACTOR, { batchId });
 			} else if (importers[ext]) {
-				imported = await importers[ext](db, fs.readFileSync(file), file);
+				imported = await importers[ext](db, fs.readFileSync(file), file, batchId);
 			} else {
 				throw new CliError(`${file}: 不支持的文件类型 "${ext || '(无扩展名)'}"（支持 ${['.json', ...Object.keys(importers)].join('、')}）`);
 			}

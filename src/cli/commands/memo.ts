@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Command } from '../context';
+import { cliScope, type Command } from '../context';
 import { CliError, optionString, parseArgs } from '../args';
 import { buildMemoData } from '../../lib/server/export/memo-data';
 import { renderMemo } from '../../lib/server/export/docx';
@@ -35,9 +35,11 @@ export const memoCommand: Command = {
 	name: 'memo',
 	summary: '生成评审结果报告（Word 文档，.docx）',
 	usage: 'memo --out FILE.docx',
-	async run(argv, { db, io }) {
+	scoped: true,
+	async run(argv, ctx) {
+		const { io } = ctx;
 		const out = outputPath(argv, 'memo', '.docx');
-		const data = buildMemoData(db);
+		const data = buildMemoData(cliScope(ctx));
 		writeAtomically(out, await renderMemo(data));
 		io.err(`已生成评审结果报告 ${out}${data.lock.locked ? '' : '（结果尚未锁定，仅供审阅）'}`);
 		return 0;

@@ -1,4 +1,5 @@
-import type { Command } from '../context';
+import { cliScopeOrEmpty, type Command } from '../context';
+import { externalId } from '../../lib/server/scope';
 import { CliError, optionString, parseArgs } from '../args';
 import { printJson } from '../io';
 import { computeResults } from '../../lib/server/services/batch-state';
@@ -9,15 +10,21 @@ export const resultsCommand: Command = {
 	name: 'results',
 	summary: '汇总评分并排名；--method 覆盖批次设置（trimmed、mean、median、zscore）',
 	usage: 'results [--method M] [--json]',
-	run(argv, { db, io }) {
+	scoped: true,
+	run(argv, ctx) {
+		const { io } = ctx;
 		const args = parseArgs(argv, { flags: ['json'], values: ['method'] });
 		const method = optionString(args, 'method');
 		if (method !== undefined && !(METHODS as readonly string[]).includes(method)) {
 			throw new CliError(`--method 应为 ${METHODS.join('、')} 之一，收到 "${method}"`);
 		}
-		const { results } = computeResults(db, method as Method | undefined);
+		const scope = cliScopeOrEmpty(ctx);
+		const ext = (id: string) => externalId(id, scope.batch.id);
+		const { results } = computeResults(scope, method as Method | undefined);
 		if (args.options.has('json')) {
-			printJson(io, toResultsJson(results));
+			const json = toResultsJson(results);
+			for (const g of json.groups) for (const a of g.applications) a.id = ext(a.id);
+			printJson(io, json);
 			return 0;
 		}
 		io.out(`汇总方法：${results.method}`);
@@ -26,7 +33,7 @@ export const resultsCommand: Command = {
 			for (const a of g.applications) {
 				const flags = a.flags.map((f) => FLAG_LABELS[f]).join('、');
 				io.out(
-					`  ${String(a.rank ?? '—').padStart(3)}  ${a.id.padEnd(14)} ${a.score == null ? '   —  ' : round2(a.score).toFixed(2).padStart(6)}  n=${a.n}  ${a.proposed ? '拟推荐' : '      '}  ${flags}`
+					`  ${String(a.rank ?? '—').padStart(3)}  ${ext(a.id).padEnd(14)} ${a.score == null ? '   —  ' : round2(a.score).toFixed(2).padStart(6)}  n=${a.n}  ${a.proposed ? '拟推荐' : '      '}  ${flags}`
 				);
 			}
 		}

@@ -145,7 +145,9 @@ const SENTENCES: Record<string, (c: Ctx) => string> = {
 	'meeting.move': (c) => `${c.who} 将会议切换到${app(c)}`,
 	'memo.paragraphs': (c) => `${c.who} 修改纪要段落${Array.isArray(c.d.custom) && c.d.custom.length ? `（${c.d.custom.length} 段自定义）` : ''}`,
 	'results.lock': (c) => `${c.who} 锁定评审结果${num(c.d.openItems) ? `（尚有 ${str(c.d.openItems)} 项未完成）` : ''}`,
-	'results.reopen': (c) => `${c.who} 重新开放评审结果${reasonOf(c.d.reason)}`
+	'results.reopen': (c) => `${c.who} 重新开放评审结果${reasonOf(c.d.reason)}`,
+	'batch.create': (c) => `${c.who} 新建评审批次 ${c.id ?? ''}「${str(c.d.name)}」${c.d.from ? `（设置复制自 ${str(c.d.from)}）` : ''}`,
+	'batch.archive': (c) => `${c.who} 归档评审批次 ${c.id ?? ''}「${str(c.d.name)}」`
 };
 
 const SETTING_LABELS: Record<string, string> = {
@@ -242,7 +244,9 @@ const ACTION_LABELS: Record<string, string> = {
 	'meeting.move': '会议切换申报',
 	'memo.paragraphs': '修改纪要段落',
 	'results.lock': '锁定结果',
-	'results.reopen': '重新开放结果'
+	'results.reopen': '重新开放结果',
+	'batch.create': '新建批次',
+	'batch.archive': '归档批次'
 };
 
 export function actionLabel(action: string): string {

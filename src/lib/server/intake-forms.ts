@@ -3,6 +3,7 @@ import { error, fail } from '@sveltejs/kit';
 import { ApplicationError, type Upload } from './services/applications';
 import { formToObject } from '../domain/application-form';
 import { MAX_UPLOAD_BYTES } from './files';
+import { Refusal } from './refusal';
 
 /** The posted form as the nested object the form schema reads. */
 export async function postedValues(request: Request): Promise<{ form: FormData; values: Record<string, unknown> }> {
@@ -15,7 +16,7 @@ export async function postedValues(request: Request): Promise<{ form: FormData; 
  * everything else as `fail(status, { message, errors, values })`. Other errors are rethrown.
  */
 export function refusal(e: unknown, values?: unknown) {
-	if (e instanceof ApplicationError) {
+	if (e instanceof Refusal) {
 		if (e.status === 404) error(404, { message: e.message });
 		if (e.status === 403) error(403, { message: e.message });
 		return fail(e.status, { message: e.message, errors: e.errors, values });

@@ -7,18 +7,29 @@
 import { fail, type ActionFailure } from '@sveltejs/kit';
 
 export class Refusal extends Error {
-	readonly status: number;
-	readonly errors: Record<string, string>;
+	status: number;
+	errors: Record<string, string>;
 	constructor(message: string, status = 400, errors: Record<string, string> = {}) {
 		super(message);
 		this.name = 'Refusal';
 		this.status = status;
 		this.errors = errors;
 	}
+	/** The first field the refusal names (null for the request as a whole). */
+	get field(): string | null {
+		return Object.keys(this.errors)[0] ?? null;
+	}
 }
 
-/** A service's refusal as the action's answer (form values echoed back); anything else is rethrown. */
-export function refusal<V>(e: unknown, values?: V): ActionFailure<{ message: string; errors: Record<string, string>; values?: V }> {
-	if (e instanceof Refusal) return fail(e.status, { message: e.message, errors: e.errors, ...(values === undefined ? {} : { values }) });
+export type RefusalData<V = undefined> = { message: string; error: string; errors: Record<string, string>; field: string | null; values?: V };
+
+/**
+ * A service's refusal as the action's answer: `message` (and `error`, the name older pages read),
+ * the fields it names, the form values echoed back. Anything else is rethrown.
+ */
+export function refusal<V = undefined>(e: unknown, values?: V): ActionFailure<RefusalData<V>> {
+	if (e instanceof Refusal) {
+		return fail(e.status, { message: e.message, error: e.message, errors: e.errors, field: e.field, ...(values === undefined ? {} : { values }) });
+	}
 	throw e;
 }

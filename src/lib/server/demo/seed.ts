@@ -10,6 +10,8 @@ import { importBundle } from '../services/bundle-import';
 import { createUser } from '../services/users';
 import { audit, SYSTEM_ACTOR } from '../audit';
 import { REGIONS } from '../../domain/regions';
+import { eq } from 'drizzle-orm';
+import { seedFirstBatch } from './first-batch';
 
 export const DEMO_PASSWORDS = {
 	office: 'Office2023demo',
@@ -54,7 +56,8 @@ export async function seedDemo(db: Db): Promise<DemoLogin[]> {
 	for (const e of bundle.experts) await add('expert', e.id, e.name, { expertId: e.id });
 	db.transaction((tx) => {
 		tx.update(s.batches)
-			.set({ assignmentsPublishedAt: new Date().toISOString(), scoringDeadline: '2023-07-10' })
+			.set({ assignmentsPublishedAt: new Date().toISOString(), scoringDeadline: '2023-07-10', createdAt: '2023-05-31T01:00:00.000Z' })
+			.where(eq(s.batches.id, bundle.batch.id))
 			.run();
 		// Experts who already scored have signed the commitment; the others sign it on first sign-in.
 		const scored = new Set(bundle.scores.map((x) => x.expertId));
@@ -63,5 +66,7 @@ export async function seedDemo(db: Db): Promise<DemoLogin[]> {
 		}
 		audit(tx, SYSTEM_ACTOR, 'demo.seed', 'batch', bundle.batch.id, { applications: bundle.applications.length, experts: bundle.experts.length });
 	});
+	// The first batch (2022), finished and archived: the header switches between the two.
+	seedFirstBatch(db, bundle);
 	return logins;
 }

@@ -543,7 +543,7 @@ function pageFooter(side: 'odd' | 'even'): Footer {
 function titleParagraph(title: string): Paragraph {
 	const style = { font: font(FONT.title, FONT.title), size: SIZE.erhao };
 	// Two lines, the break where the meaning allows it (GB/T 9704: 词意完整, 排列对称).
-	const cut = title === MEMO_TITLE ? title.indexOf('培训机构和评价机构') : -1;
+	const cut = title.startsWith('关于国家数字技术工程师培育项目') && title.endsWith('评审结果的报告') ? title.indexOf('培训机构和评价机构') : -1;
 	const runs = cut > 0 ? [run(title.slice(0, cut), style), run(title.slice(cut), { ...style, break: 1 })] : [run(title, style)];
 	return new Paragraph({ children: runs, alignment: AlignmentType.CENTER, spacing: exact(720) });
 }

@@ -10,7 +10,9 @@ import type { Db } from '../db';
 import * as s from '../db/schema';
 import { beijingDate } from '../../domain/time';
 import { computeResults, blockingApplications, recommendedApplications } from '../services/batch-state';
-import { loadBatchRow, loadExperts, loadRubrics, loadScores } from '../queries/bundle';
+import { loadExperts, loadRubrics, loadScores } from '../queries/bundle';
+import { batchById, type BatchScope } from '../scope';
+import { forBatch } from '../../domain/batch-name';
 import type { AggregationSettings } from '../../domain/bundle';
 import {
 	FLAG_LABELS,
@@ -232,8 +234,8 @@ export function loadAuditHead(db: Db): { lastId: number; lastHash: string } | nu
 }
 
 /** The memo data plus the audit log: what `renderResultsWorkbook` lays out. */
-export function buildWorkbookData(db: Db, opts: BuildMemoOptions = {}): MemoData & { audit: AuditRow[] } {
-	return { ...buildMemoData(db, opts), audit: loadAuditRows(db) };
+export function buildWorkbookData(scope: BatchScope, opts: BuildMemoOptions = {}): MemoData & { audit: AuditRow[] } {
+	return { ...buildMemoData(scope, opts), audit: loadAuditRows(scope.db) };
 }
 
 /* ---------- Small helpers (exported for the renderers and tests) ---------- */
@@ -324,13 +326,14 @@ const excludedOrNull = (why: string | null): string | null => (why == null ? nul
 
 export type BuildMemoOptions = { now?: Date };
 
-export function buildMemoData(db: Db, opts: BuildMemoOptions = {}): MemoData {
+export function buildMemoData(scope: BatchScope, opts: BuildMemoOptions = {}): MemoData {
+	const { db } = scope;
 	const now = opts.now ?? new Date();
 	// Only recommended applications are reported (received, checked, reviewed, overridden, visited):
 	// a draft or a returned application appears nowhere in the memo but in the count of returned ones.
-	const { results, findings, conflicts, counted } = computeResults(db);
+	const { results, findings, conflicts, counted } = computeResults(scope);
 	const isCounted = (applicationId: string) => counted.has(applicationId);
-	const batchRow = loadBatchRow(db);
+	const batchRow = batchById(db, scope.batch.id);
 	const batch = findings.batch;
 
 	const institutionName = new Map(findings.institutions.map((i) => [i.id, i.name]));
@@ -428,7 +431,7 @@ export function buildMemoData(db: Db, opts: BuildMemoOptions = {}): MemoData {
 		.from(s.declarations)
 		.all()
 		.filter((r) => isCounted(r.a));
-	const scores = loadScores(db).filter((sc) => isCounted(sc.applicationId));
+	const scores = loadScores(scope).filter((sc) => isCounted(sc.applicationId));
 	const sheetRows = db
 		.select({ a: s.sheets.applicationId, e: s.sheets.expertId, rubricId: s.sheets.rubricId, submittedAt: s.sheets.submittedAt, status: s.sheets.status })
 		.from(s.sheets)
@@ -484,7 +487,7 @@ export function buildMemoData(db: Db, opts: BuildMemoOptions = {}): MemoData {
 		.filter((c) => involvedIds.has(c.e)).length;
 
 	/* rubrics: those the sheets use, else the latest of each type */
-	const allRubrics = loadRubrics(db);
+	const allRubrics = loadRubrics(scope);
 	const usedRubrics = new Set(sheetRows.map((r) => r.rubricId));
 	const rubrics: MemoRubric[] = [];
 	for (const t of TYPES) {
@@ -618,7 +621,7 @@ export function buildMemoData(db: Db, opts: BuildMemoOptions = {}): MemoData {
 			closedEvaluationOccupations: [...batch.closedEvaluationOccupations],
 			aggregation: { ...batch.aggregation }
 		},
-		title: MEMO_TITLE,
+		title: forBatch(MEMO_TITLE, batch.name),
 		addressee: MEMO_ADDRESSEE,
 		issuer: MEMO_ISSUER,
 		generatedAt: now.toISOString(),
@@ -689,7 +692,7 @@ export function defaultParagraphs(d: Omit<MemoData, 'paragraphs' | 'customParagr
 	const st = d.aggregation.settings;
 
 	const intro =
-		`按照人力资源社会保障部统一部署和《${NOTICE_TITLE}》要求，我厅组织开展了第二批培训机构和评价机构的申报受理、形式审查和专家评审工作。` +
+		forBatch(`按照人力资源社会保障部统一部署和《${NOTICE_TITLE}》要求，我厅组织开展了第二批培训机构和评价机构的申报受理、形式审查和专家评审工作。`, d.batch.name) +
 		'现将评审结果报告如下：';
 
 	const occupationsWith = r.byOccupation.filter((o) => o.total > 0).length;

@@ -14,7 +14,7 @@ import type { Db } from '../db';
 import { experts } from '../db/schema';
 import { getSheet } from '../services/scoring';
 import { expertTasks } from '../queries/reviews';
-import { loadBatchRow } from '../queries/bundle';
+import type { BatchScope } from '../scope';
 import { escapeCellText } from './cell-text';
 import { occupationLabel } from '../../domain/occupations';
 import { regionLabel } from '../../domain/regions';
@@ -306,13 +306,13 @@ export type OfflineWorkbook = { buffer: Buffer; filename: string; sheets: number
  * Builds the expert's offline workbook from their current tasks and sheets. `now` fixes the
  * generation time (tests).
  */
-export async function buildOfflineWorkbook(db: Db, expertId: string, opts: { now?: Date } = {}): Promise<OfflineWorkbook> {
+export async function buildOfflineWorkbook(scope: BatchScope, expertId: string, opts: { now?: Date } = {}): Promise<OfflineWorkbook> {
+	const { db, batch } = scope;
 	const now = opts.now ?? new Date();
 	const generatedAt = now.toISOString();
-	const batch = loadBatchRow(db);
 	const expert = db.select().from(experts).where(eq(experts.id, expertId)).get();
 	if (!expert) throw new Error(`没有找到专家 ${expertId}`);
-	const { tasks } = expertTasks(db, expertId);
+	const { tasks } = expertTasks(scope, expertId);
 	const wb = new ExcelJS.Workbook();
 	wb.creator = '评审工作台';
 	wb.created = now;

@@ -14,7 +14,8 @@ import type { Application, BundleError, Institution } from '../../domain/bundle'
 import { OCCUPATIONS } from '../../domain/occupations';
 import { REGIONS, isRegionKey } from '../../domain/regions';
 import { CERTIFICATE_CATEGORIES, INDUSTRY_SECTIONS, LEVELS, UNIT_TYPES, isIndustryCode } from '../../domain/vocabulary';
-import { BundleImportError, importBundle, type ImportCounts } from '../services/bundle-import';
+import { importTarget, BundleImportError, importBundle, type ImportCounts } from '../services/bundle-import';
+import { externalId, ID_SEPARATOR } from '../scope';
 import { ZipError, archiveProblem, readZipFile } from './unzip';
 import { docTextFromBody, isOle, wordBody } from './doc';
 
@@ -820,6 +821,8 @@ export function regionFromUscc(uscc: string | null | undefined): string | null {
 }
 
 export type AnnexImportOptions = {
+	/** The batch the draft goes into (else the default batch). */
+	batchId?: string;
 	region?: string;
 	id?: string;
 	/**
@@ -972,16 +975,31 @@ export async function importAnnexDocx(db: Db, buf: Buffer, actor: Actor, opts: A
 		stored?.id ??
 		(uscc && /^[0-9A-Z]{1,90}$/.test(uscc) ? `inst-${uscc}` : byName?.id ?? `inst-${createHash('sha256').update(i.name!).digest('hex').slice(0, 12)}`);
 
+	// The draft goes into the batch asked for (else the default batch): only its applications are reused.
+	const target = importTarget(db, {}, opts.batchId);
+	if ('path' in target) throw new BundleImportError([target]);
 	const existing = db
 		.select({ id: s.applications.id, status: s.applications.status })
 		.from(s.applications)
-		.where(and(eq(s.applications.institutionId, institutionId), eq(s.applications.occupation, a.occupation!), eq(s.applications.type, parsed.type)))
-		.all();
+		.where(
+			and(
+				eq(s.applications.batchId, target.id),
+				eq(s.applications.institutionId, institutionId),
+				eq(s.applications.occupation, a.occupation!),
+				eq(s.applications.type, parsed.type)
+			)
+		)
+		.all()
+		.map((r) => ({ ...r, id: externalId(r.id, target.id) }));
 	const applicationId =
 		opts.id ?? existing.find((x) => x.status === 'draft')?.id ?? existing[0]?.id ?? `app-${institutionId.replace(/^inst-/, '')}-${parsed.type}-${a.occupation}`;
 	// A city learns nothing about another region's application (not even its status) from the refusal.
 	if (opts.onlyRegion !== undefined) refuseOtherRegion(db, opts.onlyRegion, applicationId, institutionId, uscc, L.form);
-	const current = db.select({ status: s.applications.status }).from(s.applications).where(eq(s.applications.id, applicationId)).get();
+	const current = db
+		.select({ status: s.applications.status })
+		.from(s.applications)
+		.where(and(eq(s.applications.batchId, target.id), inArray(s.applications.id, [applicationId, `${applicationId}${ID_SEPARATOR}${target.id}`])))
+		.get();
 	if (current && current.status !== 'draft') {
 		throw new BundleImportError([
 			{ path: `${L.form}「申报编号」`, message: `申报 "${applicationId}" 已经提交（状态 ${current.status}），不能用附件覆盖；请先退回或另行新建` }
@@ -1030,18 +1048,25 @@ export async function importAnnexDocx(db: Db, buf: Buffer, actor: Actor, opts: A
 		recommendation: a.recommendation ?? null
 	};
 
+	let storedId = applicationId;
 	try {
 		const counts = db.transaction((tx) => {
 			if (opts.onlyRegion !== undefined) refuseOtherRegion(tx as unknown as Db, opts.onlyRegion, applicationId, institutionId, uscc, L.form);
-			const c = importBundle(tx as unknown as Db, { institutions: [institution], applications: [application] }, actor);
-			tx.update(s.applications).set({ status: 'draft', submittedAt: null }).where(eq(s.applications.id, applicationId)).run();
-			audit(tx, actor, 'application.import-docx', 'application', applicationId, {
+			const c = importBundle(tx as unknown as Db, { institutions: [institution], applications: [application] }, actor, { batchId: opts.batchId });
+			const stored = tx
+				.select({ id: s.applications.id })
+				.from(s.applications)
+				.where(and(eq(s.applications.batchId, target.id), inArray(s.applications.id, [applicationId, `${applicationId}${ID_SEPARATOR}${target.id}`])))
+				.get()!.id;
+			storedId = stored;
+			tx.update(s.applications).set({ status: 'draft', submittedAt: null }).where(eq(s.applications.id, stored)).run();
+			audit(tx, actor, 'application.import-docx', 'application', stored, {
 				form: L.form,
 				unread: parsed.unread.length
 			});
 			return c;
 		});
-		return { counts, type: parsed.type, applicationId, institutionId, region: region!, unread: parsed.unread, problems: parsed.problems };
+		return { counts, type: parsed.type, applicationId: storedId, institutionId, region: region!, unread: parsed.unread, problems: parsed.problems };
 	} catch (e) {
 		if (!(e instanceof BundleImportError) || e instanceof RegionRefusal) throw e;
 		throw new BundleImportError(e.errors.map((err: BundleError) => ({ path: fieldOfPath(err.path, L), message: err.message })));

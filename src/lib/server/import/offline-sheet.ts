@@ -12,7 +12,8 @@ import ExcelJS from 'exceljs';
 import * as z from 'zod';
 import type { Db } from '../db';
 import { audit, type Actor } from '../audit';
-import { loadBatchRow } from '../queries/bundle';
+import { requirePhase, type BatchScope } from '../scope';
+import { batchPhase, canChangeScores } from '../../domain/phases';
 import { expertTasks, type ExpertTask } from '../queries/reviews';
 import { ScoringError, getSheet, saveSheet, type SheetView } from '../services/scoring';
 import { LAYOUT, META_SHEET, OFFLINE_MARKER, totalRow, overallRow } from '../export/offline-sheet';
@@ -20,6 +21,7 @@ import { zipEntries } from './unzip';
 import { openUserWorkbook, unreadableWorkbook } from './workbook';
 import { unescapeCellText } from '../export/cell-text';
 import { isHalfStep, pointsProblems } from '../../domain/rubric';
+import { Refusal } from '../refusal';
 
 export const MAX_OFFLINE_BYTES = 5 * 1024 * 1024;
 const MAX_PROBLEMS = 100;
@@ -165,13 +167,14 @@ export type PreviewItem = {
 
 export type OfflinePreview = { problems: string[]; items: PreviewItem[]; plan: PlanItem[] };
 
-const APP_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+const APP_ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,120}$/;
 
 /**
  * Reads the workbook and compares it with the stored sheets of this expert. `problems` non-empty
  * means the file cannot be applied at all (then `items` and `plan` are empty).
  */
-export async function previewOfflineWorkbook(db: Db, expertId: string, buf: Buffer, fileName = '上传的工作簿'): Promise<OfflinePreview> {
+export async function previewOfflineWorkbook(scope: BatchScope, expertId: string, buf: Buffer, fileName = '上传的工作簿'): Promise<OfflinePreview> {
+	const { db } = scope;
 	const none = (problems: string[]): OfflinePreview => ({ problems, items: [], plan: [] });
 	const loaded = await loadWorkbook(buf, fileName);
 	if ('problem' in loaded) return none([loaded.problem]);
@@ -186,7 +189,7 @@ export async function previewOfflineWorkbook(db: Db, expertId: string, buf: Buff
 		const owner = cellText(meta.getCell('A2').value);
 		if (owner && owner !== expertId) return none(['这份离线评分表是为另一位评审专家生成的，不能由您的账号上传；请下载您自己的离线评分表']);
 	}
-	if (loadBatchRow(db)?.resultsLockedAt) return none(['评审结果已锁定，不能再修改评分']);
+	if (!canChangeScores(batchPhase(scope.batch))) return none([scope.batch.archivedAt ? '该批次已归档，不能再修改评分' : '评审结果已锁定，不能再修改评分']);
 
 	const entries: RawEntry[] = [];
 	for (const ws of wb.worksheets) {
@@ -212,7 +215,7 @@ export async function previewOfflineWorkbook(db: Db, expertId: string, buf: Buff
 		return none(['文件中没有离线评分表的工作表：请上传从“下载离线评分表”得到的 .xlsx 文件']);
 	}
 
-	const tasks = new Map<string, ExpertTask>(expertTasks(db, expertId).tasks.map((t) => [t.applicationId, t]));
+	const tasks = new Map<string, ExpertTask>(expertTasks(scope, expertId).tasks.map((t) => [t.applicationId, t]));
 	const seen = new Map<string, string>();
 	const readable: { e: RawEntry; task: ExpertTask; server: SheetView; rows: RawRow[]; comment: string }[] = [];
 	for (const e of entries) {
@@ -358,14 +361,16 @@ export const planSchema = z
  * Conflicting items are applied only when listed in `overwrite`. Throws OfflineImportError (and
  * writes nothing) when any item cannot be saved exactly as previewed.
  */
-export function applyOfflinePlan(db: Db, expertId: string, plan: unknown, overwrite: string[], actor: Actor): { applied: string[]; skipped: string[] } {
+export function applyOfflinePlan(scope: BatchScope, expertId: string, plan: unknown, overwrite: string[], actor: Actor): { applied: string[]; skipped: string[] } {
+	const { db } = scope;
+	requirePhase(db, scope, canChangeScores, '评审结果已锁定，不能再修改评分');
 	const parsed = planSchema.safeParse(plan);
 	if (!parsed.success) throw new OfflineImportError(['预览数据已损坏，请重新上传离线评分表']);
 	const chosen = new Set(overwrite);
 	const items = parsed.data.filter((i) => !i.conflict || chosen.has(i.applicationId));
 	const skipped = parsed.data.filter((i) => i.conflict && !chosen.has(i.applicationId)).map((i) => i.applicationId);
 	if (items.length === 0) return { applied: [], skipped };
-	const tasks = new Set(expertTasks(db, expertId).tasks.map((t) => t.applicationId));
+	const tasks = new Set(expertTasks(scope, expertId).tasks.map((t) => t.applicationId));
 	const problems: string[] = [];
 	const ids = new Set<string>();
 	for (const item of items) {
@@ -393,7 +398,7 @@ export function applyOfflinePlan(db: Db, expertId: string, plan: unknown, overwr
 			});
 		});
 	} catch (e) {
-		if (e instanceof ScoringError) throw new OfflineImportError([`${e.message}（本次没有保存任何内容）`]);
+		if (e instanceof Refusal) throw new OfflineImportError([`${e.message}（本次没有保存任何内容）`]);
 		throw e;
 	}
 	return { applied: items.map((i) => i.applicationId), skipped };

@@ -580,7 +580,7 @@ function locate(locations: Map<string, Loc>, path: string): Loc | undefined {
  * Parses and imports an intake workbook in one transaction. Throws BundleImportError with paths
  * like `申报信息!R5C「职业」`; nothing is written on any error.
  */
-export async function importIntakeWorkbook(db: Db, buf: Buffer, actor: Actor, fileName = '上传的工作簿'): Promise<ImportCounts> {
+export async function importIntakeWorkbook(db: Db, buf: Buffer, actor: Actor, fileName = '上传的工作簿', opts: { batchId?: string | null } = {}): Promise<ImportCounts> {
 	const parsed = await parseDetailed(buf, fileName);
 	if (parsed.errors.length) {
 		throw new BundleImportError(parsed.errors.map((e) => ({ path: intakeErrorPath(e), message: e.message })));
@@ -600,7 +600,7 @@ export async function importIntakeWorkbook(db: Db, buf: Buffer, actor: Actor, fi
 	}
 
 	try {
-		return importBundle(db, bundle, actor);
+		return importBundle(db, bundle, actor, opts);
 	} catch (e) {
 		if (!(e instanceof BundleImportError)) throw e;
 		const mapped: BundleError[] = e.errors.map((err) => {

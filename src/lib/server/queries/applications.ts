@@ -4,6 +4,7 @@ import type { Db } from '../db';
 import * as s from '../db/schema';
 import { loadApplicationById, loadInstitutions } from './bundle';
 import type { Application, Institution } from '../../domain/bundle';
+import type { BatchScope } from '../scope';
 
 export type ApplicationListRow = {
 	id: string;
@@ -18,8 +19,8 @@ export type ApplicationListRow = {
 	updatedAt: string;
 };
 
-export function listApplications(db: Db, filter: { region?: string | null } = {}): ApplicationListRow[] {
-	const where = filter.region ? eq(s.applications.region, filter.region) : undefined;
+export function listApplications({ db, batch }: BatchScope, filter: { region?: string | null } = {}): ApplicationListRow[] {
+	const where = and(eq(s.applications.batchId, batch.id), filter.region ? eq(s.applications.region, filter.region) : undefined);
 	return db
 		.select({
 			id: s.applications.id,
@@ -53,11 +54,11 @@ export function getApplication(db: Db, id: string): ApplicationDetail | null {
 	return { ...found, institution };
 }
 
-export function countByStatus(db: Db, region?: string | null): Record<string, number> {
+export function countByStatus({ db, batch }: BatchScope, region?: string | null): Record<string, number> {
 	const rows = db
 		.select({ status: s.applications.status, n: sql<number>`count(*)` })
 		.from(s.applications)
-		.where(region ? eq(s.applications.region, region) : undefined)
+		.where(and(eq(s.applications.batchId, batch.id), region ? eq(s.applications.region, region) : undefined))
 		.groupBy(s.applications.status)
 		.all();
 	return Object.fromEntries(rows.map((r) => [r.status, r.n]));

@@ -3,10 +3,10 @@
  * one occupation with loads, alternates and conflicts; the draw history; every conflict with its
  * rule, why it matched, its review and what it means for assignments and sheets.
  */
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import * as s from '../db/schema';
-import { loadBatchRow } from './bundle';
+import { batchById, type BatchScope } from '../scope';
 import { isPublished } from './reviews';
 import { blockingApplications, computeConflicts, computeFindings, recommendedApplications, type ConflictState } from '../services/batch-state';
 import { conflictLabel, pairKey, type ConflictCode } from '../../domain/conflicts';
@@ -72,9 +72,12 @@ type Base = {
 	assignments: (typeof s.assignments.$inferSelect)[];
 };
 
-function base(db: Db): Base {
-	const findings = computeFindings(db);
-	return { findings, conflicts: computeConflicts(db, findings), assignments: db.select().from(s.assignments).all() };
+/** Assignments of the batch (each on one of its applications). */
+const ofBatch = (scope: BatchScope) => sql`${s.assignments.applicationId} IN (SELECT id FROM applications WHERE batch_id = ${scope.batch.id})`;
+
+function base(scope: BatchScope): Base {
+	const findings = computeFindings(scope);
+	return { findings, conflicts: computeConflicts(scope, findings), assignments: scope.db.select().from(s.assignments).where(ofBatch(scope)).all() };
 }
 
 function firstConflicts(conflicts: ConflictState): Map<string, { code: ConflictCode; hard: boolean }> {
@@ -89,11 +92,12 @@ function firstConflicts(conflicts: ConflictState): Map<string, { code: ConflictC
 	return out;
 }
 
-export function drawHistory(db: Db): DrawRow[] {
+export function drawHistory({ db, batch }: BatchScope): DrawRow[] {
 	return db
 		.select({ d: s.draws, by: s.users.username })
 		.from(s.draws)
 		.leftJoin(s.users, eq(s.draws.userId, s.users.id))
+		.where(eq(s.draws.batchId, batch.id))
 		.orderBy(desc(s.draws.id))
 		.all()
 		.map(({ d, by }) => ({
@@ -111,9 +115,9 @@ export function drawHistory(db: Db): DrawRow[] {
 }
 
 /** The engine's reason per application from the latest draw that covered it and left it short. */
-function lastReasons(db: Db): Map<string, string> {
+function lastReasons({ db, batch }: BatchScope): Map<string, string> {
 	const out = new Map<string, string>();
-	for (const d of db.select({ summary: s.draws.summary }).from(s.draws).orderBy(desc(s.draws.id)).all()) {
+	for (const d of db.select({ summary: s.draws.summary }).from(s.draws).where(eq(s.draws.batchId, batch.id)).orderBy(desc(s.draws.id)).all()) {
 		const list = d.summary?.unfilledReasons;
 		if (!Array.isArray(list)) continue;
 		for (const u of list as { applicationId: string; reason: string }[]) if (!out.has(u.applicationId)) out.set(u.applicationId, u.reason);
@@ -125,11 +129,12 @@ function lastReasons(db: Db): Map<string, string> {
  * The draw page: per-occupation counts, and for the chosen occupation the matrix of its experts
  * (active reviewers of the occupation, plus anyone assigned there) × its applications.
  */
-export function assignmentBoard(db: Db, occupation: string | null) {
-	const batch = loadBatchRow(db);
-	const N = batch?.perApplication ?? 5;
-	const published = batch?.assignmentsPublishedAt ?? null;
-	const { findings, conflicts, assignments } = base(db);
+export function assignmentBoard(scope: BatchScope, occupation: string | null) {
+	const { db } = scope;
+	const batch = batchById(db, scope.batch.id) ?? scope.batch;
+	const N = batch.perApplication ?? 5;
+	const published = batch.assignmentsPublishedAt ?? null;
+	const { findings, conflicts, assignments } = base(scope);
 	const blocking = blockingApplications(findings);
 	const first = firstConflicts(conflicts);
 	const experts = db.select().from(s.experts).all();
@@ -160,7 +165,7 @@ export function assignmentBoard(db: Db, occupation: string | null) {
 
 	let matrix = null;
 	if (occupation) {
-		const reasons = lastReasons(db);
+		const reasons = lastReasons(scope);
 		const sheets = new Map(
 			db.select({ a: s.sheets.applicationId, e: s.sheets.expertId, status: s.sheets.status }).from(s.sheets).all().map((r) => [pairKey(r.a, r.e), r.status])
 		);
@@ -227,26 +232,27 @@ export function assignmentBoard(db: Db, occupation: string | null) {
 		totalAssignments: assignments.length,
 		occupations,
 		matrix,
-		draws: drawHistory(db)
+		draws: drawHistory(scope)
 	};
 }
 
 /** One application in detail: its experts, its ranked alternates, and who could be added by hand. */
-export function applicationRoster(db: Db, applicationId: string) {
+export function applicationRoster(scope: BatchScope, applicationId: string) {
+	const { db } = scope;
 	const app = db
 		.select({ id: s.applications.id, occupation: s.applications.occupation, type: s.applications.type, region: s.applications.region, status: s.applications.status, institutionName: s.institutions.name })
 		.from(s.applications)
 		.innerJoin(s.institutions, eq(s.applications.institutionId, s.institutions.id))
-		.where(eq(s.applications.id, applicationId))
+		.where(and(eq(s.applications.id, applicationId), eq(s.applications.batchId, scope.batch.id)))
 		.get();
 	if (!app) return null;
-	const batch = loadBatchRow(db);
-	const published = batch?.assignmentsPublishedAt ?? null;
-	const conflicts = computeConflicts(db);
+	const batch = batchById(db, scope.batch.id) ?? scope.batch;
+	const published = batch.assignmentsPublishedAt ?? null;
+	const conflicts = computeConflicts(scope);
 	const first = firstConflicts(conflicts);
 	const experts = new Map(db.select().from(s.experts).all().map((e) => [e.id, e]));
 	const loads = new Map<string, number>();
-	for (const a of db.select({ e: s.assignments.expertId }).from(s.assignments).all()) loads.set(a.e, (loads.get(a.e) ?? 0) + 1);
+	for (const a of db.select({ e: s.assignments.expertId }).from(s.assignments).where(ofBatch(scope)).all()) loads.set(a.e, (loads.get(a.e) ?? 0) + 1);
 	const sheets = new Map(
 		db.select({ e: s.sheets.expertId, status: s.sheets.status }).from(s.sheets).where(eq(s.sheets.applicationId, applicationId)).all().map((r) => [r.e, r.status])
 	);
@@ -314,8 +320,9 @@ export type ConflictRow = {
 };
 
 /** Every detected and declared conflict, with its review, for the conflicts page. */
-export function conflictBoard(db: Db): ConflictRow[] {
-	const { findings, conflicts, assignments } = base(db);
+export function conflictBoard(scope: BatchScope): ConflictRow[] {
+	const { db } = scope;
+	const { findings, conflicts, assignments } = base(scope);
 	const apps = new Map(findings.applications.map((a) => [a.app.id, a.app]));
 	const institutions = new Map(findings.institutions.map((i) => [i.id, i.name]));
 	const experts = new Map(db.select().from(s.experts).all().map((e) => [e.id, e]));
@@ -374,8 +381,9 @@ export type OpenInactiveAssignment = Pick<ConflictRow, 'applicationId' | 'instit
  * Assignments of deactivated experts whose sheet is not submitted, on recommended applications:
  * the draw page lists them for replacement (a deactivated expert can no longer sign in).
  */
-export function openAssignmentsOfInactiveExperts(db: Db): OpenInactiveAssignment[] {
-	const findings = computeFindings(db);
+export function openAssignmentsOfInactiveExperts(scope: BatchScope): OpenInactiveAssignment[] {
+	const { db } = scope;
+	const findings = computeFindings(scope);
 	const apps = new Map(recommendedApplications(findings).map((a) => [a.app.id, a.app]));
 	const names = new Map(findings.institutions.map((i) => [i.id, i.name]));
 	const rows = db

@@ -2,7 +2,7 @@
  * Reads the database as a review bundle (docs/bundle.md). The same loader feeds export and every
  * computation over the whole batch (formal check, conflicts, draw, results).
  */
-import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { asc, eq, inArray, sql, type AnyColumn } from 'drizzle-orm';
 import type { Db } from '../db';
 import { prepared } from '../db/prepared';
 import * as s from '../db/schema';
@@ -18,6 +18,7 @@ import {
 	type Score
 } from '../../domain/bundle';
 import { opener } from '../personal-data';
+import { externalId } from '../scope';
 
 /** Decrypts a stored personal value (ID number, phone): see personal-data.ts. */
 export type Open = (stored: string | null | undefined) => string | null;
@@ -51,14 +52,8 @@ export function batchFromRow(b: s.BatchRow): Batch {
 	};
 }
 
-export function loadBatchRow(db: Q): s.BatchRow | undefined {
-	return prepared(db, 'bundle.batch', (d) => d.select().from(s.batches).orderBy(asc(rowid)).limit(1).prepare()).all()[0];
-}
-
-export function loadBatch(db: Q): Batch | null {
-	const row = loadBatchRow(db);
-	return row ? batchFromRow(row) : null;
-}
+/** A scope over a read handle (the database or a transaction). */
+type Scope = { db: Q; batch: s.BatchRow };
 
 /** Up to this many ids, loadInstitutions reads only their rows (else the whole table, filtered). */
 const FEW_IDS = 200;
@@ -192,13 +187,12 @@ export function applicationFromRows(
 }
 
 /** Applications with all their rows; `filter` narrows the application rows first. */
-export function loadApplications(db: Q, filter?: (r: s.ApplicationRow) => boolean): { row: s.ApplicationRow; app: Application }[] {
-	let rows = db.select().from(s.applications).orderBy(asc(rowid)).all();
+export function loadApplications({ db, batch }: Scope, filter?: (r: s.ApplicationRow) => boolean): { row: s.ApplicationRow; app: Application }[] {
+	let rows = db.select().from(s.applications).where(eq(s.applications.batchId, batch.id)).orderBy(asc(rowid)).all();
 	if (filter) rows = rows.filter(filter);
-	const all = rows.length > 50 || !filter;
 	const wanted = new Set(rows.map((r) => r.id));
 	const pick = <T extends { applicationId: string }>(list: T[]) =>
-		groupBy(all ? list : list.filter((x) => wanted.has(x.applicationId)), (x) => x.applicationId);
+		groupBy(list.filter((x) => wanted.has(x.applicationId)), (x) => x.applicationId);
 	const ty = pick(db.select().from(s.trainingYears).all());
 	const ey = pick(db.select().from(s.evaluationYears).all());
 	const ve = pick(db.select().from(s.venues).all());
@@ -261,8 +255,8 @@ export function loadExperts(db: Q): Expert[] {
 	return db.select().from(s.experts).orderBy(asc(rowid)).all().map((e) => expertFromRow(e, open));
 }
 
-export function loadRubrics(db: Q): Rubric[] {
-	const rows = db.select().from(s.rubrics).orderBy(asc(rowid)).all();
+export function loadRubrics({ db, batch }: Scope): Rubric[] {
+	const rows = db.select().from(s.rubrics).where(eq(s.rubrics.batchId, batch.id)).orderBy(asc(rowid)).all();
 	const crit = groupBy(db.select().from(s.criteria).all(), (c) => c.rubricId);
 	return rows.map((r) => ({
 		id: r.id,
@@ -295,10 +289,12 @@ function pointsBySheet(pts: PointLine[]): Map<number, Record<string, number>> {
 	return out;
 }
 
-export function loadScores(db: Pick<Db, 'select' | 'all'>): Score[] {
+export function loadScores({ db, batch }: { db: Pick<Db, 'select' | 'all'>; batch: s.BatchRow }): Score[] {
 	// Only the columns a score needs, without drizzle's row mapping: the dashboard and the results
 	// read every sheet of the batch on each view.
-	const rows = db.all<SheetLine>(sql`SELECT id, application_id, expert_id, rubric_id, status, comment, explanation, points_gen FROM score_sheets ORDER BY id`);
+	const rows = db.all<SheetLine>(
+		sql`SELECT id, application_id, expert_id, rubric_id, status, comment, explanation, points_gen FROM score_sheets WHERE application_id IN (SELECT id FROM applications WHERE batch_id = ${batch.id}) ORDER BY id`
+	);
 	// Inside a transaction the counters may still roll back: read everything, cache nothing.
 	const client = (db as { $client?: { inTransaction?: boolean } }).$client;
 	let points: (id: number) => Record<string, number>;
@@ -320,8 +316,9 @@ export function loadScores(db: Pick<Db, 'select' | 'all'>): Score[] {
 			);
 			for (const r of stale) cache.set(r.id, { gen: r.points_gen, points: fresh.get(r.id) ?? {} });
 		}
-		if (cache.size > rows.length) {
-			const live = new Set(rows.map((r) => r.id));
+		if (cache.size > 4 * rows.length + 1000) {
+			// Sheets of every batch share the cache: drop the deleted ones now and then.
+			const live = new Set(db.all<{ id: number }>(sql`SELECT id FROM score_sheets`).map((r) => r.id));
 			for (const id of cache.keys()) if (!live.has(id)) cache.delete(id);
 		}
 		points = (id) => ({ ...cache!.get(id)!.points });
@@ -337,23 +334,37 @@ export function loadScores(db: Pick<Db, 'select' | 'all'>): Score[] {
 	}));
 }
 
-/** The whole database as a bundle, every key present, in a stable order (insertion order). */
-export function exportBundle(db: Db): FullBundle {
-	return db.transaction((tx) => {
-		const batch = loadBatch(tx);
-		const out: Partial<FullBundle> & Omit<FullBundle, 'batch'> = {
+/**
+ * One batch as a bundle, every key present, in a stable order (insertion order): the batch, its
+ * applications, rubrics, assignments, declarations, scores and decisions; the institutions its
+ * applications refer to (and those no batch refers to yet); the whole expert pool, which every
+ * batch draws from. Ids are the ones the bundle gave (see `externalId`).
+ */
+export function exportBundle(scope: { db: Db; batch: s.BatchRow }): FullBundle {
+	return scope.db.transaction((tx) => {
+		const batchRow = tx.select().from(s.batches).where(eq(s.batches.id, scope.batch.id)).get() ?? scope.batch;
+		const sc = { db: tx, batch: batchRow };
+		const bid = batchRow.id;
+		const ext = (id: string) => externalId(id, bid);
+		const applications = loadApplications(sc);
+		const used = new Set(applications.map((a) => a.app.institutionId));
+		const elsewhere = new Set(tx.select({ i: s.applications.institutionId }).from(s.applications).all().map((r) => r.i));
+		const appCol = (col: AnyColumn) => sql`${col} IN (SELECT id FROM applications WHERE batch_id = ${bid})`;
+		const out: FullBundle = {
 			format: BUNDLE_FORMAT,
 			version: BUNDLE_VERSION,
-			...(batch ? { batch } : {}),
-			institutions: loadInstitutions(tx),
-			applications: loadApplications(tx).map((a) => a.app),
+			batch: batchFromRow(batchRow),
+			institutions: loadInstitutions(tx).filter((i) => used.has(i.id) || !elsewhere.has(i.id)),
+			applications: applications.map((a) => ({ ...a.app, id: ext(a.app.id) })),
 			experts: loadExperts(tx),
-			rubrics: loadRubrics(tx),
+			rubrics: loadRubrics(sc).map((r) => ({ ...r, id: ext(r.id) })),
 			assignments: tx
 				.select({ applicationId: s.assignments.applicationId, expertId: s.assignments.expertId })
 				.from(s.assignments)
+				.where(appCol(s.assignments.applicationId))
 				.orderBy(asc(rowid))
-				.all(),
+				.all()
+				.map((r) => ({ ...r, applicationId: ext(r.applicationId) })),
 			declarations: tx
 				.select({
 					applicationId: s.declarations.applicationId,
@@ -361,15 +372,19 @@ export function exportBundle(db: Db): FullBundle {
 					reason: s.declarations.reason
 				})
 				.from(s.declarations)
+				.where(appCol(s.declarations.applicationId))
 				.orderBy(asc(rowid))
-				.all(),
-			scores: loadScores(tx),
+				.all()
+				.map((r) => ({ ...r, applicationId: ext(r.applicationId) })),
+			scores: loadScores(sc).map((r) => ({ ...r, applicationId: ext(r.applicationId), rubricId: ext(r.rubricId) })),
 			decisions: tx
 				.select({ applicationId: s.decisions.applicationId, decision: s.decisions.decision, reason: s.decisions.reason })
 				.from(s.decisions)
+				.where(appCol(s.decisions.applicationId))
 				.orderBy(asc(rowid))
 				.all()
+				.map((r) => ({ ...r, applicationId: ext(r.applicationId) }))
 		};
 		return out;
-	}) as FullBundle;
+	});
 }

@@ -1,19 +1,20 @@
 /** The office dashboard's figures: scoring progress, score distributions, expert severity, dispersion. */
 import { eq, sql } from 'drizzle-orm';
-import type { Db } from '../db';
+import type { BatchScope } from '../scope';
 import * as s from '../db/schema';
 import { computeResults } from '../services/batch-state';
 import { loadExperts } from './bundle';
 import { expertSeverity } from '../../domain/reliability';
 import { OCCUPATIONS } from '../../domain/occupations';
 
-export function dashboardData(db: Db) {
-	const { results, input } = computeResults(db);
+export function dashboardData(scope: BatchScope) {
+	const { db } = scope;
+	const { results, input } = computeResults(scope);
 	const experts = loadExperts(db);
 	const expertName = new Map(experts.map((e) => [e.id, e.name]));
 	const appOccupation = new Map(input.applications.map((a) => [a.id, a.occupation]));
 	const institutionName = new Map(
-		db.select({ id: s.applications.id, name: s.institutions.name }).from(s.applications).innerJoin(s.institutions, eq(s.institutions.id, s.applications.institutionId)).all().map((r) => [r.id, r.name])
+		db.select({ id: s.applications.id, name: s.institutions.name }).from(s.applications).innerJoin(s.institutions, eq(s.institutions.id, s.applications.institutionId)).where(eq(s.applications.batchId, scope.batch.id)).all().map((r) => [r.id, r.name])
 	);
 
 	// Expected sheets = assignments without a hard conflict; their state from the sheets table.

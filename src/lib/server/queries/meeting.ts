@@ -5,6 +5,7 @@
  */
 import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db';
+import type { BatchScope } from '../scope';
 import * as s from '../db/schema';
 import { computeResults } from '../services/batch-state';
 import { currentMeeting } from '../services/results';
@@ -46,9 +47,9 @@ export function institutionNames(db: Db): Map<string, string> {
 	);
 }
 
-export function buildAgenda(db: Db, state = computeResults(db)): AgendaGroup[] {
+export function buildAgenda(scope: BatchScope, state = computeResults(scope)): AgendaGroup[] {
 	const { results } = state;
-	const names = institutionNames(db);
+	const names = institutionNames(scope.db);
 	const stability = cutStability({ ...state.input, bootstrap: 100, seed: 'meeting' });
 	const unstable = new Set(stability.groups.flatMap((g) => g.applications.filter((a) => a.unstable).map((a) => a.id)));
 	return results.groups.map((g) => {
@@ -104,26 +105,28 @@ export type MeetingView =
  * only when on its panel (assigned, published) without a hard conflict; office and observer
  * screens pass null. The caller checks the expert's commitment (an uncommitted expert gets no view).
  */
-export function meetingView(db: Db, viewer: { expertId: string | null }, seq = 0): MeetingView {
-	const { applicationId } = currentMeeting(db);
+export function meetingView(scope: BatchScope, viewer: { expertId: string | null }, seq = 0): MeetingView {
+	const { db } = scope;
+	const { applicationId } = currentMeeting(scope);
 	if (!applicationId) return { state: 'idle', seq };
 	if (viewer.expertId) {
 		const rel = expertRelation(db, viewer.expertId, applicationId);
 		if (rel.hardConflict || hardConflictCodes(db, viewer.expertId, applicationId).length) return { state: 'recused', seq };
 		if (!rel.assigned || !rel.published) return { state: 'elsewhere', seq };
 	}
-	const state = computeResults(db);
+	const state = computeResults(scope);
 	// The current item was returned to its city since the chair moved to it: it is off the agenda.
 	if (!state.counted.has(applicationId)) return { state: 'idle', seq };
 	if (viewer.expertId && state.conflicts.hard.has(pairKey(applicationId, viewer.expertId))) return { state: 'recused', seq };
-	return { state: 'item', seq, item: meetingItem(db, applicationId, state) };
+	return { state: 'item', seq, item: meetingItem(scope, applicationId, state) };
 }
 
-export function meetingItem(db: Db, applicationId: string, state: ReturnType<typeof computeResults>): MeetingItem {
+export function meetingItem(scope: BatchScope, applicationId: string, state: ReturnType<typeof computeResults>): MeetingItem {
+	const { db } = scope;
 	const { results, findings } = state;
 	const a = findResult(results, applicationId)!;
 	const app = findings.applications.find((x) => x.app.id === applicationId)!.app;
-	const rubrics = loadRubrics(db);
+	const rubrics = loadRubrics(scope);
 	const valid = a.sheets.filter((sh) => sh.valid);
 	const sheetRows = db
 		.select()
@@ -175,9 +178,10 @@ export function findResult(results: Results, applicationId: string): Application
 }
 
 /** Experts who must leave the room for the current item (hard conflicts), by name and unit. */
-export function mustLeave(db: Db): { applicationId: string | null; institutionName: string | null; experts: { name: string; workUnit: string | null; code: string }[] } {
-	const { applicationId } = currentMeeting(db);
-	const state = applicationId ? computeResults(db) : null;
+export function mustLeave(scope: BatchScope): { applicationId: string | null; institutionName: string | null; experts: { name: string; workUnit: string | null; code: string }[] } {
+	const { db } = scope;
+	const { applicationId } = currentMeeting(scope);
+	const state = applicationId ? computeResults(scope) : null;
 	if (!applicationId || !state?.counted.has(applicationId)) return { applicationId: null, institutionName: null, experts: [] };
 	const ids = [...state.conflicts.hard.entries()].filter(([k]) => k.startsWith(applicationId + '|')).map(([k, code]) => [k.slice(applicationId.length + 1), code] as const);
 	const experts = ids.length

@@ -6,7 +6,8 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db';
 import * as s from '../db/schema';
-import { loadBatchRow, loadExperts } from './bundle';
+import { loadExperts } from './bundle';
+import type { BatchScope } from '../scope';
 import { isPublished } from './reviews';
 import { computeConflicts, computeFindings, recommendedApplications } from '../services/batch-state';
 import { pairKey } from '../../domain/conflicts';
@@ -24,12 +25,12 @@ export type ReminderRow = {
 	items: ReminderItem[];
 };
 
-export function reminders(db: Db): { rows: ReminderRow[]; deadline: string | null; batchName: string; published: boolean } {
-	const batch = loadBatchRow(db);
-	const published = batch?.assignmentsPublishedAt ?? null;
-	if (!batch || !published) return { rows: [], deadline: batch?.scoringDeadline ?? null, batchName: batch?.name ?? '', published: false };
-	const findings = computeFindings(db);
-	const conflicts = computeConflicts(db, findings);
+export function reminders(scope: BatchScope): { rows: ReminderRow[]; deadline: string | null; batchName: string; published: boolean } {
+	const { db, batch } = scope;
+	const published = batch.assignmentsPublishedAt ?? null;
+	if (!published) return { rows: [], deadline: batch.scoringDeadline ?? null, batchName: batch.name, published: false };
+	const findings = computeFindings(scope);
+	const conflicts = computeConflicts(scope, findings);
 	const apps = new Map(recommendedApplications(findings).map((a) => [a.app.id, a.app]));
 	const names = new Map(findings.institutions.map((i) => [i.id, i.name]));
 	const active = new Set(db.select({ id: s.experts.id }).from(s.experts).where(eq(s.experts.active, true)).all().map((r) => r.id));

@@ -1,19 +1,21 @@
 /** The results as the office and the observer read them: per group, with reliability and stability. */
-import type { Db } from '../db';
+import type { BatchScope } from '../scope';
+import { batchById } from '../scope';
 import { computeResults } from '../services/batch-state';
 import { institutionNames } from './meeting';
-import { loadBatchRow, loadExperts } from './bundle';
+import { loadExperts } from './bundle';
 import { groupReliability } from '../../domain/reliability';
 import { cutStability } from '../../domain/stability';
 import { METHODS, type Method } from '../../domain/aggregation';
 
-export function resultsView(db: Db, method?: Method) {
-	const state = computeResults(db, method);
+export function resultsView(scope: BatchScope, method?: Method) {
+	const { db } = scope;
+	const state = computeResults(scope, method);
 	const names = institutionNames(db);
 	const experts = new Map(loadExperts(db).map((e) => [e.id, e.name]));
 	const stability = cutStability({ ...state.input, method, bootstrap: 200, seed: 'results' });
 	const stab = new Map(stability.groups.flatMap((g) => g.applications.map((a) => [a.id, a] as const)));
-	const batch = loadBatchRow(db);
+	const batch = batchById(db, scope.batch.id);
 	return {
 		method: state.results.method,
 		methods: METHODS,

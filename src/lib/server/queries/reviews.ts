@@ -5,7 +5,9 @@ import type { Db } from '../db';
 import { prepared } from '../db/prepared';
 import { cacheClient, generation } from '../db/generations';
 import * as s from '../db/schema';
-import { loadApplicationById, loadBatchRow, loadInstitutions, expertFromRow } from './bundle';
+import { loadApplicationById, loadInstitutions, expertFromRow } from './bundle';
+import { requirePhase, type BatchScope } from '../scope';
+import { canWrite } from '../../domain/phases';
 import { detectPair } from '../../domain/conflicts';
 import { commitmentText } from '../../domain/commitment';
 import type { ExpertRelation } from '../../domain/permissions';
@@ -16,7 +18,7 @@ export function commitmentHash(): string {
 	return createHash('sha256').update(commitmentText()).digest('hex');
 }
 
-export function hasCommitted(db: Db, expertId: string, batch = loadBatchRow(db)): boolean {
+export function hasCommitted(db: Db, expertId: string, batch: Pick<s.BatchRow, 'id'> | null | undefined): boolean {
 	if (!batch) return false;
 	return !!prepared(db, 'reviews.commitment', (d) =>
 		d
@@ -27,10 +29,10 @@ export function hasCommitted(db: Db, expertId: string, batch = loadBatchRow(db))
 	).get({ expertId, batchId: batch.id });
 }
 
-export function acceptCommitment(db: Db, expertId: string, actor: Actor): void {
-	const batch = loadBatchRow(db);
-	if (!batch) throw new Error('尚未建立评审批次');
+export function acceptCommitment(scope: BatchScope, expertId: string, actor: Actor): void {
+	const { db, batch } = scope;
 	db.transaction((tx) => {
+		requirePhase(tx, scope, canWrite, '');
 		tx.insert(s.commitments).values({ expertId, batchId: batch.id, textHash: commitmentHash() }).onConflictDoNothing().run();
 		audit(tx, actor, 'expert.commitment', 'expert', expertId, { batchId: batch.id });
 	});
@@ -86,8 +88,20 @@ export function isPublished(assignmentCreatedAt: string, publishedAt: string | n
 	return !!publishedAt && assignmentCreatedAt <= publishedAt;
 }
 
+/** The batch an application belongs to (its roster, publication and commitment). */
+function applicationBatchRow(db: Db, applicationId: string): s.BatchRow | undefined {
+	return prepared(db, 'reviews.applicationBatch', (d) =>
+		d
+			.select({ batch: s.batches })
+			.from(s.applications)
+			.innerJoin(s.batches, eq(s.batches.id, s.applications.batchId))
+			.where(eq(s.applications.id, sql.placeholder('id')))
+			.prepare()
+	).get({ id: applicationId })?.batch;
+}
+
 export function expertRelation(db: Db, expertId: string, applicationId: string): ExpertRelation {
-	const batch = loadBatchRow(db);
+	const batch = applicationBatchRow(db, applicationId);
 	const row = prepared(db, 'reviews.assignment', (d) =>
 		d
 			.select({ createdAt: s.assignments.createdAt })
@@ -116,18 +130,19 @@ export type ExpertTask = {
 };
 
 /** The expert's published assignments, with the state of each sheet; conflicted ones are left out. */
-export function expertTasks(db: Db, expertId: string): { tasks: ExpertTask[]; recused: number } {
-	const batch = loadBatchRow(db);
-	if (!batch?.assignmentsPublishedAt) return { tasks: [], recused: 0 };
+export function expertTasks(scope: BatchScope, expertId: string): { tasks: ExpertTask[]; recused: number } {
+	const { db, batch } = scope;
+	if (!batch.assignmentsPublishedAt) return { tasks: [], recused: 0 };
 	const rows = db
 		.select({ applicationId: s.assignments.applicationId, createdAt: s.assignments.createdAt, institutionName: s.institutions.name, app: s.applications })
 		.from(s.assignments)
 		.innerJoin(s.applications, eq(s.assignments.applicationId, s.applications.id))
 		.innerJoin(s.institutions, eq(s.applications.institutionId, s.institutions.id))
-		.where(eq(s.assignments.expertId, expertId))
+		.where(and(eq(s.assignments.expertId, expertId), eq(s.applications.batchId, batch.id)))
 		.all()
 		.filter((r) => isPublished(r.createdAt, batch.assignmentsPublishedAt));
-	const sheetRows = db.select().from(s.sheets).where(eq(s.sheets.expertId, expertId)).all();
+	const inBatch = new Set(rows.map((r) => r.applicationId));
+	const sheetRows = db.select().from(s.sheets).where(eq(s.sheets.expertId, expertId)).all().filter((x) => inBatch.has(x.applicationId));
 	const points = new Map<number, number>();
 	for (const sh of sheetRows) {
 		const pts = db.select().from(s.sheetPoints).where(eq(s.sheetPoints.sheetId, sh.id)).all();

@@ -6,7 +6,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import * as s from '../db/schema';
-import { loadBatchRow } from './bundle';
+import type { BatchScope } from '../scope';
 import { expertTasks } from './reviews';
 import { abnormality, currentRubric, rubricById } from '../services/scoring';
 import type { Criterion } from '../../domain/bundle';
@@ -44,8 +44,9 @@ export function sheetState(row: { status: 'draft' | 'submitted'; returnedReason:
 }
 
 /** Every stored sheet (drafts included) with its total and abnormal flag, filtered; for the office. */
-export function listSheets(db: Db, filter: SheetFilter = {}): SheetListRow[] {
-	const conds = [];
+export function listSheets(scope: BatchScope, filter: SheetFilter = {}): SheetListRow[] {
+	const { db } = scope;
+	const conds = [eq(s.applications.batchId, scope.batch.id)];
 	if (filter.occupation) conds.push(eq(s.applications.occupation, filter.occupation));
 	if (filter.expertId) conds.push(eq(s.sheets.expertId, filter.expertId));
 	const rows = db
@@ -61,7 +62,7 @@ export function listSheets(db: Db, filter: SheetFilter = {}): SheetListRow[] {
 		.innerJoin(s.applications, eq(s.sheets.applicationId, s.applications.id))
 		.innerJoin(s.institutions, eq(s.applications.institutionId, s.institutions.id))
 		.innerJoin(s.experts, eq(s.sheets.expertId, s.experts.id))
-		.where(conds.length ? and(...conds) : undefined)
+		.where(and(...conds))
 		.orderBy(asc(s.applications.occupation), asc(s.applications.type), asc(s.sheets.applicationId), asc(s.sheets.expertId))
 		.all();
 	const ids = rows.map((r) => r.sheet.id);
@@ -120,11 +121,13 @@ export function listSheets(db: Db, filter: SheetFilter = {}): SheetListRow[] {
 }
 
 /** Experts who have at least one sheet (for the filter of the list). */
-export function expertsWithSheets(db: Db): { id: string; name: string }[] {
+export function expertsWithSheets({ db, batch }: BatchScope): { id: string; name: string }[] {
 	return db
 		.selectDistinct({ id: s.experts.id, name: s.experts.name })
 		.from(s.experts)
 		.innerJoin(s.sheets, eq(s.sheets.expertId, s.experts.id))
+		.innerJoin(s.applications, eq(s.applications.id, s.sheets.applicationId))
+		.where(eq(s.applications.batchId, batch.id))
 		.orderBy(asc(s.experts.id))
 		.all();
 }
@@ -163,11 +166,11 @@ export type ExpertPrint = {
  * The printable score sheet of one expert: their published, non-recused applications grouped by
  * (occupation, type, rubric), with the points of their own sheet only. Null when no such expert.
  */
-export function expertPrint(db: Db, expertId: string): ExpertPrint | null {
+export function expertPrint(scope: BatchScope, expertId: string): ExpertPrint | null {
+	const { db, batch } = scope;
 	const expert = db.select().from(s.experts).where(eq(s.experts.id, expertId)).get();
 	if (!expert) return null;
-	const batch = loadBatchRow(db);
-	const { tasks } = expertTasks(db, expertId);
+	const { tasks } = expertTasks(scope, expertId);
 	const groups = new Map<string, PrintGroup>();
 	let submitted = 0;
 	for (const t of tasks) {
@@ -176,7 +179,7 @@ export function expertPrint(db: Db, expertId: string): ExpertPrint | null {
 			.from(s.sheets)
 			.where(and(eq(s.sheets.applicationId, t.applicationId), eq(s.sheets.expertId, expertId)))
 			.get();
-		const rubric = sheet ? rubricById(db, sheet.rubricId)! : currentRubric(db, t.type);
+		const rubric = sheet ? rubricById(db, sheet.rubricId)! : currentRubric(scope, t.type);
 		const version = db.select({ v: s.rubrics.version }).from(s.rubrics).where(eq(s.rubrics.id, rubric.id)).get()?.v ?? 1;
 		const pts = sheet ? db.select().from(s.sheetPoints).where(eq(s.sheetPoints.sheetId, sheet.id)).all() : [];
 		const key = `${t.occupation}|${t.type}|${rubric.id}`;

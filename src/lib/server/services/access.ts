@@ -13,7 +13,7 @@ import { noteDenial } from '../denials';
 
 export type VisibleApplication = ApplicationDetail & { idNumber: string };
 
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,120}$/;
 
 /**
  * 404 for ids that do not exist *or* that the user may not see, so ids cannot be probed; the second

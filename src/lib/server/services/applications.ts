@@ -6,6 +6,7 @@
  * request writes nothing. Institutions and applications are stored exactly as a bundle import
  * stores them (writeInstitution / writeApplication of bundle-import.ts).
  */
+import { Refusal } from '../refusal';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
@@ -15,9 +16,11 @@ import type { SessionUser } from '../auth';
 import { audit, type Actor } from '../audit';
 import { noteDenial } from '../denials';
 import { NOT_FOUND_APPLICATION, NOT_FOUND_ATTACHMENT } from '../not-found';
-import { batchFromRow, loadApplications, loadBatch, loadInstitutions } from '../queries/bundle';
+import { batchFromRow, loadApplicationById, loadInstitutions } from '../queries/bundle';
+import { batchById, requirePhase, type BatchScope } from '../scope';
+import { canChangeScores, canWrite } from '../../domain/phases';
 import { listApplications, type ApplicationListRow } from '../queries/applications';
-import { ensureBatch, writeApplication, writeInstitution } from './bundle-import';
+import { writeApplication, writeInstitution } from './bundle-import';
 import { RECOMMENDED_STATUSES, blockingApplications, computeFindings } from './batch-state';
 import { MAX_UPLOAD_BYTES, blobPath, filesDir, safeFilename, sniffMime, storeBlob } from '../files';
 import {
@@ -51,13 +54,9 @@ import { beijingDate } from '../../domain/time';
 type User = Pick<SessionUser, 'id' | 'username' | 'role' | 'region' | 'expertId'>;
 
 /** A refused request: `message` for the page, `errors` keyed by form field. Nothing was written. */
-export class ApplicationError extends Error {
-	constructor(
-		message: string,
-		public errors: FieldErrors = {},
-		public status: 400 | 403 | 404 | 409 | 413 = 400
-	) {
-		super(message);
+export class ApplicationError extends Refusal {
+	constructor(message: string, errors: FieldErrors = {}, status: 400 | 403 | 404 | 409 | 413 = 400) {
+		super(message, status, errors);
 	}
 }
 
@@ -73,9 +72,16 @@ export function chinaToday(now = new Date()): string {
 
 const newId = (prefix: string) => `${prefix}-${randomBytes(6).toString('hex')}`;
 
-function batchOf(tx: Db): { row: s.BatchRow; batch: Batch } {
-	const row = ensureBatch(tx);
+/** The batch an application belongs to, as its row and as the domain's settings. */
+function batchOf(tx: Db, batchId: string): { row: s.BatchRow; batch: Batch } {
+	const row = batchById(tx, batchId);
+	if (!row) throw new ApplicationError(`没有批次 ${batchId}`, {}, 404);
 	return { row, batch: batchFromRow(row) };
+}
+
+/** Refuses any write to an application of an archived batch. */
+function requireWritable(tx: Db, batchId: string): void {
+	requirePhase(tx, { batch: batchOf(tx, batchId).row }, canWrite, '');
 }
 
 /** The year of the batch (the year of its deadline), for the form's tax years and five years of figures. */
@@ -95,7 +101,7 @@ export function cellLabel(region: string, occupation: string, type: ApplicationT
 type Loaded = { row: s.ApplicationRow; app: Application; institution: Institution };
 
 function load(tx: Db, id: string): Loaded | null {
-	const found = loadApplications(tx, (r) => r.id === id)[0];
+	const found = loadApplicationById(tx, id);
 	if (!found) return null;
 	const institution = loadInstitutions(tx, new Set([found.app.institutionId]))[0];
 	return { ...found, institution };
@@ -103,7 +109,7 @@ function load(tx: Db, id: string): Loaded | null {
 
 /** Loads an application the user may see; 404 (as an ApplicationError) otherwise, so ids cannot be probed. */
 function loadVisible(tx: Db, user: User, id: string): Loaded {
-	const found = typeof id === 'string' && /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/.test(id) ? load(tx, id) : null;
+	const found = typeof id === 'string' && /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,120}$/.test(id) ? load(tx, id) : null;
 	if (!found) throw new ApplicationError(NOT_FOUND, {}, 404);
 	const ref = { id, region: found.row.region, status: found.row.status };
 	if (user.role === 'expert' || !canViewApplication(principalOf(user), ref)) {
@@ -115,6 +121,7 @@ function loadVisible(tx: Db, user: User, id: string): Loaded {
 
 function loadEditable(tx: Db, user: User, id: string): Loaded {
 	const found = loadVisible(tx, user, id);
+	requireWritable(tx, found.row.batchId);
 	if (!canEditApplication(principalOf(user), { id, region: found.row.region, status: found.row.status })) {
 		throw new ApplicationError(
 			found.row.status === 'accepted'
@@ -139,10 +146,11 @@ function requireOffice(user: User): void {
 /** Recommended applications in one quota cell (region × occupation × type), leaving out `except`. */
 export function recommendedInCell(
 	tx: Pick<Db, 'select'>,
-	cell: { region: string; occupation: string; type: ApplicationType },
+	cell: { batchId: string; region: string; occupation: string; type: ApplicationType },
 	except?: string
 ): number {
 	const where = [
+		eq(s.applications.batchId, cell.batchId),
 		eq(s.applications.region, cell.region),
 		eq(s.applications.occupation, cell.occupation),
 		eq(s.applications.type, cell.type),
@@ -242,12 +250,13 @@ function parseForSave(type: ApplicationType, values: unknown, batch: Batch, occu
 export type SaveResult = { id: string; version: number; warnings: FieldErrors };
 
 /** Creates a draft of the given type in the city's region. Needs at least the occupation and the institution name. */
-export function createDraft(db: Db, user: User, type: ApplicationType, values: unknown): SaveResult {
+export function createDraft(scope: BatchScope, user: User, type: ApplicationType, values: unknown): SaveResult {
 	const region = requireCity(user);
 	if (type !== 'training' && type !== 'evaluation') throw new ApplicationError('申报类型无效');
-	return db.transaction((t) => {
+	return scope.db.transaction((t) => {
 		const tx = t as unknown as Db;
-		const { row: batchRow, batch } = batchOf(tx);
+		requirePhase(tx, scope, canWrite, '');
+		const { row: batchRow, batch } = batchOf(tx, scope.batch.id);
 		const { draft, occupation } = parseForSave(type, values, batch, null);
 		const inst = resolveInstitution(tx, region, draft, null);
 		const id = newId('app');
@@ -261,7 +270,7 @@ export function createDraft(db: Db, user: User, type: ApplicationType, values: u
 
 function saveInTx(tx: Db, user: User, id: string, values: unknown): SaveResult & { found: Loaded } {
 	const found = loadEditable(tx, user, id);
-	const { row: batchRow, batch } = batchOf(tx);
+	const { row: batchRow, batch } = batchOf(tx, found.row.batchId);
 	const parsed = parseForSave(found.row.type, values, batch, found.row.occupation);
 	const draft = keepStoredPhones(parsed.draft, found.app);
 	const occupation = parsed.occupation;
@@ -309,7 +318,7 @@ export function materialsOnFile(tx: Pick<Db, 'select'>, app: Application): Mater
 export type QuotaState = { cell: string; used: number; quota: number | null; full: boolean };
 
 /** The quota of an application's cell, as the city sees it before submitting. */
-export function quotaState(tx: Pick<Db, 'select'>, batch: Batch, row: Pick<s.ApplicationRow, 'id' | 'region' | 'occupation' | 'type'>): QuotaState {
+export function quotaState(tx: Pick<Db, 'select'>, batch: Batch, row: Pick<s.ApplicationRow, 'id' | 'batchId' | 'region' | 'occupation' | 'type'>): QuotaState {
 	const used = recommendedInCell(tx, row, row.id);
 	const quota = quotaFor(batch, row.type, row.region);
 	return { cell: cellLabel(row.region, row.occupation, row.type), used, quota, full: quota !== null && used + 1 > quota };
@@ -337,7 +346,7 @@ export function submitApplication(db: Db, user: User, id: string, values?: unkno
 		const tx = t as unknown as Db;
 		if (values !== undefined) saveInTx(tx, user, id, values);
 		const found = loadEditable(tx, user, id);
-		const { batch } = batchOf(tx);
+		const { batch } = batchOf(tx, found.row.batchId);
 		const { row, app, institution } = found;
 		const errors: FieldErrors = {};
 		let message: string | null = null;
@@ -416,14 +425,13 @@ export function returnApplication(db: Db, user: User, id: string, reason: unknow
 	db.transaction((t) => {
 		const tx = t as unknown as Db;
 		const { row } = loadVisible(tx, user, id);
+		requireWritable(tx, row.batchId);
 		if (row.status !== 'submitted' && row.status !== 'accepted') {
 			throw new ApplicationError(`只能退回已推荐或已受理的申报（当前状态：${STATUS_LABELS[row.status]}）`, {}, 409);
 		}
 		const sheets = submittedSheetCount(tx, id);
 		if (sheets > 0) {
-			if (tx.select({ locked: s.batches.resultsLockedAt }).from(s.batches).where(eq(s.batches.id, row.batchId)).get()?.locked) {
-				throw new ApplicationError('评审结果已锁定，不能退回已有评分的申报；如需退回，请先在拟推荐名单页重新开放结果', {}, 409);
-			}
+			requirePhase(tx, { batch: batchOf(tx, row.batchId).row }, canChangeScores, '评审结果已锁定，不能退回已有评分的申报；如需退回，请先在拟推荐名单页重新开放结果');
 			if (confirmedCount(confirmSheets) !== sheets) {
 				const message = `该申报已有 ${sheets} 份已提交的评分表。退回后它将退出评审结果、评审会议和拟推荐名单（评分表保留），直到市局重新推荐。请勾选确认后再退回。`;
 				throw new ApplicationError(message, { confirmSheets: message }, 409);
@@ -445,8 +453,9 @@ export function acceptApplication(db: Db, user: User, id: string): void {
 	db.transaction((t) => {
 		const tx = t as unknown as Db;
 		const { row } = loadVisible(tx, user, id);
+		requireWritable(tx, row.batchId);
 		if (row.status !== 'submitted') throw new ApplicationError(`只能受理已推荐的申报（当前状态：${STATUS_LABELS[row.status]}）`, {}, 409);
-		const state = computeFindings(tx);
+		const state = computeFindings({ db: tx, batch: batchOf(tx, row.batchId).row });
 		if (blockingApplications(state).has(id)) {
 			const overridden = state.overrides.get(id);
 			const open = (state.findings.get(id) ?? []).filter((f) => f.severity === 'blocking' && !overridden?.has(f.code)).map((f) => f.code);
@@ -472,8 +481,9 @@ export function overrideFinding(db: Db, user: User, id: string, code: unknown, r
 	const text = reasonText(reason, 'reason', '放行理由');
 	db.transaction((t) => {
 		const tx = t as unknown as Db;
-		loadVisible(tx, user, id);
-		const current = computeFindings(tx).findings.get(id) ?? [];
+		const { row } = loadVisible(tx, user, id);
+		requireWritable(tx, row.batchId);
+		const current = computeFindings({ db: tx, batch: batchOf(tx, row.batchId).row }).findings.get(id) ?? [];
 		if (!current.some((f) => f.code === code)) {
 			throw new ApplicationError(`该申报当前没有“${code}”问题，无需放行`, { code: '该申报当前没有这一问题' }, 409);
 		}
@@ -492,7 +502,7 @@ export function revokeOverride(db: Db, user: User, id: string, code: unknown): v
 	if (typeof code !== 'string' || !isFindingCode(code)) throw new ApplicationError('未知的问题代码', { code: '未知的问题代码' });
 	db.transaction((t) => {
 		const tx = t as unknown as Db;
-		loadVisible(tx, user, id);
+		requireWritable(tx, loadVisible(tx, user, id).row.batchId);
 		const gone = tx
 			.delete(s.findingOverrides)
 			.where(and(eq(s.findingOverrides.applicationId, id), eq(s.findingOverrides.code, code)))
@@ -608,7 +618,7 @@ export function deleteAttachment(db: Db, user: User, attachmentId: unknown): voi
 
 /** An attachment row and where its bytes are; the caller checks that the user may see its application. */
 export function attachmentFile(db: Pick<Db, 'select'>, attachmentId: string, dir = filesDir()): { row: AttachmentRow; path: string } | null {
-	if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/.test(attachmentId)) return null;
+	if (!/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,120}$/.test(attachmentId)) return null;
 	const row = db.select().from(s.attachments).where(eq(s.attachments.id, attachmentId)).get();
 	if (!row) return null;
 	const path = blobPath(row.sha256, dir);
@@ -626,7 +636,7 @@ export const attachmentLabel = (kind: string) => ATTACHMENT_LABELS[kind as keyof
 export function cityApplication(db: Db, user: User, id: string, opts: { today?: string } = {}) {
 	const found = loadVisible(db, user, id);
 	const { row, app, institution } = found;
-	const batch = loadBatch(db) ?? DEFAULT_BATCH;
+	const batch = batchOf(db, row.batchId).batch;
 	const editable = canEditApplication(principalOf(user), { id, region: row.region, status: row.status });
 	const materials = materialsOnFile(db, app);
 	const quota = quotaState(db, batch, row);
@@ -682,12 +692,15 @@ export type IntakeFilter = { region?: string; occupation?: string; type?: string
  * with its formal-check findings. `finding` filters by a code, `blocking` (an unresolved blocking
  * finding) or `none` (no finding at all).
  */
-export function listIntake(db: Db, filter: IntakeFilter = {}): IntakeRow[] {
-	const state = computeFindings(db);
+export function listIntake(scope: BatchScope, filter: IntakeFilter = {}): IntakeRow[] {
+	const { db } = scope;
+	const state = computeFindings(scope);
 	const blocking = blockingApplications(state);
-	const reasons = new Map(db.select({ id: s.applications.id, r: s.applications.statusReason }).from(s.applications).all().map((x) => [x.id, x.r]));
+	const reasons = new Map(
+		db.select({ id: s.applications.id, r: s.applications.statusReason }).from(s.applications).where(eq(s.applications.batchId, scope.batch.id)).all().map((x) => [x.id, x.r])
+	);
 	const person = filter.person ? applicationsByPerson(db, filter.person) : null;
-	return listApplications(db, { region: filter.region || null })
+	return listApplications(scope, { region: filter.region || null })
 		.filter((r) => !person || person.has(r.id))
 		.filter((r) => (filter.status ? r.status === filter.status : r.status !== 'draft'))
 		.filter((r) => (!filter.occupation || r.occupation === filter.occupation) && (!filter.type || r.type === filter.type))
@@ -708,7 +721,8 @@ export function listIntake(db: Db, filter: IntakeFilter = {}): IntakeRow[] {
 export function officeApplication(db: Db, user: User, id: string) {
 	requireOffice(user);
 	const found = loadVisible(db, user, id);
-	const state = computeFindings(db);
+	const scope = { db, batch: batchOf(db, found.row.batchId).row };
+	const state = computeFindings(scope);
 	const overrides = db
 		.select({ code: s.findingOverrides.code, reason: s.findingOverrides.reason, at: s.findingOverrides.at, by: s.users.displayName })
 		.from(s.findingOverrides)

@@ -4,30 +4,36 @@
  * unassigning by hand with a reason, and publishing the roster to the experts. Every change is
  * audited; a refused request writes nothing.
  */
+import { Refusal } from '../refusal';
 import { and, eq, gt, sql } from 'drizzle-orm';
 import * as z from 'zod';
 import type { Db } from '../db';
 import * as s from '../db/schema';
 import { audit, type Actor } from '../audit';
-import { loadBatchRow } from '../queries/bundle';
+import { batchById, requirePhase, type BatchScope } from '../scope';
+import { canChangeScores, canWrite } from '../../domain/phases';
 import { hardConflictCodes } from '../queries/reviews';
 import { RECOMMENDED_STATUSES } from './batch-state';
 import { replaceExpert, runDraw } from './assignment';
 import { conflictLabel, isConflictCode } from '../../domain/conflicts';
 import { OCCUPATION_KEYS, occupationShort } from '../../domain/occupations';
 
-export class AssignmentError extends Error {
+export class AssignmentError extends Refusal {
 	constructor(
-		public field: string,
+		field: string,
 		message: string,
 		/** The request may be repeated with `confirm` set (an expert who already submitted a sheet). */
 		public needsConfirm = false
 	) {
-		super(message);
+		super(message, 400, { [field]: message });
+	}
+	/** The field it names (always one). */
+	override get field(): string {
+		return Object.keys(this.errors)[0];
 	}
 }
 
-const id = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, { message: '编号格式不正确' });
+const id = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,120}$/, { message: '编号格式不正确' });
 const reason = z.string().trim().min(2, { message: '请填写理由（至少2个字）' }).max(500, { message: '理由不能超过500个字' });
 
 function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
@@ -39,11 +45,8 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
 	return r.data;
 }
 
-function requireBatch(db: Db): s.BatchRow {
-	const batch = loadBatchRow(db);
-	if (!batch) throw new AssignmentError('form', '尚未建立评审批次，请先导入申报数据');
-	return batch;
-}
+/** Applications of the scope's batch (every assignment of the batch is on one of them). */
+const ofBatch = (scope: BatchScope) => sql`${s.assignments.applicationId} IN (SELECT id FROM applications WHERE batch_id = ${scope.batch.id})`;
 
 /* ---------- settings ---------- */
 
@@ -66,10 +69,11 @@ export const drawSettingsInput = z.object({
 });
 export type DrawSettingsInput = { perApplication: string | number; maxLoad: string | number | null; onePerUnit: boolean };
 
-export function saveDrawSettings(db: Db, input: DrawSettingsInput, actor: Actor): void {
+export function saveDrawSettings(scope: BatchScope, input: DrawSettingsInput, actor: Actor): void {
 	const v = parse(drawSettingsInput, input);
-	const batch = requireBatch(db);
-	db.transaction((tx) => {
+	const batch = scope.batch;
+	scope.db.transaction((tx) => {
+		requirePhase(tx, scope, canWrite, '');
 		tx.update(s.batches).set({ perApplication: v.perApplication, maxLoad: v.maxLoad, onePerUnit: v.onePerUnit }).where(eq(s.batches.id, batch.id)).run();
 		audit(tx, actor, 'assignment.settings', 'batch', batch.id, v);
 	});
@@ -102,19 +106,19 @@ export type DrawReport = {
 };
 
 /** Assignments decide whose sheets count: none of them changes while the results are locked. */
-function requireUnlocked(db: Db): void {
-	if (loadBatchRow(db)?.resultsLockedAt) throw new AssignmentError('form', '评审结果已锁定，不能再改变专家分配；请先由省厅重新开放结果');
+function requireUnlocked(scope: BatchScope): void {
+	requirePhase(scope.db, scope, canChangeScores, '评审结果已锁定，不能再改变专家分配；请先由省厅重新开放结果');
 }
 
 /**
  * Draws for one occupation or the whole batch with the batch's settings; applications with an
  * unresolved blocking finding are left out. The seed (given or generated) is recorded with the draw.
  */
-export function drawExperts(db: Db, input: DrawInput, actor: Actor): DrawReport {
+export function drawExperts(scope: BatchScope, input: DrawInput, actor: Actor): DrawReport {
+	const { db } = scope;
 	const v = parse(drawInput, input);
-	requireBatch(db);
-	requireUnlocked(db);
-	const r = runDraw(db, { seed: v.seed ?? undefined, occupation: v.scope === 'all' ? null : v.scope, skipBlocking: true }, actor);
+	requireUnlocked(scope);
+	const r = runDraw(scope, { seed: v.seed ?? undefined, occupation: v.scope === 'all' ? null : v.scope, skipBlocking: true }, actor);
 	const names = institutionNames(db);
 	return {
 		drawId: r.drawId,
@@ -145,8 +149,13 @@ function institutionNames(db: Db): Map<string, string> {
 export const pairInput = z.object({ applicationId: id, expertId: id, reason, confirm: z.boolean().default(false) });
 export type PairInput = { applicationId: string; expertId: string; reason: string; confirm?: boolean };
 
-function loadPair(db: Db, applicationId: string, expertId: string) {
-	const app = db.select().from(s.applications).where(eq(s.applications.id, applicationId)).get();
+function loadPair(scope: BatchScope, applicationId: string, expertId: string) {
+	const { db } = scope;
+	const app = db
+		.select()
+		.from(s.applications)
+		.where(and(eq(s.applications.id, applicationId), eq(s.applications.batchId, scope.batch.id)))
+		.get();
 	if (!app) throw new AssignmentError('applicationId', `申报 "${applicationId}" 不存在`);
 	const expert = db.select().from(s.experts).where(eq(s.experts.id, expertId)).get();
 	if (!expert) throw new AssignmentError('expertId', `专家 "${expertId}" 不存在`);
@@ -170,8 +179,8 @@ function hardLabels(codes: string[]): string {
 }
 
 /** Current number of assignments of an expert (the whole batch). */
-function loadOf(db: Db, expertId: string): number {
-	return db.select({ n: sql<number>`count(*)` }).from(s.assignments).where(eq(s.assignments.expertId, expertId)).get()?.n ?? 0;
+function loadOf(scope: BatchScope, expertId: string): number {
+	return scope.db.select({ n: sql<number>`count(*)` }).from(s.assignments).where(and(eq(s.assignments.expertId, expertId), ofBatch(scope))).get()?.n ?? 0;
 }
 
 /**
@@ -179,10 +188,11 @@ function loadOf(db: Db, expertId: string): number {
  * without a hard conflict (detected, declared or confirmed). The per-expert limit does not apply to
  * a hand assignment; the page shows the load.
  */
-export function assignByHand(db: Db, input: PairInput, actor: Actor): void {
+export function assignByHand(scope: BatchScope, input: PairInput, actor: Actor): void {
+	const { db } = scope;
 	const v = parse(pairInput, input);
-	requireUnlocked(db);
-	const { app, expert, assignment } = loadPair(db, v.applicationId, v.expertId);
+	requireUnlocked(scope);
+	const { app, expert, assignment } = loadPair(scope, v.applicationId, v.expertId);
 	if (!RECOMMENDED_STATUSES.includes(app.status)) throw new AssignmentError('applicationId', '该申报不在已推荐或已受理状态，不能分配专家');
 	if (!expert.active) throw new AssignmentError('expertId', `专家 ${expert.name} 已停用，不能分配`);
 	if (!expert.occupations.includes(app.occupation)) {
@@ -199,10 +209,11 @@ export function assignByHand(db: Db, input: PairInput, actor: Actor): void {
 }
 
 /** Removes an expert from an application with a reason; a submitted sheet needs `confirm` (it is then no longer counted). */
-export function unassignExpert(db: Db, input: PairInput, actor: Actor): void {
+export function unassignExpert(scope: BatchScope, input: PairInput, actor: Actor): void {
+	const { db } = scope;
 	const v = parse(pairInput, input);
-	requireUnlocked(db);
-	const { expert, assignment, submitted } = loadPair(db, v.applicationId, v.expertId);
+	requireUnlocked(scope);
+	const { expert, assignment, submitted } = loadPair(scope, v.applicationId, v.expertId);
 	if (!assignment) throw new AssignmentError('expertId', `专家 ${expert.name} 未分配到此申报`);
 	if (submitted && !v.confirm) throw new AssignmentError('confirm', SUBMITTED_WARNING, true);
 	db.transaction((tx) => {
@@ -215,10 +226,11 @@ export function unassignExpert(db: Db, input: PairInput, actor: Actor): void {
  * The first alternate of the application (by rank of the last draw) who can still take the seat:
  * active, of the occupation, not on the application, no hard conflict, under the per-expert limit.
  */
-export function nextAlternate(db: Db, applicationId: string): string | null {
+export function nextAlternate(scope: BatchScope, applicationId: string): string | null {
+	const { db } = scope;
 	const app = db.select().from(s.applications).where(eq(s.applications.id, applicationId)).get();
 	if (!app) return null;
-	const batch = loadBatchRow(db);
+	const batch = batchById(db, app.batchId);
 	const assigned = new Set(
 		db.select({ e: s.assignments.expertId }).from(s.assignments).where(eq(s.assignments.applicationId, applicationId)).all().map((r) => r.e)
 	);
@@ -227,7 +239,7 @@ export function nextAlternate(db: Db, applicationId: string): string | null {
 		if (assigned.has(alt.expertId)) continue;
 		const e = db.select().from(s.experts).where(eq(s.experts.id, alt.expertId)).get();
 		if (!e || !e.active || !e.occupations.includes(app.occupation)) continue;
-		if (batch?.maxLoad != null && loadOf(db, e.id) >= batch.maxLoad) continue;
+		if (batch?.maxLoad != null && loadOf(scope, e.id) >= batch.maxLoad) continue;
 		if (hardConflictCodes(db, e.id, applicationId).length) continue;
 		return e.id;
 	}
@@ -235,36 +247,38 @@ export function nextAlternate(db: Db, applicationId: string): string | null {
 }
 
 /** Replaces an assigned expert by the next usable alternate; returns the new expert's id. */
-export function replaceWithAlternate(db: Db, input: PairInput, actor: Actor): string {
+export function replaceWithAlternate(scope: BatchScope, input: PairInput, actor: Actor): string {
 	const v = parse(pairInput, input);
-	requireUnlocked(db);
-	const { expert, assignment, submitted } = loadPair(db, v.applicationId, v.expertId);
+	requireUnlocked(scope);
+	const { expert, assignment, submitted } = loadPair(scope, v.applicationId, v.expertId);
 	if (!assignment) throw new AssignmentError('expertId', `专家 ${expert.name} 未分配到此申报`);
 	if (submitted && !v.confirm) throw new AssignmentError('confirm', SUBMITTED_WARNING, true);
-	const next = nextAlternate(db, v.applicationId);
+	const next = nextAlternate(scope, v.applicationId);
 	if (!next) throw new AssignmentError('expertId', '没有可用的候补专家：请重新抽取该职业（会生成新的候补名单），或手工指定专家');
-	return replaceExpert(db, v.applicationId, v.expertId, v.reason, actor, next);
+	return replaceExpert(scope, v.applicationId, v.expertId, v.reason, actor, next);
 }
 
 /* ---------- publication ---------- */
 
 /** Assignments made after the last publication (all of them before the first). */
-export function unpublishedCount(db: Db): number {
-	const batch = loadBatchRow(db);
-	const at = batch?.assignmentsPublishedAt ?? null;
-	const where = at ? gt(s.assignments.createdAt, at) : undefined;
-	return db.select({ n: sql<number>`count(*)` }).from(s.assignments).where(where).get()?.n ?? 0;
+export function unpublishedCount(scope: BatchScope): number {
+	const batch = batchById(scope.db, scope.batch.id) ?? scope.batch;
+	const at = batch.assignmentsPublishedAt ?? null;
+	const where = and(ofBatch(scope), at ? gt(s.assignments.createdAt, at) : undefined);
+	return scope.db.select({ n: sql<number>`count(*)` }).from(s.assignments).where(where).get()?.n ?? 0;
 }
 
 /**
  * Publishes the roster: every assignment made so far becomes visible to its expert (after the
  * commitment). Refused when there is nothing new to publish.
  */
-export function publishAssignments(db: Db, actor: Actor): { publishedAt: string; assignments: number; newlyPublished: number } {
-	const batch = requireBatch(db);
-	const total = db.select({ n: sql<number>`count(*)` }).from(s.assignments).get()?.n ?? 0;
+export function publishAssignments(scope: BatchScope, actor: Actor): { publishedAt: string; assignments: number; newlyPublished: number } {
+	const { db } = scope;
+	requireUnlocked(scope);
+	const batch = batchById(db, scope.batch.id) ?? scope.batch;
+	const total = db.select({ n: sql<number>`count(*)` }).from(s.assignments).where(ofBatch(scope)).get()?.n ?? 0;
 	if (total === 0) throw new AssignmentError('form', '还没有任何分配，请先抽取专家');
-	const fresh = unpublishedCount(db);
+	const fresh = unpublishedCount(scope);
 	if (batch.assignmentsPublishedAt && fresh === 0) throw new AssignmentError('form', '自上次发布以来分配没有变化，无需再次发布');
 	const publishedAt = new Date().toISOString();
 	db.transaction((tx) => {

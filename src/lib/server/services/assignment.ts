@@ -9,7 +9,10 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db';
 import * as s from '../db/schema';
 import { audit, type Actor } from '../audit';
-import { loadBatchRow, loadExperts } from '../queries/bundle';
+import { loadExperts } from '../queries/bundle';
+import { requirePhase, type BatchScope } from '../scope';
+import { canChangeScores } from '../../domain/phases';
+import { Refusal } from '../refusal';
 import { blockingApplications, computeConflicts, computeFindings, recommendedApplications } from './batch-state';
 import { assignExperts, type AssignResult } from '../../domain/assignment';
 import { pairKey } from '../../domain/conflicts';
@@ -40,17 +43,17 @@ export function newSeed(): string {
 	return randomBytes(6).toString('hex');
 }
 
-export function runDraw(db: Db, opts: DrawOptions, actor: Actor): DrawOutcome {
-	const batch = loadBatchRow(db);
-	if (!batch) throw new Error('尚未建立评审批次，无法抽取专家');
-	if (batch.resultsLockedAt) throw new Error('评审结果已锁定，不能再抽取专家；请先由省厅重新开放结果');
+export function runDraw(scope: BatchScope, opts: DrawOptions, actor: Actor): DrawOutcome {
+	const { db } = scope;
+	requirePhase(db, scope, canChangeScores, '评审结果已锁定，不能再抽取专家；请先由省厅重新开放结果');
+	const batch = scope.batch;
 	const perApplication = opts.perApplication ?? batch.perApplication;
 	const seed = opts.seed ?? newSeed();
 	const maxLoad = opts.maxLoad === undefined ? batch.maxLoad : opts.maxLoad;
 	const onePerUnit = opts.onePerUnit ?? batch.onePerUnit;
 
-	const findings = computeFindings(db);
-	const conflicts = computeConflicts(db, findings);
+	const findings = computeFindings(scope);
+	const conflicts = computeConflicts(scope, findings);
 	const blocked = opts.skipBlocking ? blockingApplications(findings) : new Set<string>();
 	const inScope = recommendedApplications(findings).filter((a) => !opts.occupation || a.app.occupation === opts.occupation);
 	const skippedBlocking = inScope.filter((a) => blocked.has(a.app.id)).map((a) => a.app.id).sort();
@@ -58,12 +61,13 @@ export function runDraw(db: Db, opts: DrawOptions, actor: Actor): DrawOutcome {
 	const activeIds = new Set(db.select({ id: s.experts.id }).from(s.experts).where(eq(s.experts.active, true)).all().map((r) => r.id));
 	// 履职评价 threshold (batch setting min_expert_rating, off when null): experts whose average
 	// rating is below it are not in the pool; the draw record keeps who and why (draws.excluded).
-	const excluded = ratingExclusions({ db, batch });
+	const excluded = ratingExclusions(scope);
 	const belowRating = new Set(excluded.map((x) => x.expertId));
 	const experts = loadExperts(db).filter((e) => activeIds.has(e.id) && !belowRating.has(e.id));
 	const existing = db
 		.select({ applicationId: s.assignments.applicationId, expertId: s.assignments.expertId })
 		.from(s.assignments)
+		.where(inArray(s.assignments.applicationId, findings.applications.map((a) => a.app.id)))
 		.all()
 		.filter((a) => !conflicts.hard.has(pairKey(a.applicationId, a.expertId)));
 
@@ -126,19 +130,21 @@ export function runDraw(db: Db, opts: DrawOptions, actor: Actor): DrawOutcome {
 }
 
 /** Replaces one assigned expert with the best alternate of the application (or a named one). */
-export function replaceExpert(db: Db, applicationId: string, expertId: string, reason: string, actor: Actor, replacementId?: string): string {
+export function replaceExpert(scope: BatchScope, applicationId: string, expertId: string, reason: string, actor: Actor, replacementId?: string): string {
+	const { db } = scope;
 	const text = reason.trim();
-	if (text.length < 2) throw new Error('请填写更换理由');
-	const hard = computeConflicts(db).hard;
+	if (text.length < 2) throw new Refusal('请填写更换理由', 400, { reason: '请填写更换理由' });
+	const hard = computeConflicts(scope).hard;
 	return db.transaction((tx) => {
+		requirePhase(tx, scope, canChangeScores, '评审结果已锁定，不能再改变专家分配；请先由省厅重新开放结果');
 		const existing = tx.select().from(s.assignments).where(and(eq(s.assignments.applicationId, applicationId), eq(s.assignments.expertId, expertId))).get();
-		if (!existing) throw new Error('该专家未分配到此申报');
+		if (!existing) throw new Refusal('该专家未分配到此申报', 404);
 		const assigned = new Set(tx.select({ e: s.assignments.expertId }).from(s.assignments).where(eq(s.assignments.applicationId, applicationId)).all().map((r) => r.e));
 		const candidates = replacementId
 			? [replacementId]
 			: tx.select().from(s.alternates).where(eq(s.alternates.applicationId, applicationId)).orderBy(s.alternates.rank).all().map((r) => r.expertId);
 		const next = candidates.find((c) => !assigned.has(c) && !hard.has(pairKey(applicationId, c)));
-		if (!next) throw new Error('没有可替补的专家，请重新抽取或手工指定');
+		if (!next) throw new Refusal('没有可替补的专家，请重新抽取或手工指定', 409);
 		tx.delete(s.assignments).where(and(eq(s.assignments.applicationId, applicationId), eq(s.assignments.expertId, expertId))).run();
 		tx.insert(s.assignments).values({ applicationId, expertId: next, source: 'replacement', reason: text }).run();
 		tx.delete(s.alternates).where(and(eq(s.alternates.applicationId, applicationId), eq(s.alternates.expertId, next))).run();

@@ -2,11 +2,12 @@
  * The whole batch computed from the database: formal-check findings, conflicts of interest and
  * aggregated results. The pages and the command line both read the batch through here.
  */
-import type { Db } from '../db';
+import { sql, type AnyColumn } from 'drizzle-orm';
 import { cacheClient, generation } from '../db/generations';
 import * as s from '../db/schema';
-import { loadApplications, loadBatch, loadExperts, loadInstitutions, loadRubrics, loadScores } from '../queries/bundle';
-import { DEFAULT_BATCH, type Application, type Batch, type Institution } from '../../domain/bundle';
+import { batchFromRow, loadApplications, loadExperts, loadInstitutions, loadRubrics, loadScores } from '../queries/bundle';
+import type { BatchScope } from '../scope';
+import { type Application, type Batch, type Institution } from '../../domain/bundle';
 import { checkAll, hasUnresolvedBlocking, type Finding, type FindingCode } from '../../domain/formal-check';
 import { CONFLICT_CODES, detectConflicts, pairKey, type Conflict } from '../../domain/conflicts';
 import { aggregate, type AggregateInput, type Method, type Results } from '../../domain/aggregation';
@@ -44,7 +45,8 @@ export type FindingsState = {
  * afresh. The cached state is shared: callers read it and never change it.
  */
 type IntakeCache = { key: string; findings: FindingsState; conflicts?: ConflictState };
-const intakeCache = new WeakMap<object, IntakeCache>();
+/** Per connection, per batch. */
+const intakeCache = new WeakMap<object, Map<string, IntakeCache>>();
 
 function localDate(): string {
 	const d = new Date();
@@ -52,24 +54,30 @@ function localDate(): string {
 }
 
 /** The connection's cached intake state, brought up to date; null when it cannot be cached. */
-function cachedIntake(db: Db, today: string | undefined): IntakeCache | null {
+function cachedIntake(scope: BatchScope, today: string | undefined): IntakeCache | null {
+	const { db } = scope;
 	const client = cacheClient(db);
 	const n = client ? generation(db, 'intake') : null;
 	if (!client || n === null) return null;
-	const key = `${n}|${today ?? localDate()}`;
-	let hit = intakeCache.get(client);
-	if (!hit || hit.key !== key) intakeCache.set(client, (hit = { key, findings: findingsOf(db, today) }));
+	// The batch row itself is part of the key: its settings (quotas, deadline) move the findings.
+	const b = scope.batch;
+	const key = `${n}|${today ?? localDate()}|${b.deadline}|${b.createdAt}|${JSON.stringify(b.quotas)}`;
+	let perBatch = intakeCache.get(client);
+	if (!perBatch) intakeCache.set(client, (perBatch = new Map()));
+	let hit = perBatch.get(b.id);
+	if (!hit || hit.key !== key) perBatch.set(b.id, (hit = { key, findings: findingsOf(scope, today) }));
 	return hit;
 }
 
-export function computeFindings(db: Db, today?: string): FindingsState {
-	return cachedIntake(db, today)?.findings ?? findingsOf(db, today);
+export function computeFindings(scope: BatchScope, today?: string): FindingsState {
+	return cachedIntake(scope, today)?.findings ?? findingsOf(scope, today);
 }
 
-function findingsOf(db: Db, today?: string): FindingsState {
-	const batch = loadBatch(db) ?? DEFAULT_BATCH;
-	const applications = loadApplications(db);
-	const institutions = loadInstitutions(db);
+function findingsOf(scope: BatchScope, today?: string): FindingsState {
+	const { db } = scope;
+	const batch = batchFromRow(scope.batch);
+	const applications = loadApplications(scope);
+	const institutions = loadInstitutions(db, new Set(applications.map((a) => a.app.institutionId)));
 	const status = new Map(applications.map((a) => [a.app.id, a.row.status]));
 	const findings = checkAll(
 		batch,
@@ -78,7 +86,7 @@ function findingsOf(db: Db, today?: string): FindingsState {
 		{ today, counted: (app) => RECOMMENDED_STATUSES.includes(status.get(app.id)!) }
 	);
 	const overrides = new Map<string, Map<string, { reason: string; at: string }>>();
-	for (const o of db.select().from(s.findingOverrides).all()) {
+	for (const o of db.select().from(s.findingOverrides).where(sql`${s.findingOverrides.applicationId} IN (SELECT id FROM applications WHERE batch_id = ${scope.batch.id})`).all()) {
 		const m = overrides.get(o.applicationId) ?? new Map();
 		m.set(o.code, { reason: o.reason, at: o.at });
 		overrides.set(o.applicationId, m);
@@ -103,22 +111,25 @@ export type ConflictState = {
 	hard: Map<string, string>;
 };
 
-export function computeConflicts(db: Db, base?: Pick<FindingsState, 'applications' | 'institutions'>): ConflictState {
-	const cached = cachedIntake(db, undefined);
-	if (!cached) return conflictsOf(db, base);
-	return (cached.conflicts ??= conflictsOf(db, cached.findings));
+export function computeConflicts(scope: BatchScope, base?: Pick<FindingsState, 'applications' | 'institutions'>): ConflictState {
+	const cached = cachedIntake(scope, undefined);
+	if (!cached) return conflictsOf(scope, base);
+	return (cached.conflicts ??= conflictsOf(scope, cached.findings));
 }
 
-function conflictsOf(db: Db, base?: Pick<FindingsState, 'applications' | 'institutions'>): ConflictState {
-	const applications = base?.applications ?? loadApplications(db);
-	const institutions = base?.institutions ?? loadInstitutions(db);
+function conflictsOf(scope: BatchScope, base?: Pick<FindingsState, 'applications' | 'institutions'>): ConflictState {
+	const { db } = scope;
+	const applications = base?.applications ?? loadApplications(scope);
+	const institutions = base?.institutions ?? loadInstitutions(db, new Set(applications.map((a) => a.app.institutionId)));
 	const experts = loadExperts(db);
+	const ofBatch = (col: AnyColumn) => sql`${col} IN (SELECT id FROM applications WHERE batch_id = ${scope.batch.id})`;
 	const declarations = db
 		.select({ applicationId: s.declarations.applicationId, expertId: s.declarations.expertId, reason: s.declarations.reason })
 		.from(s.declarations)
+		.where(ofBatch(s.declarations.applicationId))
 		.all();
 	const reviews = new Map(
-		db.select().from(s.conflictReviews).all().map((r) => [`${pairKey(r.applicationId, r.expertId)}|${r.code}`, r])
+		db.select().from(s.conflictReviews).where(ofBatch(s.conflictReviews.applicationId)).all().map((r) => [`${pairKey(r.applicationId, r.expertId)}|${r.code}`, r])
 	);
 	const conflicts = detectConflicts({ experts, applications: applications.map((a) => a.app), institutions, declarations, phoneKey: phoneMatchKey(db) }).map((c) => {
 		const r = c.hard ? undefined : reviews.get(`${pairKey(c.applicationId, c.expertId)}|${c.code}`);
@@ -156,13 +167,19 @@ export type ResultsState = {
  * to its city (even one with submitted sheets) is not in them, nor are its sheets and decision,
  * until the city recommends it again.
  */
-export function computeResults(db: Db, method?: Method): ResultsState {
-	const findings = computeFindings(db);
-	const conflicts = computeConflicts(db, findings);
+export function computeResults(scope: BatchScope, method?: Method): ResultsState {
+	const { db } = scope;
+	const findings = computeFindings(scope);
+	const conflicts = computeConflicts(scope, findings);
 	const recommended = recommendedApplications(findings);
 	const counted = new Set(recommended.map((a) => a.app.id));
 	const assigned = new Set(
-		db.select({ a: s.assignments.applicationId, e: s.assignments.expertId }).from(s.assignments).all().map((r) => pairKey(r.a, r.e))
+		db
+			.select({ a: s.assignments.applicationId, e: s.assignments.expertId })
+			.from(s.assignments)
+			.where(sql`${s.assignments.applicationId} IN (SELECT id FROM applications WHERE batch_id = ${scope.batch.id})`)
+			.all()
+			.map((r) => pairKey(r.a, r.e))
 	);
 	const decisions = db
 		.select({ applicationId: s.decisions.applicationId, decision: s.decisions.decision, reason: s.decisions.reason })
@@ -173,8 +190,8 @@ export function computeResults(db: Db, method?: Method): ResultsState {
 		settings: findings.batch.aggregation,
 		method,
 		applications: recommended.map((a) => ({ id: a.app.id, occupation: a.app.occupation, type: a.app.type })),
-		sheets: loadScores(db).filter((sc) => counted.has(sc.applicationId)),
-		rubrics: loadRubrics(db),
+		sheets: loadScores(scope).filter((sc) => counted.has(sc.applicationId)),
+		rubrics: loadRubrics(scope),
 		assigned,
 		hardConflicts: conflicts.hard,
 		blocking: blockingApplications(findings),

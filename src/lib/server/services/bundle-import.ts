@@ -20,7 +20,8 @@ import {
 } from '../../domain/bundle';
 import { pointsProblems, rubricProblems } from '../../domain/rubric';
 import { audit, type Actor } from '../audit';
-import { batchFromRow, loadBatchRow } from '../queries/bundle';
+import { batchFromRow } from '../queries/bundle';
+import { batchById, defaultBatchRow, ID_SEPARATOR } from '../scope';
 import { requireKeys } from '../keys';
 import { sealIdNumber, sealPhone } from '../personal-data';
 import { normalizeCode, normalizeName, normalizePhoneText } from '../../domain/normalize';
@@ -61,11 +62,68 @@ export function parseBundleText(text: string): unknown {
 
 type Rub = { id: string; type: 'training' | 'evaluation'; criteria: { id: string; name: string; maxPoints: number; guidance: string | null }[] };
 
-function validateReferences(db: Db, b: Bundle): BundleError[] {
+/** Where a bundle goes: its own `batch.id`, else the batch asked for (`--batch`), else the default batch. */
+export function importTarget(db: Db, b: Pick<Bundle, 'batch'>, batchId?: string | null): { id: string; existing: s.BatchRow | undefined } | BundleError {
+	if (b.batch && batchId && b.batch.id !== batchId) {
+		return { path: 'batch.id', message: `数据包属于批次 "${b.batch.id}"，与指定的批次 "${batchId}" 不一致` };
+	}
+	const id = b.batch?.id ?? batchId ?? defaultBatchRow(db)?.id ?? DEFAULT_BATCH.id;
+	return { id, existing: batchById(db, id) };
+}
+
+/**
+ * The stored ids of a bundle's own objects in the target batch. Applications and rubrics belong to
+ * a batch: an id another batch already holds is stored as `id@batch` (scope.ts). Institutions are
+ * shared and recognised by their credit code: a bundle's institution whose USCC is already stored
+ * under another id is that institution; an id already held by an institution with another USCC is
+ * a different institution, stored as `id@batch`.
+ */
+function mapIds(db: Db, b: Bundle, batchId: string): Bundle {
+	const owned = (table: typeof s.applications | typeof s.rubrics) => (ext: string) => {
+		const here = `${ext}${ID_SEPARATOR}${batchId}`;
+		const row = db.select({ b: table.batchId }).from(table).where(eq(table.id, ext)).get();
+		if (!row || row.b === batchId) return ext;
+		return here;
+	};
+	const app = owned(s.applications);
+	const rub = owned(s.rubrics);
+	const inst = new Map<string, string>();
+	for (const i of b.institutions ?? []) {
+		const uscc = normalizeCode(i.uscc);
+		const byId = db.select({ id: s.institutions.id, uscc: s.institutions.uscc }).from(s.institutions).where(eq(s.institutions.id, i.id)).get();
+		if (uscc) {
+			if (byId && (byId.uscc === uscc || !byId.uscc)) continue;
+			const byUscc = db.select({ id: s.institutions.id }).from(s.institutions).where(eq(s.institutions.uscc, uscc)).get();
+			if (byUscc) {
+				inst.set(i.id, byUscc.id);
+				continue;
+			}
+			if (byId) inst.set(i.id, `${i.id}${ID_SEPARATOR}${batchId}`);
+		}
+	}
+	const I = (id: string) => inst.get(id) ?? id;
+	return {
+		...b,
+		institutions: b.institutions?.map((i) => ({ ...i, id: I(i.id) })),
+		applications: b.applications?.map((a) => ({ ...a, id: app(a.id), institutionId: I(a.institutionId) })),
+		rubrics: b.rubrics?.map((r) => ({ ...r, id: rub(r.id) })),
+		assignments: b.assignments?.map((x) => ({ ...x, applicationId: app(x.applicationId) })),
+		declarations: b.declarations?.map((x) => ({ ...x, applicationId: app(x.applicationId) })),
+		scores: b.scores?.map((x) => ({ ...x, applicationId: app(x.applicationId), ...(x.rubricId ? { rubricId: rub(x.rubricId) } : {}) })),
+		decisions: b.decisions?.map((x) => ({ ...x, applicationId: app(x.applicationId) }))
+	};
+}
+
+function validateReferences(db: Db, b: Bundle, batchId: string, existingBatch: s.BatchRow | undefined): BundleError[] {
 	const errors: BundleError[] = [];
 	const err = (path: string, message: string) => errors.push({ path, message });
 
-	const existingBatch = loadBatchRow(db);
+	// The expert pool and the institutions are shared: only a batch's own sections are refused.
+	const own = (['applications', 'rubrics', 'assignments', 'declarations', 'scores', 'decisions'] as const).filter((k) => b[k]?.length);
+	if (existingBatch?.archivedAt && (b.batch || own.length)) {
+		err(b.batch ? 'batch' : own[0], `批次「${existingBatch.name}」已归档，只能查看和导出，不能再导入数据`);
+		return errors;
+	}
 	if (existingBatch?.resultsLockedAt) {
 		// Every section can change the results (the formal check, the conflicts, the draw, the
 		// points, the decisions), so a locked batch imports nothing.
@@ -73,9 +131,6 @@ function validateReferences(db: Db, b: Bundle): BundleError[] {
 			if (b[section]?.length) err(section, '评审结果已锁定，不能导入会改变结果的数据；请先由省厅重新开放结果');
 		}
 		if (b.batch) err('batch', '评审结果已锁定，不能修改批次设置（名额、截止日期、汇总方法等）；请先由省厅重新开放结果');
-	}
-	if (b.batch && existingBatch && existingBatch.id !== b.batch.id) {
-		err('batch.id', `数据库中已有批次 "${existingBatch.id}"，不能导入另一批次 "${b.batch.id}"`);
 	}
 
 	const dupes = <T>(list: T[] | undefined, section: string, key: (x: T) => string, what: string) => {
@@ -100,8 +155,9 @@ function validateReferences(db: Db, b: Bundle): BundleError[] {
 	const expertIds = new Set(db.select({ id: s.experts.id }).from(s.experts).all().map((r) => r.id));
 	b.experts?.forEach((x) => expertIds.add(x.id));
 
+	// Applications and rubrics of the target batch only: a bundle cannot refer to another batch's.
 	const appTypes = new Map(
-		db.select({ id: s.applications.id, type: s.applications.type }).from(s.applications).all().map((r) => [r.id, r.type])
+		db.select({ id: s.applications.id, type: s.applications.type }).from(s.applications).where(eq(s.applications.batchId, batchId)).all().map((r) => [r.id, r.type])
 	);
 	b.applications?.forEach((a, i) => {
 		if (!institutionIds.has(a.institutionId)) err(`applications[${i}].institutionId`, `引用的机构 "${a.institutionId}" 不存在`);
@@ -113,12 +169,12 @@ function validateReferences(db: Db, b: Bundle): BundleError[] {
 	});
 
 	const rubrics = new Map<string, Rub>();
-	for (const r of db.select().from(s.rubrics).all()) {
+	for (const r of db.select().from(s.rubrics).where(eq(s.rubrics.batchId, batchId)).all()) {
 		const crit = db.select().from(s.criteria).where(eq(s.criteria.rubricId, r.id)).all().sort((a, b) => a.position - b.position);
 		rubrics.set(r.id, { id: r.id, type: r.type, criteria: crit });
 	}
 	const frozen = new Set(
-		db.select({ id: s.rubrics.id }).from(s.rubrics).all().filter((r) =>
+		db.select({ id: s.rubrics.id }).from(s.rubrics).where(eq(s.rubrics.batchId, batchId)).all().filter((r) =>
 			db.select({ id: s.sheets.id }).from(s.sheets).where(and(eq(s.sheets.rubricId, r.id), eq(s.sheets.status, 'submitted'))).get()
 		).map((r) => r.id)
 	);
@@ -176,21 +232,32 @@ function validateReferences(db: Db, b: Bundle): BundleError[] {
 }
 
 /** Validates and writes a bundle. Throws BundleImportError (nothing written) on any problem. */
-export function importBundle(db: Db, input: unknown, actor: Actor): ImportCounts {
+/**
+ * Validates and writes a bundle into its own `batch.id` (creating the batch), else into `batchId`
+ * (the command line's `--batch`), else into the default batch; other batches are left untouched.
+ * Throws BundleImportError (nothing written) on any problem.
+ */
+export function importBundle(db: Db, input: unknown, actor: Actor, opts: { batchId?: string | null } = {}): ImportCounts {
 	const parsed = bundleSchema.safeParse(input);
 	if (!parsed.success) throw new BundleImportError(zodErrors(parsed.error));
-	const b = parsed.data;
 
-	return db.transaction((tx) => {
-		const errors = validateReferences(tx as unknown as Db, b);
+	return db.transaction((t) => {
+		const tx = t as unknown as Db;
+		const target = importTarget(tx, parsed.data, opts.batchId);
+		if ('path' in target) throw new BundleImportError([target]);
+		if (opts.batchId && !parsed.data.batch && !target.existing) {
+			throw new BundleImportError([{ path: '--batch', message: `没有批次 "${opts.batchId}"` }]);
+		}
+		const b = mapIds(tx, parsed.data, target.id);
+		const errors = validateReferences(tx, b, target.id, target.existing);
 		if (errors.length) throw new BundleImportError(errors);
-		const counts = writeBundle(tx as unknown as Db, b);
-		audit(tx, actor, 'bundle.import', 'batch', b.batch?.id ?? null, counts);
+		const counts = writeBundle(tx, b, target.id);
+		audit(tx, actor, 'bundle.import', 'batch', target.id, counts);
 		return counts;
 	});
 }
 
-function writeBundle(tx: Db, b: Bundle): ImportCounts {
+function writeBundle(tx: Db, b: Bundle, targetId: string): ImportCounts {
 	const counts: ImportCounts = {
 		batch: 0,
 		institutions: 0,
@@ -204,7 +271,7 @@ function writeBundle(tx: Db, b: Bundle): ImportCounts {
 	};
 
 	/* batch: absent keys keep the stored (or default) values */
-	let batchRow = loadBatchRow(tx);
+	let batchRow = batchById(tx, targetId);
 	if (b.batch) {
 		const batch = resolveBatch(b.batch, batchRow ? batchFromRow(batchRow) : DEFAULT_BATCH);
 		const values = {
@@ -218,11 +285,11 @@ function writeBundle(tx: Db, b: Bundle): ImportCounts {
 		};
 		tx.insert(s.batches).values({ id: batch.id, ...values }).onConflictDoUpdate({ target: s.batches.id, set: values }).run();
 		counts.batch = 1;
-	} else if (!batchRow && (b.applications?.length || b.rubrics?.length)) {
-		ensureBatch(tx);
+	} else if (!batchRow && (b.applications?.length || b.rubrics?.length || b.assignments?.length || b.scores?.length)) {
+		ensureBatch(tx, targetId);
 	}
-	batchRow = loadBatchRow(tx);
-	const batchId = batchRow?.id ?? DEFAULT_BATCH.id;
+	batchRow = batchById(tx, targetId);
+	const batchId = batchRow?.id ?? targetId;
 	const stamp = new Date().toISOString();
 
 	for (const inst of b.institutions ?? []) {
@@ -290,7 +357,7 @@ function writeBundle(tx: Db, b: Bundle): ImportCounts {
 	}
 
 	if (b.scores?.length) {
-		const rubricIds = tx.select({ id: s.rubrics.id, type: s.rubrics.type }).from(s.rubrics).all();
+		const rubricIds = tx.select({ id: s.rubrics.id, type: s.rubrics.type }).from(s.rubrics).where(eq(s.rubrics.batchId, batchId)).all();
 		const appType = new Map(
 			tx.select({ id: s.applications.id, type: s.applications.type }).from(s.applications)
 				.where(inArray(s.applications.id, [...new Set(b.scores.map((x) => x.applicationId))]))
@@ -494,15 +561,16 @@ export function writeApplication(
 	});
 }
 
-/** The stored batch, created with the notice defaults when the database has none yet. */
-export function ensureBatch(tx: Db): s.BatchRow {
-	const existing = loadBatchRow(tx);
+/** The batch `id` (by default the default batch), created with the notice defaults when there is none. */
+export function ensureBatch(tx: Db, id?: string): s.BatchRow {
+	const existing = id ? batchById(tx, id) : defaultBatchRow(tx);
 	if (existing) return existing;
 	const d = DEFAULT_BATCH;
+	const newId = id ?? d.id;
 	tx.insert(s.batches)
 		.values({
-			id: d.id,
-			name: d.name,
+			id: newId,
+			name: newId === d.id ? d.name : newId,
 			deadline: d.deadline,
 			foundedOnOrBefore: d.foundedOnOrBefore,
 			minAnnualScale: d.minAnnualScale,
@@ -511,7 +579,7 @@ export function ensureBatch(tx: Db): s.BatchRow {
 			aggregation: d.aggregation
 		})
 		.run();
-	return loadBatchRow(tx)!;
+	return batchById(tx, newId)!;
 }
 
 function sqlIncrement() {

@@ -3,28 +3,29 @@
  * same suggestion does not come back as pending) and the expert's own declaration of a conflict.
  * Both are audited; the conflict engine itself is src/lib/domain/conflicts.ts.
  */
+import { Refusal } from '../refusal';
 import { and, eq } from 'drizzle-orm';
 import * as z from 'zod';
 import type { Db } from '../db';
 import * as s from '../db/schema';
 import { audit, type Actor } from '../audit';
-import { expertFromRow, loadApplications, loadInstitutions } from '../queries/bundle';
+import { expertFromRow, loadApplicationById, loadInstitutions } from '../queries/bundle';
 import { expertRelation } from '../queries/reviews';
 import { detectPair, isConflictCode, isHardConflict, type Conflict } from '../../domain/conflicts';
 import { DECLARATION_GROUND_KEYS } from '../../domain/experts';
 import { opener, phoneMatchKey } from '../personal-data';
 
-export class ConflictError extends Error {
-	constructor(
-		public field: string,
-		message: string,
-		public status = 400
-	) {
-		super(message);
+export class ConflictError extends Refusal {
+	constructor(field: string, message: string, status = 400) {
+		super(message, status, { [field]: message });
+	}
+	/** The field it names (always one). */
+	override get field(): string {
+		return Object.keys(this.errors)[0];
 	}
 }
 
-const id = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, { message: '编号格式不正确' });
+const id = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,120}$/, { message: '编号格式不正确' });
 const reason = (what: string) =>
 	z
 		.string()
@@ -56,7 +57,7 @@ function firstIssue(error: z.ZodError): ConflictError {
 /** Every conflict of one pair as the engine sees it now (declarations included). */
 export function pairConflicts(db: Db, expertId: string, applicationId: string): Conflict[] {
 	const expertRow = db.select().from(s.experts).where(eq(s.experts.id, expertId)).get();
-	const found = loadApplications(db, (r) => r.id === applicationId)[0];
+	const found = loadApplicationById(db, applicationId);
 	if (!expertRow || !found) return [];
 	const institution = loadInstitutions(db, new Set([found.app.institutionId]))[0];
 	const declarations = db

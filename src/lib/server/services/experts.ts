@@ -3,11 +3,12 @@
  * the experts section of a review bundle), and open sign-in accounts with initial passwords that
  * are shown once, on the printed credential sheet. Every change is audited (ids only).
  */
-import { asc, eq, sql } from 'drizzle-orm';
+import { Refusal } from '../refusal';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import * as s from '../db/schema';
 import { audit, type Actor } from '../audit';
-import { loadBatchRow } from '../queries/bundle';
+import type { BatchScope } from '../scope';
 import { isPublished } from '../queries/reviews';
 import { BundleImportError, importBundle, parseBundleText, type ImportCounts } from './bundle-import';
 import { UserError, createUser, resetPassword, usernameSchema } from './users';
@@ -18,16 +19,16 @@ import { requireKeys, type Keys } from '../keys';
 import { opener, sealPhone } from '../personal-data';
 
 /** A form that did not validate: field → Chinese message. */
-export class ExpertFormError extends Error {
-	constructor(public errors: Record<string, string>) {
-		super(Object.values(errors)[0] ?? '输入有误');
+export class ExpertFormError extends Refusal {
+	constructor(errors: Record<string, string>) {
+		super(Object.values(errors)[0] ?? '输入有误', 400, errors);
 	}
 }
 
 /** An import that did not validate: every problem, each naming its row and column (nothing written). */
-export class ExpertImportError extends Error {
+export class ExpertImportError extends Refusal {
 	constructor(public problems: string[]) {
-		super(problems[0] ?? '导入失败');
+		super(problems[0] ?? '导入失败', 400);
 	}
 }
 
@@ -120,9 +121,10 @@ export type ExpertListing = ExpertFormValues & {
 	committed: boolean;
 };
 
-export function listExpertPool(db: Db): ExpertListing[] {
+/** The pool (shared by every batch) with each expert's account, and their load and commitment in `scope`'s batch. */
+export function listExpertPool(scope: BatchScope): ExpertListing[] {
+	const { db, batch } = scope;
 	const open = opener(db);
-	const batch = loadBatchRow(db);
 	const accounts = new Map(
 		db
 			.select({ expertId: s.users.expertId, username: s.users.username, active: s.users.active, lastLoginAt: s.users.lastLoginAt })
@@ -135,12 +137,13 @@ export function listExpertPool(db: Db): ExpertListing[] {
 		db
 			.select({ id: s.assignments.expertId, n: sql<number>`count(*)` })
 			.from(s.assignments)
+			.where(sql`${s.assignments.applicationId} IN (SELECT id FROM applications WHERE batch_id = ${batch.id})`)
 			.groupBy(s.assignments.expertId)
 			.all()
 			.map((r) => [r.id, r.n])
 	);
 	const committed = new Set(
-		batch ? db.select({ id: s.commitments.expertId }).from(s.commitments).where(eq(s.commitments.batchId, batch.id)).all().map((r) => r.id) : []
+		db.select({ id: s.commitments.expertId }).from(s.commitments).where(eq(s.commitments.batchId, batch.id)).all().map((r) => r.id)
 	);
 	return db
 		.select()
@@ -323,18 +326,19 @@ export function readExpertForm(form: FormData): ExpertFormInput {
 }
 
 /** One expert for the office's edit page: the record, the account, the assignments and conflicts. */
-export function expertDetail(db: Db, id: string) {
+export function expertDetail(scope: BatchScope, id: string) {
+	const { db } = scope;
 	const e = db.select().from(s.experts).where(eq(s.experts.id, id)).get();
 	if (!e) return null;
-	const listing = listExpertPool(db).find((x) => x.id === id)!;
-	const published = loadBatchRow(db)?.assignmentsPublishedAt ?? null;
+	const listing = listExpertPool(scope).find((x) => x.id === id)!;
+	const published = scope.batch.assignmentsPublishedAt ?? null;
 	const sheets = new Map(db.select({ a: s.sheets.applicationId, status: s.sheets.status }).from(s.sheets).where(eq(s.sheets.expertId, id)).all().map((r) => [r.a, r.status]));
 	const assignments = db
 		.select({ applicationId: s.assignments.applicationId, source: s.assignments.source, createdAt: s.assignments.createdAt, occupation: s.applications.occupation, type: s.applications.type, institutionName: s.institutions.name })
 		.from(s.assignments)
 		.innerJoin(s.applications, eq(s.assignments.applicationId, s.applications.id))
 		.innerJoin(s.institutions, eq(s.applications.institutionId, s.institutions.id))
-		.where(eq(s.assignments.expertId, id))
+		.where(and(eq(s.assignments.expertId, id), eq(s.applications.batchId, scope.batch.id)))
 		.all()
 		.map((a) => ({ ...a, published: isPublished(a.createdAt, published), sheet: sheets.get(a.applicationId) ?? null }))
 		.sort((a, b) => a.occupation.localeCompare(b.occupation) || a.applicationId.localeCompare(b.applicationId));

@@ -4,6 +4,7 @@
  * and for a city (its own region only). Thin over export/intake-template.ts, import/xlsx.ts and
  * import/docx.ts; the routes only parse the request and call these.
  */
+import type { BatchScope } from '../scope';
 import { z } from 'zod';
 import type { Db } from '../db';
 import { audit, type Actor } from '../audit';
@@ -61,9 +62,10 @@ export async function templateResponse(): Promise<Response> {
 }
 
 /** The applications of the office's list (same filter, same order) with their institutions. */
-export function listedApplications(db: Db, filter: IntakeFilter) {
-	const ids = new Set(listIntake(db, filter).map((r) => r.id));
-	const apps = loadApplications(db, (r) => ids.has(r.id)).map((a) => a.app);
+export function listedApplications(scope: BatchScope, filter: IntakeFilter) {
+	const { db } = scope;
+	const ids = new Set(listIntake(scope, filter).map((r) => r.id));
+	const apps = loadApplications(scope, (r) => ids.has(r.id)).map((a) => a.app);
 	const institutions = new Map(loadInstitutions(db, new Set(apps.map((a) => a.institutionId))).map((i) => [i.id, i]));
 	return apps.map((app) => ({ app, institution: institutions.get(app.institutionId)! }));
 }
@@ -72,8 +74,9 @@ export function listedApplications(db: Db, filter: IntakeFilter) {
  * The list as the pre-filled intake workbook (re-imports to the same applications), recorded in
  * the audit log with the filter keys and the count only.
  */
-export async function exportListWorkbook(db: Db, filter: ListFilter, actor: Actor, now = new Date()) {
-	const items = listedApplications(db, filter);
+export async function exportListWorkbook(scope: BatchScope, filter: ListFilter, actor: Actor, now = new Date()) {
+	const { db } = scope;
+	const items = listedApplications(scope, filter);
 	const body = await renderIntakeTemplate({ applications: items });
 	const date = chinaToday(now);
 	// The audit records which filters were used, never the ID number or phone searched for.

@@ -1,10 +1,10 @@
 /** The memo's narrative paragraphs, edited by the office and stored per batch (tables are always generated). */
 import { eq } from 'drizzle-orm';
 import * as z from 'zod';
-import type { Db } from '../db';
 import * as s from '../db/schema';
 import { audit, type Actor } from '../audit';
-import { loadBatchRow } from '../queries/bundle';
+import { batchById, requirePhase, type BatchScope } from '../scope';
+import { canWrite } from '../../domain/phases';
 import { MEMO_PARAGRAPH_KEYS } from '../export/memo-data';
 
 export const paragraphsInput = z.object(
@@ -15,12 +15,12 @@ export const paragraphsInput = z.object(
 );
 
 /** Stores the edited paragraphs; a blank paragraph goes back to the generated default. */
-export function saveParagraphs(db: Db, input: Record<string, string>, actor: Actor): string[] {
+export function saveParagraphs(scope: BatchScope, input: Record<string, string>, actor: Actor): string[] {
 	const p = paragraphsInput.parse(input);
 	const custom = Object.fromEntries(Object.entries(p).filter(([, v]) => v.trim() !== '').map(([k, v]) => [k, v.trim()]));
-	db.transaction((tx) => {
-		const batch = loadBatchRow(tx);
-		if (!batch) throw new Error('尚未建立评审批次');
+	scope.db.transaction((tx) => {
+		requirePhase(tx, scope, canWrite, '');
+		const batch = batchById(tx, scope.batch.id)!;
 		tx.update(s.batches).set({ memo: custom }).where(eq(s.batches.id, batch.id)).run();
 		audit(tx, actor, 'memo.paragraphs', 'batch', batch.id, { custom: Object.keys(custom) });
 	});

@@ -3,38 +3,35 @@
  * when a decision departs from the default rule), site visits, and locking the results with a
  * hash of what they say (reopening needs a reason). Everything is audited.
  */
-import { eq } from 'drizzle-orm';
+import { Refusal } from '../refusal';
+import { and, eq, inArray } from 'drizzle-orm';
 import * as z from 'zod';
 import type { Db } from '../db';
 import * as s from '../db/schema';
 import { audit, type Actor } from '../audit';
-import { loadBatchRow } from '../queries/bundle';
+import { batchById, inBatch, requirePhase, type BatchScope } from '../scope';
+import { canChangeScores, canLock, canUnlock } from '../../domain/phases';
 import { computeResults, isRecommended } from './batch-state';
 import { resultsDigest } from '../export/memo-data';
 import { publishMeeting } from '../events';
 import { dateString } from '../../domain/bundle';
 import type { ApplicationResult } from '../../domain/aggregation';
 
-export class ResultsError extends Error {
-	constructor(
-		message: string,
-		public field: string | null = null,
-		public status: 400 | 404 | 409 = 400
-	) {
-		super(message);
+export class ResultsError extends Refusal {
+	constructor(message: string, field: string | null = null, status: 400 | 404 | 409 = 400) {
+		super(message, status, field ? { [field]: message } : {});
 	}
 }
 
 type Tx = Pick<Db, 'select' | 'insert' | 'update' | 'delete'>;
 
-/** Throws when the batch's results are locked: nothing that changes them may be written. */
-export function assertUnlocked(tx: Tx): void {
-	const batch = loadBatchRow(tx);
-	if (batch?.resultsLockedAt) throw new ResultsError('评审结果已锁定，如需修改请先由省厅重新开放结果', null, 409);
+/** Throws when the batch's results are locked (or the batch archived): nothing that changes them may be written. */
+export function assertUnlocked(tx: Tx, scope: { batch: s.BatchRow }): void {
+	requirePhase(tx, scope, canChangeScores, '评审结果已锁定，如需修改请先由省厅重新开放结果');
 }
 
-export function findApplicationResult(db: Db, applicationId: string): ApplicationResult | null {
-	const { results } = computeResults(db);
+export function findApplicationResult(scope: BatchScope, applicationId: string): ApplicationResult | null {
+	const { results } = computeResults(scope);
 	for (const g of results.groups) for (const a of g.applications) if (a.id === applicationId) return a;
 	return null;
 }
@@ -51,9 +48,10 @@ export const decisionInput = z.object({
  * Records the meeting's decision. Departing from the default (proposed ↔ the default rule says
  * otherwise; site visit and pending always depart) needs a written reason.
  */
-export function recordDecision(db: Db, input: z.input<typeof decisionInput>, actor: Actor): void {
+export function recordDecision(scope: BatchScope, input: z.input<typeof decisionInput>, actor: Actor): void {
+	const { db } = scope;
 	const d = decisionInput.parse(input);
-	const result = findApplicationResult(db, d.applicationId);
+	const result = findApplicationResult(scope, d.applicationId);
 	if (!result) throw new ResultsError('没有找到该申报', 'applicationId', 404);
 	const departs = (d.decision === 'proposed') !== result.defaultProposed || d.decision === 'site-visit' || d.decision === 'pending';
 	if (departs && d.reason.length < DECISION_REASON_MIN) {
@@ -63,7 +61,7 @@ export function recordDecision(db: Db, input: z.input<typeof decisionInput>, act
 		);
 	}
 	db.transaction((tx) => {
-		assertUnlocked(tx);
+		assertUnlocked(tx, scope);
 		const now = new Date().toISOString();
 		tx.insert(s.decisions)
 			.values({ applicationId: d.applicationId, decision: d.decision, reason: d.reason || null, userId: actor.userId, at: now })
@@ -78,9 +76,10 @@ export function recordDecision(db: Db, input: z.input<typeof decisionInput>, act
 	publishMeeting('decision', d.applicationId);
 }
 
-export function clearDecision(db: Db, applicationId: string, actor: Actor): void {
-	db.transaction((tx) => {
-		assertUnlocked(tx);
+export function clearDecision(scope: BatchScope, applicationId: string, actor: Actor): void {
+	scope.db.transaction((tx) => {
+		if (!inBatch({ db: tx, batch: scope.batch }, applicationId)) throw new ResultsError('没有找到该申报', 'applicationId', 404);
+		assertUnlocked(tx, scope);
 		tx.delete(s.decisions).where(eq(s.decisions.applicationId, applicationId)).run();
 		audit(tx, actor, 'decision.clear', 'application', applicationId, null);
 	});
@@ -94,25 +93,29 @@ export const siteVisitInput = z.object({
 	findings: z.string().trim().min(5, { message: '请填写不少于5个字的考察情况' }).max(5000, { message: '考察情况不能超过5000字' })
 });
 
-export function recordSiteVisit(db: Db, input: z.input<typeof siteVisitInput>, actor: Actor): void {
+export function recordSiteVisit(scope: BatchScope, input: z.input<typeof siteVisitInput>, actor: Actor): void {
 	const v = siteVisitInput.parse(input);
-	db.transaction((tx) => {
-		if (!tx.select().from(s.applications).where(eq(s.applications.id, v.applicationId)).get()) {
+	scope.db.transaction((tx) => {
+		if (!inBatch({ db: tx, batch: scope.batch }, v.applicationId)) {
 			throw new ResultsError('没有找到该申报', 'applicationId', 404);
 		}
-		assertUnlocked(tx);
+		assertUnlocked(tx, scope);
 		const id = tx.insert(s.siteVisits).values({ ...v, userId: actor.userId }).returning({ id: s.siteVisits.id }).get().id;
 		audit(tx, actor, 'site-visit.record', 'application', v.applicationId, { siteVisitId: id, date: v.date });
 	});
 }
 
 /** Moves the meeting to an application (null ends the item); every screen follows through SSE. */
-export function moveMeeting(db: Db, applicationId: string | null, actor: Actor): void {
-	db.transaction((tx) => {
-		const batch = loadBatchRow(tx);
-		if (!batch) throw new ResultsError('尚未建立评审批次');
+export function moveMeeting(scope: BatchScope, applicationId: string | null, actor: Actor): void {
+	scope.db.transaction((tx) => {
+		requirePhase(tx, scope, canChangeScores, '评审结果已锁定，评审会议已结束');
+		const batch = batchById(tx, scope.batch.id)!;
 		if (applicationId) {
-			const row = tx.select({ status: s.applications.status }).from(s.applications).where(eq(s.applications.id, applicationId)).get();
+			const row = tx
+				.select({ status: s.applications.status })
+				.from(s.applications)
+				.where(and(eq(s.applications.id, applicationId), eq(s.applications.batchId, batch.id)))
+				.get();
 			if (!row) throw new ResultsError('没有找到该申报', 'applicationId', 404);
 			// Only recommended applications are on the agenda: a draft or a returned one is not discussed.
 			if (!isRecommended(row.status)) throw new ResultsError('该申报未被推荐（草稿或已退回），不在评审会议程中', 'applicationId', 409);
@@ -126,8 +129,8 @@ export function moveMeeting(db: Db, applicationId: string | null, actor: Actor):
 	publishMeeting('move', applicationId);
 }
 
-export function currentMeeting(db: Db): { applicationId: string | null; startedAt: string | null } {
-	const m = loadBatchRow(db)?.meeting;
+export function currentMeeting(scope: { db: Db; batch: s.BatchRow }): { applicationId: string | null; startedAt: string | null } {
+	const m = batchById(scope.db, scope.batch.id)?.meeting;
 	return { applicationId: m?.applicationId ?? null, startedAt: m?.startedAt ?? null };
 }
 
@@ -149,9 +152,13 @@ export type LockGroupItems = {
 export type LockReadiness = { groups: LockGroupItems[]; total: number };
 
 /** Per group, what is still open: shown before locking, and locking with open items needs a confirmation. */
-export function lockReadiness(db: Db, state = computeResults(db)): LockReadiness {
+export function lockReadiness(scope: BatchScope, state = computeResults(scope)): LockReadiness {
 	const { results, input, conflicts } = state;
-	const assigned = db.select({ a: s.assignments.applicationId, e: s.assignments.expertId }).from(s.assignments).all();
+	const assigned = scope.db
+		.select({ a: s.assignments.applicationId, e: s.assignments.expertId })
+		.from(s.assignments)
+		.where(inArray(s.assignments.applicationId, [...state.counted]))
+		.all();
 	const byApp = new Map<string, string[]>();
 	for (const r of assigned) byApp.set(r.a, [...(byApp.get(r.a) ?? []), r.e]);
 	const sheets = new Map(input.sheets.map((sc) => [`${sc.applicationId}|${sc.expertId}`, sc]));
@@ -190,18 +197,18 @@ export function lockReadiness(db: Db, state = computeResults(db)): LockReadiness
  * Locks the results with the hash of what they say. With items still open (lockReadiness) the
  * office must confirm (`confirmed`); the open items are recorded with the lock.
  */
-export function lockResults(db: Db, actor: Actor, opts: { confirmed?: boolean } = {}): string {
-	const state = computeResults(db);
+export function lockResults(scope: BatchScope, actor: Actor, opts: { confirmed?: boolean; reason?: string | null } = {}): string {
+	const { db } = scope;
+	const state = computeResults(scope);
 	const { results } = state;
-	const readiness = lockReadiness(db, state);
+	const readiness = lockReadiness(scope, state);
 	if (readiness.total > 0 && !opts.confirmed) {
 		throw new ResultsError(`尚有 ${readiness.total} 项未完成事项（未开始或未提交的评分表、未认定的回避、缺少的异常分说明），请核对后勾选确认再锁定`, 'confirm', 409);
 	}
 	const hash = resultsDigest(results);
 	db.transaction((tx) => {
-		const batch = loadBatchRow(tx);
-		if (!batch) throw new ResultsError('尚未建立评审批次');
-		if (batch.resultsLockedAt) throw new ResultsError('评审结果已经锁定', null, 409);
+		requirePhase(tx, scope, canLock, '评审结果已经锁定');
+		const batch = batchById(tx, scope.batch.id)!;
 		tx.update(s.batches).set({ resultsLockedAt: new Date().toISOString(), resultsHash: hash }).where(eq(s.batches.id, batch.id)).run();
 		const open = readiness.groups.reduce(
 			(o, g) => ({
@@ -212,19 +219,24 @@ export function lockResults(db: Db, actor: Actor, opts: { confirmed?: boolean } 
 			}),
 			{ notStarted: 0, drafts: 0, openConflicts: 0, missingExplanations: 0 }
 		);
-		audit(tx, actor, 'results.lock', 'batch', batch.id, { hash, method: results.method, ...(readiness.total ? { openItems: open } : {}) });
+		audit(tx, actor, 'results.lock', 'batch', batch.id, {
+			hash,
+			method: results.method,
+			...(readiness.total ? { openItems: open } : {}),
+			...(opts.reason ? { reason: opts.reason } : {})
+		});
 	});
 	publishMeeting('lock', null);
 	return hash;
 }
 
-export function reopenResults(db: Db, reason: string, actor: Actor): void {
+export function reopenResults(scope: BatchScope, reason: string, actor: Actor): void {
 	const text = reason.trim();
 	if (text.length < 4) throw new ResultsError('请填写不少于4个字的重新开放理由', 'reason');
 	if (text.length > 1000) throw new ResultsError('理由不能超过1000字', 'reason');
-	db.transaction((tx) => {
-		const batch = loadBatchRow(tx);
-		if (!batch?.resultsLockedAt) throw new ResultsError('评审结果尚未锁定', null, 409);
+	scope.db.transaction((tx) => {
+		requirePhase(tx, scope, canUnlock, '评审结果尚未锁定');
+		const batch = batchById(tx, scope.batch.id)!;
 		tx.update(s.batches).set({ resultsLockedAt: null, resultsHash: null }).where(eq(s.batches.id, batch.id)).run();
 		audit(tx, actor, 'results.reopen', 'batch', batch.id, { reason: text, previousHash: batch.resultsHash });
 	});

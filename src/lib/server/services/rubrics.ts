@@ -5,12 +5,14 @@
  * rubric never changes; "新建版本" copies it into version + 1, which `currentRubric` hands to the
  * sheets not started yet. Every change is one transaction with its audit entry.
  */
+import { Refusal } from '../refusal';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import * as z from 'zod';
 import type { Db } from '../db';
 import * as s from '../db/schema';
 import { audit, type Actor } from '../audit';
-import { loadBatchRow } from '../queries/bundle';
+import { batchById, externalId, requirePhase, type BatchScope } from '../scope';
+import { canChangeScores, canWrite } from '../../domain/phases';
 import { currentRubric, rubricById } from './scoring';
 import { isHalfStep, rubricProblems, rubricTotal } from '../../domain/rubric';
 import type { Criterion, Rubric } from '../../domain/bundle';
@@ -18,14 +20,14 @@ import type { Criterion, Rubric } from '../../domain/bundle';
 export type RubricType = 'training' | 'evaluation';
 export const RUBRIC_TYPES: RubricType[] = ['training', 'evaluation'];
 
-export class RubricError extends Error {
+export class RubricError extends Refusal {
 	constructor(
-		public status: 400 | 404 | 409,
+		status: 400 | 404 | 409,
 		message: string,
 		/** Field → message, e.g. `criteria.2.maxPoints`; `criteria` for the rubric as a whole. */
-		public errors: Record<string, string> = {}
+		errors: Record<string, string> = {}
 	) {
-		super(message);
+		super(message, status, errors);
 	}
 }
 
@@ -97,11 +99,10 @@ function versionInfo(db: Db, row: typeof s.rubrics.$inferSelect): RubricVersion 
 }
 
 /** Both types' rubrics (the defaults are created on first use, as for the experts). */
-export function rubricOverview(db: Db): RubricOverview[] {
-	const batch = loadBatchRow(db);
-	if (!batch) return [];
+export function rubricOverview(scope: BatchScope): RubricOverview[] {
+	const { db, batch } = scope;
 	return RUBRIC_TYPES.map((type) => {
-		const current = currentRubric(db, type);
+		const current = currentRubric(scope, type);
 		const rows = db
 			.select()
 			.from(s.rubrics)
@@ -189,6 +190,7 @@ export function updateRubric(db: Db, rubricId: string, input: CriterionInput[], 
 	return db.transaction((tx) => {
 		const row = tx.select().from(s.rubrics).where(eq(s.rubrics.id, rubricId)).get();
 		if (!row) throw new RubricError(404, '没有找到该评分细则');
+		requirePhase(tx, { batch: batchById(tx, row.batchId)! }, canChangeScores, '评审结果已锁定，不能修改评分细则');
 		if (isRubricFrozen(tx as unknown as Db, rubricId)) {
 			throw new RubricError(409, '该评分细则已有提交的评分表，已冻结，不能修改；请新建版本');
 		}
@@ -245,10 +247,12 @@ export function nextRubricId(currentId: string, version: number, taken: (id: str
  * Copies the current (frozen) rubric of a type into version + 1: sheets not started yet get it;
  * sheets already started keep theirs. Refused while the current version is still editable.
  */
-export function createRubricVersion(db: Db, type: RubricType, actor: Actor): Rubric {
+export function createRubricVersion(scope: BatchScope, type: RubricType, actor: Actor): Rubric {
 	if (!RUBRIC_TYPES.includes(type)) throw new RubricError(400, '申报类型无效', { type: '申报类型无效' });
-	const current = currentRubric(db, type);
+	const { db } = scope;
+	const current = currentRubric(scope, type);
 	return db.transaction((tx) => {
+		requirePhase(tx, scope, canChangeScores, '评审结果已锁定，不能新建评分细则版本');
 		const row = tx.select().from(s.rubrics).where(eq(s.rubrics.id, current.id)).get()!;
 		const latest = tx
 			.select({ id: s.rubrics.id })
@@ -259,7 +263,9 @@ export function createRubricVersion(db: Db, type: RubricType, actor: Actor): Rub
 		if (latest?.id !== row.id) throw new RubricError(409, '评分细则已有更新的版本，请刷新页面');
 		if (!isRubricFrozen(tx as unknown as Db, row.id)) throw new RubricError(409, '当前版本尚未冻结，可以直接修改，无需新建版本');
 		const version = row.version + 1;
-		const id = nextRubricId(row.id, version, (x) => !!tx.select({ id: s.rubrics.id }).from(s.rubrics).where(eq(s.rubrics.id, x)).get());
+		// Numbered from the id the bundle gave; neither it nor its batch-suffixed form may be taken.
+		const taken = (x: string) => !!tx.select({ id: s.rubrics.id }).from(s.rubrics).where(eq(s.rubrics.id, x)).get();
+		const id = nextRubricId(externalId(row.id, row.batchId), version, (x) => taken(x) || taken(`${x}@${row.batchId}`));
 		tx.insert(s.rubrics).values({ id, batchId: row.batchId, type, version }).run();
 		const crit = tx.select().from(s.criteria).where(eq(s.criteria.rubricId, row.id)).orderBy(asc(s.criteria.position)).all();
 		for (const c of crit) tx.insert(s.criteria).values({ ...c, rubricId: id }).run();
@@ -283,11 +289,11 @@ export function parseDeadline(value: string | null | undefined): string | null {
 }
 
 /** Sets (or clears) the date by which experts should submit their sheets; shown on the expert home. */
-export function setScoringDeadline(db: Db, value: string | null, actor: Actor): string | null {
+export function setScoringDeadline(scope: BatchScope, value: string | null, actor: Actor): string | null {
 	const deadline = parseDeadline(value);
-	db.transaction((tx) => {
-		const batch = loadBatchRow(tx as unknown as Db);
-		if (!batch) throw new RubricError(409, '尚未建立评审批次');
+	scope.db.transaction((tx) => {
+		requirePhase(tx, scope, canWrite, '');
+		const batch = batchById(tx, scope.batch.id)!;
 		if ((batch.scoringDeadline ?? null) === deadline) return;
 		tx.update(s.batches).set({ scoringDeadline: deadline }).where(eq(s.batches.id, batch.id)).run();
 		audit(tx, actor, 'batch.scoring-deadline', 'batch', batch.id, { scoringDeadline: deadline });

@@ -6,6 +6,7 @@
  * answer: an acknowledged save survives a crash and a power loss. Autosaves that arrive together
  * share one commit (saveSheetTogether, db/group-commit.ts).
  */
+import { Refusal } from '../refusal';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import * as z from 'zod';
 import type { Db } from '../db';
@@ -13,30 +14,29 @@ import { prepared } from '../db/prepared';
 import { commitTogether } from '../db/group-commit';
 import * as s from '../db/schema';
 import { audit, type Actor } from '../audit';
-import { loadBatchRow } from '../queries/bundle';
+import { batchPhase, canChangeScores } from '../../domain/phases';
+import { ID_SEPARATOR, type BatchScope } from '../scope';
 import { defaultRubric, pointsProblems } from '../../domain/rubric';
 import type { Rubric } from '../../domain/bundle';
 import { meanOf } from '../../domain/aggregation';
 
-export class ScoringError extends Error {
+export class ScoringError extends Refusal {
 	constructor(
-		public status: 400 | 403 | 404 | 409,
+		status: 400 | 403 | 404 | 409,
 		message: string,
-		public field: string | null = null,
+		field: string | null = null,
 		public details: { criterionId: string; message: string }[] = [],
 		/** 'locked': the office has locked the results (the page shows 已锁定, not a conflict). */
 		public code: 'locked' | null = null
 	) {
-		super(message);
+		super(message, status, field ? { [field]: message } : {});
 	}
 }
 
 type Tx = Db;
 
 /** The current rubric of a type: the latest version in the batch; the default one is created on first use. */
-export function currentRubric(db: Db, type: 'training' | 'evaluation'): Rubric {
-	const batch = loadBatchRow(db);
-	if (!batch) throw new ScoringError(400, '尚未建立评审批次');
+export function currentRubric({ db, batch }: { db: Db; batch: s.BatchRow }, type: 'training' | 'evaluation'): Rubric {
 	let row = prepared(db, 'scoring.currentRubric', (d) =>
 		d
 			.select()
@@ -48,7 +48,7 @@ export function currentRubric(db: Db, type: 'training' | 'evaluation'): Rubric {
 	if (!row) {
 		const def = defaultRubric(type);
 		db.transaction((tx) => {
-			const id = tx.select().from(s.rubrics).where(eq(s.rubrics.id, def.id)).get() ? `${def.id}-${batch.id}` : def.id;
+			const id = tx.select().from(s.rubrics).where(eq(s.rubrics.id, def.id)).get() ? `${def.id}${ID_SEPARATOR}${batch.id}` : def.id;
 			tx.insert(s.rubrics).values({ id, batchId: batch.id, type }).run();
 			def.criteria.forEach((c, position) =>
 				tx.insert(s.criteria).values({ rubricId: id, id: c.id, position, name: c.name, maxPoints: c.maxPoints, guidance: c.guidance }).run()
@@ -95,8 +95,28 @@ export type SheetView = {
  */
 const applicationType = (db: Db, id: string) =>
 	prepared(db, 'scoring.applicationType', (d) =>
-		d.select({ type: s.applications.type }).from(s.applications).where(eq(s.applications.id, sql.placeholder('id'))).prepare()
+		d.select({ type: s.applications.type, batchId: s.applications.batchId }).from(s.applications).where(eq(s.applications.id, sql.placeholder('id'))).prepare()
 	).get({ id });
+
+const batchRow = (db: Db, id: string) =>
+	prepared(db, 'scoring.batch', (d) => d.select().from(s.batches).where(eq(s.batches.id, sql.placeholder('id'))).prepare()).get({ id })!;
+
+/** The scope of an application's own batch (a sheet is scored, returned and explained in it). */
+export function applicationScope(db: Db, applicationId: string): (BatchScope & { type: 'training' | 'evaluation' }) | null {
+	const app = applicationType(db, applicationId);
+	return app ? { db, batch: batchRow(db, app.batchId), type: app.type } : null;
+}
+
+/** Scores of the batch can no longer change: locked (已锁定) or archived. */
+function frozen(batch: s.BatchRow): boolean {
+	return !canChangeScores(batchPhase(batch));
+}
+
+function refuseFrozen(batch: s.BatchRow, message: string): void {
+	if (!frozen(batch)) return;
+	if (batch.archivedAt) throw new ScoringError(409, `批次「${batch.name}」已归档，只能查看，不能修改评分`, null, [], 'locked');
+	throw new ScoringError(409, message, null, [], 'locked');
+}
 
 const sheetRow = (db: Db, applicationId: string, expertId: string) =>
 	prepared(db, 'scoring.sheet', (d) =>
@@ -113,10 +133,10 @@ const sheetPointRows = (db: Db, sheetId: number) =>
 	).all({ sheetId });
 
 export function getSheet(db: Db, applicationId: string, expertId: string): SheetView {
-	const app = applicationType(db, applicationId);
+	const app = applicationScope(db, applicationId);
 	if (!app) throw new ScoringError(404, '没有找到该申报');
 	const row = sheetRow(db, applicationId, expertId);
-	const rubric = row ? rubricById(db, row.rubricId)! : currentRubric(db, app.type);
+	const rubric = row ? rubricById(db, row.rubricId)! : currentRubric(app, app.type);
 	const pts = row ? sheetPointRows(db, row.id) : [];
 	const points = Object.fromEntries(pts.map((p) => [p.criterionId, p.points]));
 	const comments = Object.fromEntries(pts.filter((p) => p.comment).map((p) => [p.criterionId, p.comment!]));
@@ -136,7 +156,7 @@ export function getSheet(db: Db, applicationId: string, expertId: string): Sheet
 		submittedAt: row?.submittedAt ?? null,
 		total: pts.reduce((a, p) => a + p.points, 0),
 		abnormal: row?.status === 'submitted' ? abnormality(db, applicationId, expertId) : null,
-		locked: !!loadBatchRow(db)?.resultsLockedAt
+		locked: frozen(app.batch)
 	};
 }
 
@@ -222,17 +242,16 @@ function insertSheet(tx: Tx, withExplanation: boolean) {
  */
 export function saveSheet(db: Db, applicationId: string, expertId: string, input: SheetInput, actor: Actor, opts: { submit?: boolean } = {}): SheetView {
 	const result = db.transaction((tx) => {
-		const app = applicationType(tx as unknown as Db, applicationId);
+		const app = applicationScope(tx as unknown as Db, applicationId);
 		if (!app) throw new ScoringError(404, '没有找到该申报');
-		const batch = loadBatchRow(tx);
-		if (batch?.resultsLockedAt) throw new ScoringError(409, '评审结果已锁定，不能再修改评分', null, [], 'locked');
+		refuseFrozen(app.batch, '评审结果已锁定，不能再修改评分');
 		const row = sheetRow(tx as unknown as Db, applicationId, expertId);
 		const current = row?.version ?? 0;
 		if (input.version !== current) {
 			throw new ScoringError(409, '此评分表已在其他窗口或设备上修改过。为避免相互覆盖，本次保存未生效，请先载入最新内容。');
 		}
 		if (row?.status === 'submitted') throw new ScoringError(409, '评分表已提交，不能再修改；如需修改请联系省厅退回。');
-		const rubric = row ? rubricById(tx as unknown as Db, row.rubricId)! : currentRubric(tx as unknown as Db, app.type);
+		const rubric = row ? rubricById(tx as unknown as Db, row.rubricId)! : currentRubric(app, app.type);
 		const points = checkPoints(rubric, input.points, !!opts.submit);
 		const comments = Object.fromEntries(Object.entries(input.comments).filter(([k]) => rubric.criteria.some((c) => c.id === k)));
 		const now = new Date().toISOString();
@@ -285,7 +304,7 @@ export function returnSheet(db: Db, applicationId: string, expertId: string, rea
 		const row = tx.select().from(s.sheets).where(and(eq(s.sheets.applicationId, applicationId), eq(s.sheets.expertId, expertId))).get();
 		if (!row) throw new ScoringError(404, '没有找到该评分表');
 		if (row.status !== 'submitted') throw new ScoringError(409, '只有已提交的评分表可以退回');
-		if (loadBatchRow(tx)?.resultsLockedAt) throw new ScoringError(409, '评审结果已锁定，请先重新开放');
+		refuseFrozen(applicationScope(tx as unknown as Db, applicationId)!.batch, '评审结果已锁定，请先重新开放');
 		const pts = tx.select().from(s.sheetPoints).where(eq(s.sheetPoints.sheetId, row.id)).all();
 		const rounds = tx.select({ n: sql<number>`count(*)` }).from(s.sheetHistory).where(eq(s.sheetHistory.sheetId, row.id)).get()?.n ?? 0;
 		tx.insert(s.sheetHistory)
@@ -314,6 +333,7 @@ export function explainSheet(db: Db, applicationId: string, expertId: string, ex
 	db.transaction((tx) => {
 		const row = tx.select().from(s.sheets).where(and(eq(s.sheets.applicationId, applicationId), eq(s.sheets.expertId, expertId))).get();
 		if (!row) throw new ScoringError(404, '没有找到该评分表');
+		refuseFrozen(applicationScope(tx as unknown as Db, applicationId)!.batch, '评审结果已锁定，不能再修改书面说明');
 		tx.update(s.sheets).set({ explanation: text, updatedAt: new Date().toISOString() }).where(eq(s.sheets.id, row.id)).run();
 		audit(tx, actor, 'sheet.explain', 'sheet', String(row.id), { applicationId, expertId });
 	});
@@ -324,7 +344,7 @@ export function explainSheet(db: Db, applicationId: string, expertId: string, ex
  * submitted, a total that deviates from their mean by more than the batch's deviationPct.
  */
 export function abnormality(db: Db, applicationId: string, expertId: string): { mean: number; deviationPct: number } | null {
-	const batch = loadBatchRow(db);
+	const batch = applicationScope(db, applicationId)?.batch;
 	if (!batch) return null;
 	const assigned = db.select({ e: s.assignments.expertId }).from(s.assignments).where(eq(s.assignments.applicationId, applicationId)).all().map((r) => r.e);
 	const sheetRows = db.select().from(s.sheets).where(eq(s.sheets.applicationId, applicationId)).all();

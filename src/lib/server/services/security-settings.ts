@@ -3,18 +3,20 @@
  * `domain/security-settings.ts` (and SESSION_IDLE_MINUTES / SESSION_MAX_HOURS from the environment).
  * Every change is one transaction with its audit entry.
  */
+import { Refusal } from '../refusal';
 import type { Db } from '../db';
 import * as s from '../db/schema';
 import { audit, type Actor } from '../audit';
 import { currentSecuritySettings } from '../auth';
 import { securitySettingsUpdateSchema, type SecuritySettings } from '../../domain/security-settings';
 
-export class SettingsError extends Error {
-	constructor(
-		public field: string,
-		message: string
-	) {
-		super(message);
+export class SettingsError extends Refusal {
+	constructor(field: string, message: string) {
+		super(message, 400, { [field]: message });
+	}
+	/** The field it names (always one). */
+	override get field(): string {
+		return Object.keys(this.errors)[0];
 	}
 }
 

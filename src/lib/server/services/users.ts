@@ -6,6 +6,7 @@
  * (an initial or a reset password) must be changed at the next sign-in before anything else opens;
  * the account's last `passwordHistory` passwords (hashes in `password_history`) are not reused.
  */
+import { Refusal } from '../refusal';
 import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
 import * as z from 'zod';
 import type { Db } from '../db';
@@ -16,14 +17,18 @@ import { REGION_KEYS, regionLabel } from '../../domain/regions';
 import { generatePassword, passwordProblem } from '../../domain/passwords';
 import { ACCOUNT_MANAGER_ROLES, ROLE_LABELS } from '../../domain/permissions';
 
-export class UserError extends Error {
+export class UserError extends Refusal {
 	constructor(
-		public field: string,
+		field: string,
 		message: string,
 		/** 400: bad input; 403: the account is not one the actor may manage. */
-		public status: 400 | 403 = 400
+		status: 400 | 403 = 400
 	) {
-		super(message);
+		super(message, status, { [field]: message });
+	}
+	/** The field it names (always one). */
+	override get field(): string {
+		return Object.keys(this.errors)[0];
 	}
 }
 

@@ -3,16 +3,17 @@ import { actorOf, requireRole } from '$lib/server/guard';
 import { getDb } from '$lib/server/db';
 import { importAnnexUpload, zipUpload } from '$lib/server/services/intake-files';
 import { listApplications } from '$lib/server/queries/applications';
-import { batchFromRow, loadBatchRow } from '$lib/server/queries/bundle';
-import { DEFAULT_BATCH, quotaFor } from '$lib/domain/bundle';
+import { batchFromRow } from '$lib/server/queries/bundle';
+import { quotaFor } from '$lib/domain/bundle';
 import type { Actions, PageServerLoad } from './$types';
+import { requestScope } from '$lib/server/batch-request';
 
 export const load = ((event) => {
 	const user = requireRole(event, 'city');
 	const db = getDb();
-	const rows = listApplications(db, { region: user.region! });
-	const batchRow = loadBatchRow(db);
-	const batch = batchRow ? batchFromRow(batchRow) : DEFAULT_BATCH;
+	const rows = listApplications(requestScope(event), { region: user.region! });
+	const batchRow = requestScope(event).batch;
+	const batch = batchFromRow(batchRow);
 	// Quota usage per (occupation, type) cell of this region: recommended applications count.
 	const cells = new Map<string, { occupation: string; type: 'training' | 'evaluation'; used: number; quota: number | null }>();
 	for (const r of rows) {

@@ -2,10 +2,10 @@ import { fail, redirect } from '@sveltejs/kit';
 import { actorOf, requireRole } from '$lib/server/guard';
 import { getDb } from '$lib/server/db';
 import { expertTasks, hasCommitted, type ExpertTask } from '$lib/server/queries/reviews';
-import { loadBatchRow } from '$lib/server/queries/bundle';
 import { ConflictError, declareConflict } from '$lib/server/services/conflict-review';
 import type { Actions, PageServerLoad } from './$types';
 import { beijingDate } from '$lib/domain/time';
+import { requestScope } from '$lib/server/batch-request';
 
 /** Whole days from today (Beijing time) to the deadline: 0 on the day itself, negative after it. */
 function daysUntil(deadline: string | null, now = new Date()): number | null {
@@ -18,9 +18,9 @@ export const load = ((event) => {
 	const user = requireRole(event, 'expert');
 	const db = getDb();
 	if (!user.expertId) redirect(303, '/login');
-	if (!hasCommitted(db, user.expertId)) redirect(303, '/expert/commitment');
-	const batch = loadBatchRow(db);
-	const { tasks, recused } = expertTasks(db, user.expertId);
+	if (!hasCommitted(db, user.expertId, requestScope(event).batch)) redirect(303, '/expert/commitment');
+	const batch = requestScope(event).batch;
+	const { tasks, recused } = expertTasks(requestScope(event), user.expertId);
 	// Progress per group (occupation × type), in the order of the task list.
 	const groups: { occupation: string; type: ExpertTask['type']; submitted: number; tasks: ExpertTask[] }[] = [];
 	for (const t of tasks) {

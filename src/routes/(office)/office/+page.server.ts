@@ -1,13 +1,13 @@
 import { requireRole } from '$lib/server/guard';
 import { getDb } from '$lib/server/db';
 import { overview } from '$lib/server/queries/overview';
-import { loadBatchRow } from '$lib/server/queries/bundle';
 import type { PageServerLoad } from './$types';
+import { requestScope } from '$lib/server/batch-request';
 
 export const load = ((event) => {
 	requireRole(event, 'office');
 	const db = getDb();
-	const batch = loadBatchRow(db);
+	const batch = requestScope(event).batch;
 	return {
 		overview: overview(db),
 		batch: batch

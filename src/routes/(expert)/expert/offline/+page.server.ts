@@ -4,18 +4,19 @@ import { getDb } from '$lib/server/db';
 import { expertTasks, hasCommitted } from '$lib/server/queries/reviews';
 import { MAX_OFFLINE_BYTES, OfflineImportError, applyOfflinePlan, previewOfflineWorkbook } from '$lib/server/import/offline-sheet';
 import type { Actions, PageServerLoad } from './$types';
+import { requestScope } from '$lib/server/batch-request';
 
 function expertOf(event: Parameters<PageServerLoad>[0] | Parameters<Actions[string]>[0]) {
 	const user = requireRole(event, 'expert');
 	const db = getDb();
 	if (!user.expertId) error(403, { message: '该账号未绑定专家' });
-	if (!hasCommitted(db, user.expertId)) redirect(303, '/expert/commitment');
+	if (!hasCommitted(db, user.expertId, requestScope(event).batch)) redirect(303, '/expert/commitment');
 	return { user, db, expertId: user.expertId };
 }
 
 export const load = ((event) => {
 	const { db, expertId } = expertOf(event);
-	const { tasks } = expertTasks(db, expertId);
+	const { tasks } = expertTasks(requestScope(event), expertId);
 	return { tasks: tasks.length, submitted: tasks.filter((t) => t.sheetStatus === 'submitted').length };
 }) satisfies PageServerLoad;
 
@@ -28,7 +29,7 @@ export const actions = {
 		const file = form.get('file');
 		if (!(file instanceof File) || file.size === 0) return fail(400, { problems: ['请选择填好的离线评分表（.xlsx）'] });
 		if (file.size > MAX_OFFLINE_BYTES) return fail(400, { fileName: file.name, problems: [`文件不能超过 ${MAX_OFFLINE_BYTES / 1024 / 1024} MB`] });
-		const preview = await previewOfflineWorkbook(db, expertId, Buffer.from(await file.arrayBuffer()), file.name);
+		const preview = await previewOfflineWorkbook(requestScope(event), expertId, Buffer.from(await file.arrayBuffer()), file.name);
 		if (preview.problems.length) return fail(400, { fileName: file.name, problems: preview.problems });
 		return { fileName: file.name, items: preview.items, plan: JSON.stringify(preview.plan) };
 	},
@@ -45,7 +46,7 @@ export const actions = {
 		}
 		const overwrite = form.getAll('overwrite').map(String);
 		try {
-			const r = applyOfflinePlan(db, expertId, plan, overwrite, actorOf(user));
+			const r = applyOfflinePlan(requestScope(event), expertId, plan, overwrite, actorOf(user));
 			return { applied: r.applied, skipped: r.skipped };
 		} catch (e) {
 			if (e instanceof OfflineImportError) return fail(409, { problems: e.problems });

@@ -5,14 +5,15 @@ import { hasCommitted } from '$lib/server/queries/reviews';
 import { expertPrint } from '$lib/server/queries/sheets';
 import type { PageServerLoad } from './$types';
 import { beijingDate } from '$lib/domain/time';
+import { requestScope } from '$lib/server/batch-request';
 
 /** The expert's own printable score sheet (评审专家评分表): their sheets only. */
 export const load = ((event) => {
 	const user = requireRole(event, 'expert');
 	const db = getDb();
 	if (!user.expertId) redirect(303, '/login');
-	if (!hasCommitted(db, user.expertId)) redirect(303, '/expert/commitment');
-	const print = expertPrint(db, user.expertId);
+	if (!hasCommitted(db, user.expertId, requestScope(event).batch)) redirect(303, '/expert/commitment');
+	const print = expertPrint(requestScope(event), user.expertId);
 	if (!print) error(404, { message: '没有找到该专家' });
 	return { print, printedOn: beijingDate(new Date()) };
 }) satisfies PageServerLoad;

@@ -7,6 +7,7 @@ import { importAnnexUpload, importWorkbookUpload, parseListFilter, zipUpload } f
 import { isRegionKey } from '$lib/domain/regions';
 import { FINDING_RULES } from '$lib/domain/formal-check';
 import type { Actions, PageServerLoad } from './$types';
+import { requestScope } from '$lib/server/batch-request';
 
 export const load = ((event) => {
 	requireRole(event, 'office');
@@ -14,7 +15,7 @@ export const load = ((event) => {
 	if ('error' in parsed) error(400, { message: parsed.error });
 	const f = parsed.filter;
 	const db = getDb();
-	const rows = listIntake(db, f);
+	const rows = listIntake(requestScope(event), f);
 	// Searching by phone also names the experts of the pool with that phone (matched by digest).
 	const experts = f.person ? expertsByPhone(db, f.person) : [];
 	const counts = { total: rows.length, blocking: rows.filter((r) => r.blocking).length, submitted: rows.filter((r) => r.status === 'submitted').length };

@@ -52,17 +52,17 @@ export const load = ((event) => {
 	const q = event.url.searchParams;
 	const requested = q.get('occupation');
 	if (requested && !isOccupationKey(requested)) error(400, { message: '职业参数无效' });
-	const overview = assignmentBoard(db, null);
+	const overview = assignmentBoard(requestScope(event), null);
 	const occupation =
 		requested ?? overview.occupations.find((o) => o.drawable > o.full)?.key ?? overview.occupations.find((o) => o.applications > 0)?.key ?? 'ai';
-	const board = assignmentBoard(db, occupation);
+	const board = assignmentBoard(requestScope(event), occupation);
 	const appId = q.get('app');
-	const roster = appId && board.matrix?.applications.some((a) => a.id === appId) ? applicationRoster(db, appId) : null;
+	const roster = appId && board.matrix?.applications.some((a) => a.id === appId) ? applicationRoster(requestScope(event), appId) : null;
 	const names = new Map(board.matrix?.applications.map((a) => [a.id, a.institutionName]) ?? []);
 	const drawId = Number(q.get('draw'));
 	const scope = requestScope(event);
 	const rating = { threshold: scope.batch.minExpertRating, excluded: withNames(db, ratingExclusions(scope)) };
-	return { ...board, occupation, roster, rating, toReplace: openAssignmentsOfInactiveExperts(db), lastDraw: Number.isInteger(drawId) && drawId > 0 ? drawResult(db, drawId, names) : null };
+	return { ...board, occupation, roster, rating, toReplace: openAssignmentsOfInactiveExperts(scope), lastDraw: Number.isInteger(drawId) && drawId > 0 ? drawResult(db, drawId, names) : null };
 }) satisfies PageServerLoad;
 
 type Event = RequestEvent;
@@ -76,8 +76,8 @@ function pairForm(form: FormData) {
 	};
 }
 
-function failed(action: string, e: AssignmentError, values: Record<string, unknown> = {}) {
-	return fail(400, { action, errors: { [e.field]: e.message }, needsConfirm: e.needsConfirm, values });
+function failed(action: string, e: Refusal, values: Record<string, unknown> = {}) {
+	return fail(e.status === 409 ? 409 : 400, { action, errors: { [e.field ?? 'form']: e.message }, needsConfirm: e instanceof AssignmentError && e.needsConfirm, values });
 }
 
 /** Runs one write of the page; an AssignmentError becomes a 400 naming the field. */
@@ -87,7 +87,7 @@ async function write<T>(event: Event, action: string, run: (form: FormData, acto
 	try {
 		return { ok: true as const, result: run(form, actorOf(user)) };
 	} catch (e) {
-		if (e instanceof AssignmentError) return { ok: false as const, response: failed(action, e, pairForm(form)) };
+		if (e instanceof Refusal) return { ok: false as const, response: failed(action, e, pairForm(form)) };
 		throw e;
 	}
 }
@@ -98,10 +98,10 @@ export const actions = {
 		const form = await event.request.formData();
 		const values = { perApplication: String(form.get('perApplication') ?? ''), maxLoad: String(form.get('maxLoad') ?? ''), onePerUnit: form.get('onePerUnit') === 'on' };
 		try {
-			saveDrawSettings(getDb(), values, actorOf(user));
+			saveDrawSettings(requestScope(event), values, actorOf(user));
 			return { ok: '抽取设置已保存' };
 		} catch (e) {
-			if (e instanceof AssignmentError) return failed('settings', e, values);
+			if (e instanceof Refusal) return failed('settings', e, values);
 			throw e;
 		}
 	},
@@ -124,9 +124,9 @@ export const actions = {
 		const values = { scope: String(form.get('scope') ?? ''), seed: String(form.get('seed') ?? '') };
 		let report;
 		try {
-			report = drawExperts(getDb(), values, actorOf(user));
+			report = drawExperts(requestScope(event), values, actorOf(user));
 		} catch (e) {
-			if (e instanceof AssignmentError) return failed('draw', e, values);
+			if (e instanceof Refusal) return failed('draw', e, values);
 			throw e;
 		}
 		const current = event.url.searchParams.get('occupation');
@@ -137,7 +137,7 @@ export const actions = {
 		requireRole(event, 'office');
 		const r = await write(event, 'replace', (form, actor) => {
 			const v = pairForm(form);
-			return { applicationId: v.applicationId, from: v.expertId, to: replaceWithAlternate(getDb(), v, actor) };
+			return { applicationId: v.applicationId, from: v.expertId, to: replaceWithAlternate(requestScope(event), v, actor) };
 		});
 		return r.ok ? { replaced: r.result } : r.response;
 	},
@@ -145,7 +145,7 @@ export const actions = {
 		requireRole(event, 'office');
 		const r = await write(event, 'assign', (form, actor) => {
 			const v = pairForm(form);
-			assignByHand(getDb(), v, actor);
+			assignByHand(requestScope(event), v, actor);
 			return { applicationId: v.applicationId, expertId: v.expertId };
 		});
 		return r.ok ? { assigned: r.result } : r.response;
@@ -154,7 +154,7 @@ export const actions = {
 		requireRole(event, 'office');
 		const r = await write(event, 'unassign', (form, actor) => {
 			const v = pairForm(form);
-			unassignExpert(getDb(), v, actor);
+			unassignExpert(requestScope(event), v, actor);
 			return { applicationId: v.applicationId, expertId: v.expertId };
 		});
 		return r.ok ? { unassigned: r.result } : r.response;
@@ -162,10 +162,10 @@ export const actions = {
 	publish: async (event) => {
 		const user = requireRole(event, 'office');
 		try {
-			const p = publishAssignments(getDb(), actorOf(user));
+			const p = publishAssignments(requestScope(event), actorOf(user));
 			return { published: p };
 		} catch (e) {
-			if (e instanceof AssignmentError) return failed('publish', e);
+			if (e instanceof Refusal) return failed('publish', e);
 			throw e;
 		}
 	}

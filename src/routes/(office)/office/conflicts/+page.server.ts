@@ -6,6 +6,7 @@ import { ConflictError, reviewConflict } from '$lib/server/services/conflict-rev
 import { isConflictCode } from '$lib/domain/conflicts';
 import { isOccupationKey } from '$lib/domain/occupations';
 import type { Actions, PageServerLoad } from './$types';
+import { requestScope } from '$lib/server/batch-request';
 
 const STATES = ['pending', 'hard', 'confirmed', 'dismissed', 'replace'];
 
@@ -16,7 +17,7 @@ export const load = ((event) => {
 	if (f.occupation && !isOccupationKey(f.occupation)) error(400, { message: '筛选条件“职业”无效' });
 	if (f.code && !isConflictCode(f.code)) error(400, { message: '筛选条件“规则”无效' });
 	if (f.state && !STATES.includes(f.state)) error(400, { message: '筛选条件“状态”无效' });
-	const all = conflictBoard(getDb());
+	const all = conflictBoard(requestScope(event));
 	const rows = all
 		.filter((r) => (!f.occupation || r.occupation === f.occupation) && (!f.code || r.code === f.code))
 		.filter((r) => (!f.state ? true : f.state === 'replace' ? r.mustReplace || r.sheetExcluded : r.state === f.state))

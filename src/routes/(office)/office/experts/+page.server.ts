@@ -4,12 +4,13 @@ import { getDb } from '$lib/server/db';
 import { ExpertFormError, ExpertImportError, importExpertsFromBundle, importExpertsFromWorkbook, listExpertPool, setExpertActive } from '$lib/server/services/experts';
 import { BundleImportError } from '$lib/server/services/bundle-import';
 import type { Actions, PageServerLoad } from './$types';
+import { requestScope } from '$lib/server/batch-request';
 
 const MAX_UPLOAD = 5 * 1024 * 1024;
 
 export const load = ((event) => {
 	requireRole(event, 'office');
-	return { experts: listExpertPool(getDb()), saved: event.url.searchParams.get('saved') };
+	return { experts: listExpertPool(requestScope(event)), saved: event.url.searchParams.get('saved') };
 }) satisfies PageServerLoad;
 
 /** The uploaded file of a form, checked for presence, size and extension. */

@@ -8,21 +8,22 @@ import { buildAgenda, meetingItem } from '$lib/server/queries/meeting';
 import { computeResults } from '$lib/server/services/batch-state';
 import { ResultsError, currentMeeting, moveMeeting, recordDecision, recordSiteVisit } from '$lib/server/services/results';
 import { ScoringError, returnSheet } from '$lib/server/services/scoring';
-import { loadBatchRow } from '$lib/server/queries/bundle';
 import { meetingListeners } from '$lib/server/events';
 import type { Actions, PageServerLoad } from './$types';
+import { requestScope } from '$lib/server/batch-request';
+import { Refusal } from '$lib/server/refusal';
 
-const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+const ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,120}$/;
 
 export const load = ((event) => {
 	requireRole(event, 'office');
 	const db = getDb();
-	const state = computeResults(db);
-	const agenda = buildAgenda(db, state);
-	const { applicationId } = currentMeeting(db);
+	const state = computeResults(requestScope(event));
+	const agenda = buildAgenda(requestScope(event), state);
+	const { applicationId } = currentMeeting(requestScope(event));
 	const selected = event.url.searchParams.get('app') ?? applicationId;
 	if (selected && !ID.test(selected)) error(400, { message: '参数 app 格式不正确' });
-	const item = selected && agenda.some((g) => g.items.some((i) => i.id === selected)) ? meetingItem(db, selected, state) : null;
+	const item = selected && agenda.some((g) => g.items.some((i) => i.id === selected)) ? meetingItem(requestScope(event), selected, state) : null;
 	// The chair sees who scored (names), the screens only 专家A, B, …
 	const sheets = item
 		? db
@@ -32,7 +33,7 @@ export const load = ((event) => {
 				.where(eq(s.sheets.applicationId, item.id))
 				.all()
 		: [];
-	const batch = loadBatchRow(db);
+	const batch = requestScope(event).batch;
 	return {
 		agenda,
 		current: applicationId,
@@ -47,7 +48,7 @@ export const load = ((event) => {
 const idField = z.string().regex(ID, { message: '申报编号格式不正确' });
 
 function failWith(e: unknown) {
-	if (e instanceof ResultsError || e instanceof ScoringError) return fail(e instanceof ScoringError ? e.status : e.status, { error: e.message, field: e.field });
+	if (e instanceof Refusal) return fail(e.status, { error: e.message, field: e.field });
 	if (e instanceof z.ZodError) return fail(400, { error: e.issues[0].message, field: String(e.issues[0].path[0] ?? '') });
 	throw e;
 }
@@ -60,7 +61,7 @@ export const actions = {
 		const parsed = raw === '' ? { success: true as const, data: null } : idField.safeParse(raw);
 		if (!parsed.success) return fail(400, { error: parsed.error.issues[0].message, field: 'applicationId' });
 		try {
-			moveMeeting(getDb(), parsed.data, actorOf(user));
+			moveMeeting(requestScope(event), parsed.data, actorOf(user));
 			return { ok: parsed.data ? '各屏幕已切换到该事项' : '已结束当前事项' };
 		} catch (e) {
 			return failWith(e);
@@ -71,7 +72,7 @@ export const actions = {
 		const form = await event.request.formData();
 		try {
 			recordDecision(
-				getDb(),
+				requestScope(event),
 				{ applicationId: String(form.get('applicationId') ?? ''), decision: String(form.get('decision') ?? '') as 'proposed', reason: String(form.get('reason') ?? '') },
 				actorOf(user)
 			);
@@ -98,7 +99,7 @@ export const actions = {
 		const form = await event.request.formData();
 		try {
 			recordSiteVisit(
-				getDb(),
+				requestScope(event),
 				{
 					applicationId: String(form.get('applicationId') ?? ''),
 					date: String(form.get('date') ?? ''),

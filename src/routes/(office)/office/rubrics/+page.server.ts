@@ -1,15 +1,16 @@
 import { fail } from '@sveltejs/kit';
 import { actorOf, requireRole } from '$lib/server/guard';
 import { getDb } from '$lib/server/db';
-import { loadBatchRow } from '$lib/server/queries/bundle';
 import { RubricError, createRubricVersion, rubricOverview, setScoringDeadline, updateRubric, type CriterionInput } from '$lib/server/services/rubrics';
 import type { Actions, PageServerLoad } from './$types';
+import { requestScope } from '$lib/server/batch-request';
+import { Refusal } from '$lib/server/refusal';
 
 export const load = ((event) => {
 	requireRole(event, 'office');
 	const db = getDb();
-	const batch = loadBatchRow(db);
-	return { hasBatch: !!batch, rubrics: rubricOverview(db), scoringDeadline: batch?.scoringDeadline ?? null };
+	const batch = requestScope(event).batch;
+	return { hasBatch: !!batch, rubrics: rubricOverview(requestScope(event)), scoringDeadline: batch?.scoringDeadline ?? null };
 }) satisfies PageServerLoad;
 
 const str = (v: FormDataEntryValue | null) => (typeof v === 'string' ? v : '');
@@ -50,7 +51,7 @@ export const actions = {
 			const r = updateRubric(getDb(), rubricId, criteria, actorOf(user));
 			return { action: 'save', rubricId, saved: r.changed ? `评分细则已保存（${r.rubric.criteria.length} 项）` : '没有修改', draftsTouched: r.draftsTouched };
 		} catch (e) {
-			if (e instanceof RubricError) return fail(e.status, { action: 'save', rubricId, errors: e.errors, message: e.message, values: criteria });
+			if (e instanceof Refusal) return fail(e.status, { action: 'save', rubricId, errors: e.errors, message: e.message, values: criteria });
 			throw e;
 		}
 	},
@@ -60,10 +61,10 @@ export const actions = {
 		const type = str(form.get('type'));
 		if (type !== 'training' && type !== 'evaluation') return fail(400, { action: 'version', message: '申报类型无效', errors: { type: '申报类型无效' } });
 		try {
-			const r = createRubricVersion(getDb(), type, actorOf(user));
+			const r = createRubricVersion(requestScope(event), type, actorOf(user));
 			return { action: 'version', created: r.id };
 		} catch (e) {
-			if (e instanceof RubricError) return fail(e.status, { action: 'version', type, message: e.message, errors: e.errors });
+			if (e instanceof Refusal) return fail(e.status, { action: 'version', type, message: e.message, errors: e.errors });
 			throw e;
 		}
 	},
@@ -72,10 +73,10 @@ export const actions = {
 		const form = await event.request.formData();
 		const value = str(form.get('scoringDeadline'));
 		try {
-			const d = setScoringDeadline(getDb(), value, actorOf(user));
+			const d = setScoringDeadline(requestScope(event), value, actorOf(user));
 			return { action: 'deadline', deadlineSaved: d ?? '' };
 		} catch (e) {
-			if (e instanceof RubricError) return fail(e.status, { action: 'deadline', message: e.message, errors: e.errors, values: { scoringDeadline: value } });
+			if (e instanceof Refusal) return fail(e.status, { action: 'deadline', message: e.message, errors: e.errors, values: { scoringDeadline: value } });
 			throw e;
 		}
 	}

@@ -5,9 +5,10 @@ import { expertsWithSheets, listSheets, type SheetState } from '$lib/server/quer
 import { ScoringError, returnSheet } from '$lib/server/services/scoring';
 import { isOccupationKey } from '$lib/domain/occupations';
 import type { Actions, PageServerLoad } from './$types';
+import { requestScope } from '$lib/server/batch-request';
 
 const STATES: SheetState[] = ['draft', 'submitted', 'returned'];
-const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+const ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,120}$/;
 
 export const load = ((event) => {
 	requireRole(event, 'office');
@@ -17,7 +18,7 @@ export const load = ((event) => {
 	if (f.state && !STATES.includes(f.state as SheetState)) error(400, { message: '筛选条件“状态”无效' });
 	if (f.expert && !ID.test(f.expert)) error(400, { message: '筛选条件“专家”无效' });
 	const db = getDb();
-	const all = listSheets(db);
+	const all = listSheets(requestScope(event));
 	const rows = all.filter(
 		(r) =>
 			(!f.occupation || r.occupation === f.occupation) &&
@@ -33,7 +34,7 @@ export const load = ((event) => {
 		abnormal: all.filter((r) => r.abnormal).length,
 		unexplained: all.filter((r) => r.abnormal && !r.explanation).length
 	};
-	return { rows, counts, filter: f, experts: expertsWithSheets(db) };
+	return { rows, counts, filter: f, experts: expertsWithSheets(requestScope(event)) };
 }) satisfies PageServerLoad;
 
 export const actions = {

@@ -6,14 +6,16 @@ import { computeFindings } from '$lib/server/services/batch-state';
 import { ResultsError, lockReadiness, lockResults, reopenResults } from '$lib/server/services/results';
 import { loadExperts } from '$lib/server/queries/bundle';
 import type { Actions, PageServerLoad } from './$types';
+import { requestScope } from '$lib/server/batch-request';
+import { Refusal } from '$lib/server/refusal';
 
 export const load = ((event) => {
 	requireRole(event, 'office');
 	const db = getDb();
-	const view = resultsView(db);
-	const f = computeFindings(db);
+	const view = resultsView(requestScope(event));
+	const f = computeFindings(requestScope(event));
 	const info = new Map(f.applications.map((a) => [a.app.id, { region: a.app.region, levels: a.app.levels }]));
-	const readiness = view.locked ? null : lockReadiness(db);
+	const readiness = view.locked ? null : lockReadiness(requestScope(event));
 	const expertNames = readiness?.total ? Object.fromEntries(loadExperts(db).map((e) => [e.id, e.name])) : {};
 	return { ...view, info: Object.fromEntries(info), readiness, expertNames };
 }) satisfies PageServerLoad;
@@ -23,10 +25,10 @@ export const actions = {
 		const user = requireRole(event, 'office');
 		const form = await event.request.formData();
 		try {
-			const hash = lockResults(getDb(), actorOf(user), { confirmed: form.get('confirm') === 'on' });
+			const hash = lockResults(requestScope(event), actorOf(user), { confirmed: form.get('confirm') === 'on' });
 			return { ok: `评审结果已锁定，数据摘要 ${hash}` };
 		} catch (e) {
-			if (e instanceof ResultsError) return fail(e.status, { error: e.message, field: e.field });
+			if (e instanceof Refusal) return fail(e.status, { error: e.message, field: e.field });
 			throw e;
 		}
 	},
@@ -34,10 +36,10 @@ export const actions = {
 		const user = requireRole(event, 'office');
 		const form = await event.request.formData();
 		try {
-			reopenResults(getDb(), String(form.get('reason') ?? ''), actorOf(user));
+			reopenResults(requestScope(event), String(form.get('reason') ?? ''), actorOf(user));
 			return { ok: '评审结果已重新开放，修改后须重新锁定' };
 		} catch (e) {
-			if (e instanceof ResultsError) return fail(e.status, { error: e.message, field: e.field });
+			if (e instanceof Refusal) return fail(e.status, { error: e.message, field: e.field });
 			throw e;
 		}
 	}

@@ -33,7 +33,7 @@ export const load = ((event) => {
 	const notes: Record<string, string> = {};
 	if (v.editable) {
 		for (const o of OCCUPATIONS) {
-			const used = recommendedInCell(db, { region: row.region, occupation: o.key, type: row.type }, row.id);
+			const used = recommendedInCell(db, { batchId: row.batchId, region: row.region, occupation: o.key, type: row.type }, row.id);
 			const quota = quotaFor(v.batch, row.type, row.region);
 			notes[o.key] = quota === null ? `已推荐 ${used} 家` : `已推荐 ${used}/${quota}${used >= quota ? '，名额已满' : ''}`;
 		}

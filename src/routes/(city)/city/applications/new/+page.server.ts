@@ -1,14 +1,15 @@
 import { error, redirect } from '@sveltejs/kit';
 import { requireRole } from '$lib/server/guard';
 import { getDb } from '$lib/server/db';
-import { loadBatch } from '$lib/server/queries/bundle';
+import { batchFromRow } from '$lib/server/queries/bundle';
 import { postedValues, refusal } from '$lib/server/intake-forms';
 import { batchYear, createDraft, recommendedInCell, regionInstitution, regionInstitutions } from '$lib/server/services/applications';
-import { DEFAULT_BATCH, quotaFor } from '$lib/domain/bundle';
+import { quotaFor } from '$lib/domain/bundle';
 import { OCCUPATIONS } from '$lib/domain/occupations';
 import { regionUnit } from '$lib/domain/regions';
 import { emptyFormValues, emptyTaxRow, institutionValues, type FieldErrors } from '$lib/domain/application-form';
 import type { Actions, PageServerLoad } from './$types';
+import { requestScope } from '$lib/server/batch-request';
 
 const typeOf = (v: string | null): 'training' | 'evaluation' | null => (v === 'training' || v === 'evaluation' ? v : null);
 
@@ -20,7 +21,7 @@ export const load = ((event) => {
 	const type = typeOf(raw);
 	if (raw && !type) error(400, { message: '申报类型无效（应为培训机构或评价机构）' });
 	const db = getDb();
-	const batch = loadBatch(db) ?? DEFAULT_BATCH;
+	const batch = batchFromRow(requestScope(event).batch);
 	const values = emptyFormValues(batchYear(batch));
 	const masked: FieldErrors = {};
 	let pickMessage: string | null = null;
@@ -44,7 +45,7 @@ export const load = ((event) => {
 	const notes: Record<string, string> = {};
 	if (type) {
 		for (const o of OCCUPATIONS) {
-			const used = recommendedInCell(db, { region, occupation: o.key, type });
+			const used = recommendedInCell(db, { batchId: requestScope(event).batch.id, region, occupation: o.key, type });
 			const quota = quotaFor(batch, type, region);
 			notes[o.key] = quota === null ? `已推荐 ${used} 家` : `已推荐 ${used}/${quota}${used >= quota ? '，名额已满' : ''}`;
 		}
@@ -71,7 +72,7 @@ export const actions = {
 		const { values } = await postedValues(event.request);
 		let id: string;
 		try {
-			id = createDraft(getDb(), user, type, values).id;
+			id = createDraft(requestScope(event), user, type, values).id;
 		} catch (e) {
 			return refusal(e, values);
 		}

@@ -8,16 +8,19 @@ import { applicationExists, visibleApplication } from '$lib/server/services/acce
 import { noteDenial } from '$lib/server/denials';
 import { ScoringError, explainSheet, getSheet, saveSheet } from '$lib/server/services/scoring';
 import { computeFindings } from '$lib/server/services/batch-state';
+import { applicationScope } from '$lib/server/services/scoring';
 import { canScore } from '$lib/domain/permissions';
 import type { Actions, PageServerLoad } from './$types';
+import { requestScope } from '$lib/server/batch-request';
 
 export const load = ((event) => {
 	const user = requireRole(event, 'expert');
 	const db = getDb();
-	if (!user.expertId || !hasCommitted(db, user.expertId)) redirect(303, '/expert/commitment');
+	if (!user.expertId || !hasCommitted(db, user.expertId, requestScope(event).batch)) redirect(303, '/expert/commitment');
 	const v = visibleApplication(db, user, event.params.id);
 	const sheet = getSheet(db, v.app.id, user.expertId);
-	const findings = computeFindings(db).findings.get(v.app.id) ?? [];
+	// The formal check of the application's own batch.
+	const findings = computeFindings(applicationScope(db, v.app.id)!).findings.get(v.app.id) ?? [];
 	// For the sheet's warning before the idle timeout (and the absolute cap).
 	const deadlines = event.locals.session ? sessionDeadlines(event.locals.session, currentSecuritySettings(db)) : null;
 	return {

@@ -4,10 +4,11 @@ import { getDb } from '$lib/server/db';
 import { ExpertFormError, expertDetail, readExpertForm, setExpertActive, updateExpert } from '$lib/server/services/experts';
 import { expertHistory } from '$lib/server/queries/expert-record';
 import type { Actions, PageServerLoad } from './$types';
+import { requestScope } from '$lib/server/batch-request';
 
 export const load = ((event) => {
 	requireRole(event, 'office');
-	const detail = expertDetail(getDb(), event.params.id);
+	const detail = expertDetail(requestScope(event), event.params.id);
 	if (!detail) error(404, { message: '没有找到该专家' });
 	// 履职记录: every batch the expert took part in (archived ones included) and the average rating.
 	const history = expertHistory(getDb(), event.params.id);

@@ -1,11 +1,11 @@
 import { fail } from '@sveltejs/kit';
 import { actorOf, requireRole } from '$lib/server/guard';
 import { getDb } from '$lib/server/db';
-import { loadBatchRow } from '$lib/server/queries/bundle';
 import { ExpertFormError, listExpertPool, provisionAccounts } from '$lib/server/services/experts';
 import { expertUsername } from '$lib/domain/experts';
 import { beijingDate } from '$lib/domain/time';
 import type { Actions, PageServerLoad } from './$types';
+import { requestScope } from '$lib/server/batch-request';
 
 /** Expert ids from `ids=a&ids=b` or `ids=a,b`. */
 function idsOf(values: string[]): string[] {
@@ -16,12 +16,12 @@ export const load = ((event) => {
 	requireRole(event, 'office');
 	const db = getDb();
 	const ids = idsOf(event.url.searchParams.getAll('ids'));
-	const pool = new Map(listExpertPool(db).map((e) => [e.id, e]));
+	const pool = new Map(listExpertPool(requestScope(event)).map((e) => [e.id, e]));
 	const experts = ids
 		.map((id) => pool.get(id))
 		.filter((e) => !!e)
 		.map((e) => ({ id: e.id, name: e.name, workUnit: e.workUnit, title: e.title, active: e.active, account: e.account?.username ?? null, proposed: expertUsername(e.id) }));
-	return { experts, unknown: ids.filter((id) => !pool.has(id)), batchName: loadBatchRow(db)?.name ?? null };
+	return { experts, unknown: ids.filter((id) => !pool.has(id)), batchName: requestScope(event).batch?.name ?? null };
 }) satisfies PageServerLoad;
 
 export const actions = {

@@ -2,10 +2,11 @@ import { requireRole } from '$lib/server/guard';
 import { getDb } from '$lib/server/db';
 import { buildMemoData } from '$lib/server/export/memo-data';
 import type { PageServerLoad } from './$types';
+import { requestScope } from '$lib/server/batch-request';
 
 export const load = ((event) => {
 	requireRole(event, 'office');
-	const m = buildMemoData(getDb());
+	const m = buildMemoData(requestScope(event));
 	return {
 		locked: m.lock.locked,
 		hash: m.hash,

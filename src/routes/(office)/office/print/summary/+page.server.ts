@@ -4,15 +4,16 @@ import { getDb } from '$lib/server/db';
 import { buildMemoData } from '$lib/server/export/memo-data';
 import { loadExperts, loadRubrics } from '$lib/server/queries/bundle';
 import type { PageServerLoad } from './$types';
+import { requestScope } from '$lib/server/batch-request';
 
 export const load = ((event) => {
 	requireRole(event, 'office');
 	const only = event.url.searchParams.get('app');
-	if (only && !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/.test(only)) error(400, { message: '参数 app 格式不正确' });
+	if (only && !/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,120}$/.test(only)) error(400, { message: '参数 app 格式不正确' });
 	const db = getDb();
-	const m = buildMemoData(db);
+	const m = buildMemoData(requestScope(event));
 	const names = new Map(loadExperts(db).map((e) => [e.id, e.name]));
-	const rubrics = loadRubrics(db);
+	const rubrics = loadRubrics(requestScope(event));
 	const apps = m.groups.flatMap((g) => g.applications).filter((a) => !only || a.id === only);
 	if (only && !apps.length) error(404, { message: '没有找到该申报' });
 	return {

@@ -13,7 +13,7 @@ function guard(event: Parameters<RequestHandler>[0]) {
 	const user = requireRole(event, 'expert');
 	const db = getDb();
 	const id = event.params.id;
-	if (!user.expertId || !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/.test(id)) error(404, { message: NOT_FOUND_APPLICATION });
+	if (!user.expertId || !/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,120}$/.test(id)) error(404, { message: NOT_FOUND_APPLICATION });
 	const rel = expertRelation(db, user.expertId, id);
 	if (!canScore({ id: user.id, role: user.role, region: user.region, expertId: user.expertId }, rel)) {
 		if (applicationExists(db, id)) noteDenial({ status: 404, entity: 'sheet', entityId: `${id}/${user.expertId}`, reason: 'cannot-score' });
