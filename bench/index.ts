@@ -1,14 +1,15 @@
 /**
  * Benchmarks of 评审工作台 (`npm run bench`): the expert draw, the aggregation and the dashboard,
  * score-sheet saves against the built server, and the mixed load of a review day (experts reading
- * and saving, office dashboards, meeting screens on server-sent events while the chair moves).
+ * and saving, office dashboards, meeting screens on server-sent events while the chair moves), and
+ * every role's main pages in Chromium on a throttled link (bench/throttle.ts: 1.6 Mbit/s, 150 ms).
  *
  * A benchmark, not a test: it prints the figures and the targets and exits 0 even when a target is
  * missed (misses are marked ✗ MISSED). Everything it writes lives under data/bench/ and is removed at
  * the end. The server is the production build in build-bench/ (rebuilt with `vite build` when it is
  * missing or older than the sources).
  *
- * Options: --only=draw,aggregation,commit,dashboard,save,mixed (default: all) · --short (shorter load
+ * Options: --only=draw,aggregation,commit,dashboard,save,mixed,throttle (default: all) · --short (shorter load
  * phases, for trying the bench out; the published figures come from a full run) · --keep (leave
  * the province database in data/bench/ for inspection) · --cold (the saves start on a server that
  * has just started, without the experts opening their pages first). BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR"
@@ -45,12 +46,13 @@ import { detectConflicts } from '../src/lib/domain/conflicts';
 import { defaultRubric } from '../src/lib/domain/rubric';
 import { DEFAULT_AGGREGATION, type Rubric, type Score } from '../src/lib/domain/bundle';
 import { OCCUPATIONS } from '../src/lib/domain/occupations';
+import { benchThrottle } from './throttle';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BUILD_DIR = path.join(ROOT, 'build-bench');
 const WORK = path.join(ROOT, 'data', 'bench');
 const args = process.argv.slice(2);
-const only = new Set((args.find((a) => a.startsWith('--only='))?.slice(7) ?? 'draw,aggregation,commit,dashboard,save,mixed').split(','));
+const only = new Set((args.find((a) => a.startsWith('--only='))?.slice(7) ?? 'draw,aggregation,commit,dashboard,save,mixed,throttle').split(','));
 const SHORT = args.includes('--short');
 /** Leaves the province database in data/bench/ (for looking into it; delete it by hand). */
 const KEEP = args.includes('--keep');
@@ -1294,6 +1296,7 @@ async function main() {
 				record('server', `after ${hard ? 'kill -9' : 'SIGTERM'}: acknowledged sheets checked / lost`, `${int(v.checked)} / ${v.lost}`, '0 lost', v.lost === 0);
 			}
 		}
+		if (only.has('throttle')) await benchThrottle({ work: WORK, ensureBuild, startServer, record, heading });
 	} finally {
 		if (server) await server.stop('SIGKILL');
 		if (KEEP) console.log(`\n  kept ${path.relative(ROOT, dbFile)}`);

@@ -30,3 +30,8 @@ export function writeJson(dir: string, name: string, value: unknown): string {
 	fs.writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value, null, 2));
 	return file;
 }
+
+/** Every stored application of any batch (a refused import must leave none behind, even in a database without a batch). */
+export function storedApplicationIds(db: { $client: { prepare(sql: string): { all(): unknown[] } } }): string[] {
+	return (db.$client.prepare('SELECT id FROM applications ORDER BY rowid').all() as { id: string }[]).map((r) => r.id);
+}

@@ -8,7 +8,7 @@ import ExcelJS from 'exceljs';
 import { Document, Packer, Paragraph } from 'docx';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, cli, fullBundle, tempDir } from './helpers';
+import { FIXTURES, cli, fullBundle, tempDir, storedApplicationIds } from './helpers';
 import { memoryDb, type Db } from '../../src/lib/server/db';
 import * as s from '../../src/lib/server/db/schema';
 import { SYSTEM_ACTOR, verifyAudit } from '../../src/lib/server/audit';
@@ -389,7 +389,7 @@ describe('bad workbooks: a clear error naming sheet, row and column; nothing wri
 		expect(err).toBeInstanceOf(BundleImportError);
 		expect(err.errors[0].path).toBe('申报信息');
 		expect(err.errors[0].message).toMatch(/找不到工作表「申报信息」/);
-		expect(exportBundle(requireScope(db)).applications).toEqual([]);
+		expect(storedApplicationIds(db)).toEqual([]);
 	});
 
 	it('the command line prints one line naming the file, sheet, row and column, and changes nothing', async () => {
@@ -567,7 +567,7 @@ describe('Word annexes (.docx) into draft applications', () => {
 		await expect(importAnnexDocx(db, longName, SYSTEM_ACTOR)).rejects.toMatchObject({
 			errors: [{ path: '附件1「单位名称」', message: '不能超过200个字符' }]
 		});
-		expect(exportBundle(requireScope(db)).applications).toEqual([]);
+		expect(storedApplicationIds(db)).toEqual([]);
 		expect(auditCount(db)).toBe(0);
 	});
 

@@ -8,7 +8,7 @@ import * as s from '../../src/lib/server/db/schema';
 import type { Db } from '../../src/lib/server/db';
 import { expertsWithSheets, expertPrint, listSheets } from '../../src/lib/server/queries/sheets';
 import { expertTasks } from '../../src/lib/server/queries/reviews';
-import { ScoringError, getSheet, returnSheet, saveSheet } from '../../src/lib/server/services/scoring';
+import { ScoringError, abnormalities, abnormality, getSheet, returnSheet, saveSheet } from '../../src/lib/server/services/scoring';
 import { OFFICE, actorFor, auditActions, scoringDb } from './scoring-fixture';
 import { requireScope } from '../../src/lib/server/scope';
 
@@ -59,6 +59,15 @@ describe('the sheet list', () => {
 			{ id: 'exp-2', name: '专家乙' },
 			{ id: 'exp-3', name: '专家丙' }
 		]);
+	});
+
+	it('the flags of the whole list at once are those of each sheet asked alone', () => {
+		const db = scored();
+		const all = abnormalities(requireScope(db));
+		const submitted = db.select().from(s.sheets).where(eq(s.sheets.status, 'submitted')).all();
+		expect(submitted.length).toBe(3);
+		for (const r of submitted) expect(all.get(`${r.applicationId}|${r.expertId}`) ?? null).toEqual(abnormality(db, r.applicationId, r.expertId));
+		expect([...all.keys()].sort()).toEqual(['app-1|exp-2', 'app-1|exp-3']);
 	});
 
 	it('filters by occupation, state, expert and abnormal', () => {

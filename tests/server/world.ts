@@ -189,6 +189,8 @@ export function expected(route: Route, scope: Scope, column: Column): Verdict {
 	if (route.group !== 'signed-in' && GROUP_ROLE[route.group] !== role) return 'forbidden';
 	// The administrators never see application contents: attachments are refused before the object is looked up.
 	if (route.group === 'signed-in' && route.id.startsWith('attachments/') && (ADMIN_COLUMNS as readonly string[]).includes(column)) return 'forbidden';
+	// Nor do they work in a batch: the header's batch switcher is for the review's roles.
+	if (route.id === 'batch' && (ADMIN_COLUMNS as readonly string[]).includes(column)) return 'forbidden';
 	if (scope === 'application' && ['city-other', 'expert-unassigned', 'expert-conflict'].includes(column)) return 'not-found';
 	return 'allowed';
 }

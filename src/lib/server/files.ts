@@ -38,9 +38,13 @@ export function isAllowedMime(mime: string): mime is AllowedMime {
 
 /** `FILES_DIR`, else `files/` beside the database file (data/files for data/workbench.db). */
 export function filesDir(): string {
+	return filesDirFor(databasePath());
+}
+
+/** The files directory of the database file `db` (`FILES_DIR` when set). */
+export function filesDirFor(db: string): string {
 	if (process.env.FILES_DIR) return path.resolve(process.env.FILES_DIR);
-	const db = databasePath();
-	const base = db === ':memory:' ? 'data' : path.dirname(path.resolve(db));
+	const base = db === ':memory:' || db === '' ? 'data' : path.dirname(path.resolve(db));
 	return path.join(path.resolve(base), 'files');
 }
 

@@ -1,6 +1,7 @@
 /**
  * Loads the demo batch into an empty database: the generated bundle, one account per role
- * (every city and every expert; the three administrators), published assignments. Returns the logins to print.
+ * (every city and every expert; the three administrators), published assignments, and PDF/PNG
+ * files for the materials the applications have on file (demo/attachments.ts). Returns the logins to print.
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
@@ -12,6 +13,9 @@ import { audit, SYSTEM_ACTOR } from '../audit';
 import { REGIONS } from '../../domain/regions';
 import { eq } from 'drizzle-orm';
 import { seedFirstBatch } from './first-batch';
+import { requireScope } from '../scope';
+import { filesDirFor } from '../files';
+import { seedDemoAttachments } from './attachments';
 
 export const DEMO_PASSWORDS = {
 	office: 'Office2023demo',
@@ -54,6 +58,8 @@ export async function seedDemo(db: Db): Promise<DemoLogin[]> {
 	await add('auditadmin', 'auditadmin', '厅机关纪委 审计管理员');
 	for (const r of REGIONS) await add('city', `city-${r.key}`, r.unit, { region: r.key });
 	for (const e of bundle.experts) await add('expert', e.id, e.name, { expertId: e.id });
+	// Real files (PDF, PNG) for the materials the demo's applications have on file, beside the database.
+	const files = seedDemoAttachments(requireScope(db, bundle.batch.id), filesDirFor(db.$client.name));
 	db.transaction((tx) => {
 		tx.update(s.batches)
 			.set({ assignmentsPublishedAt: new Date().toISOString(), scoringDeadline: '2023-07-10', createdAt: '2023-05-31T01:00:00.000Z' })
@@ -64,7 +70,7 @@ export async function seedDemo(db: Db): Promise<DemoLogin[]> {
 		for (const id of scored) {
 			tx.insert(s.commitments).values({ expertId: id, batchId: bundle.batch.id, textHash: 'demo' }).onConflictDoNothing().run();
 		}
-		audit(tx, SYSTEM_ACTOR, 'demo.seed', 'batch', bundle.batch.id, { applications: bundle.applications.length, experts: bundle.experts.length });
+		audit(tx, SYSTEM_ACTOR, 'demo.seed', 'batch', bundle.batch.id, { applications: bundle.applications.length, experts: bundle.experts.length, attachments: files });
 	});
 	// The first batch (2022), finished and archived: the header switches between the two.
 	seedFirstBatch(db, bundle);

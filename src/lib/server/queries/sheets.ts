@@ -8,7 +8,7 @@ import type { Db } from '../db';
 import * as s from '../db/schema';
 import type { BatchScope } from '../scope';
 import { expertTasks } from './reviews';
-import { abnormality, currentRubric, rubricById } from '../services/scoring';
+import { abnormalities, currentRubric, rubricById } from '../services/scoring';
 import type { Criterion } from '../../domain/bundle';
 
 export type SheetState = 'draft' | 'submitted' | 'returned';
@@ -89,11 +89,12 @@ export function listSheets(scope: BatchScope, filter: SheetFilter = {}): SheetLi
 	for (const c of db.select({ id: s.criteria.rubricId, n: sql<number>`count(*)` }).from(s.criteria).groupBy(s.criteria.rubricId).all()) {
 		critCount.set(c.id, c.n);
 	}
+	const flagged = abnormalities(scope);
 	const out: SheetListRow[] = [];
 	for (const r of rows) {
 		const state = sheetState(r.sheet);
 		if (filter.state && state !== filter.state) continue;
-		const abnormal = r.sheet.status === 'submitted' ? abnormality(db, r.sheet.applicationId, r.sheet.expertId) : null;
+		const abnormal = r.sheet.status === 'submitted' ? (flagged.get(`${r.sheet.applicationId}|${r.sheet.expertId}`) ?? null) : null;
 		if (filter.abnormalOnly && !abnormal) continue;
 		out.push({
 			sheetId: r.sheet.id,

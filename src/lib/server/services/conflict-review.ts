@@ -4,6 +4,8 @@
  * Both are audited; the conflict engine itself is src/lib/domain/conflicts.ts.
  */
 import { Refusal } from '../refusal';
+import { batchById, requirePhase } from '../scope';
+import { canChangeScores } from '../../domain/phases';
 import { and, eq } from 'drizzle-orm';
 import * as z from 'zod';
 import type { Db } from '../db';
@@ -68,6 +70,13 @@ export function pairConflicts(db: Db, expertId: string, applicationId: string): 
 	return detectPair(expertFromRow(expertRow, opener(db)), found.app, institution, declarations, phoneMatchKey(db));
 }
 
+/** Conflicts decide whose sheets count: they do not change once the application's batch is locked or archived. */
+function requireAppPhase(tx: Db, applicationId: string, message: string): void {
+	const batchId = tx.select({ b: s.applications.batchId }).from(s.applications).where(eq(s.applications.id, applicationId)).get()?.b;
+	const batch = batchId ? batchById(tx, batchId) : undefined;
+	if (batch) requirePhase(tx, { batch }, canChangeScores, message);
+}
+
 /**
  * Confirms (the pair is then treated as a hard conflict) or dismisses a soft conflict, with the
  * reason. A later review of the same pair and rule replaces the earlier one; both are in the audit log.
@@ -80,6 +89,7 @@ export function reviewConflict(db: Db, input: ConflictReviewInput, actor: Actor)
 	if (!current) throw new ConflictError('code', '该回避关系已不存在（申报或专家信息可能已修改），请刷新页面', 404);
 	const at = new Date().toISOString();
 	db.transaction((tx) => {
+		requireAppPhase(tx as unknown as Db, r.applicationId, '评审结果已锁定，不能再认定回避关系');
 		tx.insert(s.conflictReviews)
 			.values({ applicationId: r.applicationId, expertId: r.expertId, code: r.code, decision: r.decision, reason: r.reason, userId: actor.userId, at })
 			.onConflictDoUpdate({
@@ -116,6 +126,7 @@ export function declareConflict(db: Db, expertId: string, input: DeclarationInpu
 			.where(eq(s.applications.id, d.applicationId))
 			.get()?.name ?? d.applicationId;
 	db.transaction((tx) => {
+		requireAppPhase(tx as unknown as Db, d.applicationId, '评审结果已锁定，不能再申报回避');
 		tx.insert(s.declarations).values({ applicationId: d.applicationId, expertId, ground: d.ground, reason: d.reason }).run();
 		audit(tx, actor, 'conflict.declare', 'application', d.applicationId, { expertId, ground: d.ground, reason: d.reason });
 	});

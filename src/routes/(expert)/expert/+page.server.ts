@@ -6,6 +6,7 @@ import { ConflictError, declareConflict } from '$lib/server/services/conflict-re
 import type { Actions, PageServerLoad } from './$types';
 import { beijingDate } from '$lib/domain/time';
 import { requestScope } from '$lib/server/batch-request';
+import { Refusal } from '$lib/server/refusal';
 
 /** Whole days from today (Beijing time) to the deadline: 0 on the day itself, negative after it. */
 function daysUntil(deadline: string | null, now = new Date()): number | null {
@@ -55,8 +56,8 @@ export const actions = {
 			const r = declareConflict(getDb(), user.expertId, input, actorOf(user));
 			return { declared: r };
 		} catch (e) {
-			if (e instanceof ConflictError) {
-				return fail(e.status, { declare: { applicationId: input.applicationId, ground: input.ground, reason: input.reason, errors: { [e.field]: e.message } as Record<string, string> } });
+			if (e instanceof Refusal) {
+				return fail(e.status, { declare: { applicationId: input.applicationId, ground: input.ground, reason: input.reason, errors: { [e.field ?? 'reason']: e.message } as Record<string, string> } });
 			}
 			throw e;
 		}

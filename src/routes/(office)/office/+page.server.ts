@@ -2,16 +2,23 @@ import { requireRole } from '$lib/server/guard';
 import { getDb } from '$lib/server/db';
 import { overview } from '$lib/server/queries/overview';
 import type { PageServerLoad } from './$types';
-import { requestScope } from '$lib/server/batch-request';
+import { optionalScope } from '$lib/server/batch-request';
 
 export const load = ((event) => {
 	requireRole(event, 'office');
 	const db = getDb();
-	const batch = requestScope(event).batch;
+	const batch = optionalScope(event)?.batch;
 	return {
-		overview: overview(db),
+		overview: overview(db, batch?.id ?? null),
 		batch: batch
-			? { id: batch.id, name: batch.name, deadline: batch.deadline, published: batch.assignmentsPublishedAt, locked: batch.resultsLockedAt }
+			? {
+					id: batch.id,
+					name: batch.name,
+					deadline: batch.deadline,
+					published: batch.assignmentsPublishedAt,
+					locked: batch.resultsLockedAt,
+					archived: batch.archivedAt
+				}
 			: null
 	};
 }) satisfies PageServerLoad;

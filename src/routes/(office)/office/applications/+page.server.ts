@@ -6,6 +6,7 @@ import { expertsByPhone } from '$lib/server/queries/personal-search';
 import { importAnnexUpload, importWorkbookUpload, parseListFilter, zipUpload } from '$lib/server/services/intake-files';
 import { isRegionKey } from '$lib/domain/regions';
 import { FINDING_RULES } from '$lib/domain/formal-check';
+import { PAGE_PROBLEM, pageSlice, parsePage } from '$lib/domain/paging';
 import type { Actions, PageServerLoad } from './$types';
 import { requestScope } from '$lib/server/batch-request';
 
@@ -14,6 +15,8 @@ export const load = ((event) => {
 	const parsed = parseListFilter(event.url.searchParams);
 	if ('error' in parsed) error(400, { message: parsed.error });
 	const f = parsed.filter;
+	const page = parsePage(event.url.searchParams);
+	if (page === null) error(400, { message: PAGE_PROBLEM });
 	const db = getDb();
 	const rows = listIntake(requestScope(event), f);
 	// Searching by phone also names the experts of the pool with that phone (matched by digest).
@@ -21,7 +24,9 @@ export const load = ((event) => {
 	const counts = { total: rows.length, blocking: rows.filter((r) => r.blocking).length, submitted: rows.filter((r) => r.status === 'submitted').length };
 	// The export link carries the filters that are set, so the download is the list as shown.
 	const query = new URLSearchParams(Object.entries(f).filter(([, v]) => v)).toString();
-	return { rows, filter: f, query, rules: FINDING_RULES.map((r) => ({ ...r })), counts, experts };
+	// One page of the list (the counts and the export are of the whole filtered list).
+	const shown = pageSlice(rows, page);
+	return { rows: shown.rows, paging: shown.paging, filter: f, query, rules: FINDING_RULES.map((r) => ({ ...r })), counts, experts };
 }) satisfies PageServerLoad;
 
 export const actions = {

@@ -5,8 +5,10 @@ import { conflictBoard } from '$lib/server/queries/assignment-board';
 import { ConflictError, reviewConflict } from '$lib/server/services/conflict-review';
 import { isConflictCode } from '$lib/domain/conflicts';
 import { isOccupationKey } from '$lib/domain/occupations';
+import { PAGE_PROBLEM, pageSlice, parsePage } from '$lib/domain/paging';
 import type { Actions, PageServerLoad } from './$types';
 import { requestScope } from '$lib/server/batch-request';
+import { Refusal } from '$lib/server/refusal';
 
 const STATES = ['pending', 'hard', 'confirmed', 'dismissed', 'replace'];
 
@@ -17,6 +19,8 @@ export const load = ((event) => {
 	if (f.occupation && !isOccupationKey(f.occupation)) error(400, { message: '筛选条件“职业”无效' });
 	if (f.code && !isConflictCode(f.code)) error(400, { message: '筛选条件“规则”无效' });
 	if (f.state && !STATES.includes(f.state)) error(400, { message: '筛选条件“状态”无效' });
+	const page = parsePage(q);
+	if (page === null) error(400, { message: PAGE_PROBLEM });
 	const all = conflictBoard(requestScope(event));
 	const rows = all
 		.filter((r) => (!f.occupation || r.occupation === f.occupation) && (!f.code || r.code === f.code))
@@ -32,7 +36,8 @@ export const load = ((event) => {
 		excluded: all.filter((r) => r.sheetExcluded).length,
 		declared: all.filter((r) => r.code === 'DECLARED').length
 	};
-	return { rows, counts, filter: f };
+	const shown = pageSlice(rows, page);
+	return { rows: shown.rows, paging: shown.paging, counts, filter: f };
 }) satisfies PageServerLoad;
 
 export const actions = {
@@ -51,7 +56,7 @@ export const actions = {
 			reviewConflict(getDb(), input, actorOf(user));
 			return { reviewed: { key, decision: input.decision } };
 		} catch (e) {
-			if (e instanceof ConflictError) return fail(e.status, { key, errors: { [e.field]: e.message }, reason: input.reason });
+			if (e instanceof Refusal) return fail(e.status, { key, errors: { [e.field ?? 'code']: e.message }, reason: input.reason });
 			throw e;
 		}
 	}

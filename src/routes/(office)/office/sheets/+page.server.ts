@@ -4,6 +4,7 @@ import { getDb } from '$lib/server/db';
 import { expertsWithSheets, listSheets, type SheetState } from '$lib/server/queries/sheets';
 import { ScoringError, returnSheet } from '$lib/server/services/scoring';
 import { isOccupationKey } from '$lib/domain/occupations';
+import { PAGE_PROBLEM, pageSlice, parsePage } from '$lib/domain/paging';
 import type { Actions, PageServerLoad } from './$types';
 import { requestScope } from '$lib/server/batch-request';
 
@@ -17,6 +18,8 @@ export const load = ((event) => {
 	if (f.occupation && !isOccupationKey(f.occupation)) error(400, { message: '筛选条件“职业”无效' });
 	if (f.state && !STATES.includes(f.state as SheetState)) error(400, { message: '筛选条件“状态”无效' });
 	if (f.expert && !ID.test(f.expert)) error(400, { message: '筛选条件“专家”无效' });
+	const page = parsePage(q);
+	if (page === null) error(400, { message: PAGE_PROBLEM });
 	const db = getDb();
 	const all = listSheets(requestScope(event));
 	const rows = all.filter(
@@ -34,7 +37,8 @@ export const load = ((event) => {
 		abnormal: all.filter((r) => r.abnormal).length,
 		unexplained: all.filter((r) => r.abnormal && !r.explanation).length
 	};
-	return { rows, counts, filter: f, experts: expertsWithSheets(requestScope(event)) };
+	const shown = pageSlice(rows, page);
+	return { rows: shown.rows, paging: shown.paging, counts, filter: f, experts: expertsWithSheets(requestScope(event)) };
 }) satisfies PageServerLoad;
 
 export const actions = {

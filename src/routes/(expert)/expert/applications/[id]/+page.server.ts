@@ -9,6 +9,7 @@ import { noteDenial } from '$lib/server/denials';
 import { ScoringError, explainSheet, getSheet, saveSheet } from '$lib/server/services/scoring';
 import { computeFindings } from '$lib/server/services/batch-state';
 import { applicationScope } from '$lib/server/services/scoring';
+import { listAttachments } from '$lib/server/services/applications';
 import { canScore } from '$lib/domain/permissions';
 import type { Actions, PageServerLoad } from './$types';
 import { requestScope } from '$lib/server/batch-request';
@@ -29,6 +30,8 @@ export const load = ((event) => {
 		institution: v.institution,
 		idNumber: v.idNumber,
 		findings,
+		// The uploaded materials, read-only: served by /attachments/[id] under the same rule as this page.
+		attachments: listAttachments(db, v.app.id).map((a) => ({ id: a.id, kind: a.kind, filename: a.filename, mime: a.mime, size: a.size })),
 		sheet: {
 			rubric: sheet.rubric,
 			status: sheet.status,
