@@ -202,14 +202,14 @@ describe('migration of a database made before batches', () => {
 		const bundle = writeJson(dir, 'b.json', bundleFor('ln-2023-b2', '辽宁省第二批'));
 		await json(file, 'import', bundle);
 		const expected = await json(file, 'results');
-		// Back to the schema before migration 0003: its tables, columns and triggers gone, its journal entry removed.
+		// Back to the schema before migration 0003: the tables, columns and triggers of 0003 and later gone, their journal entries removed.
 		const d = openDatabase(file);
 		const c = d.$client;
-		const dir = path.resolve(__dirname, '../../drizzle');
-		const journal = JSON.parse(fs.readFileSync(path.join(dir, 'meta/_journal.json'), 'utf8')) as { entries: { idx: number; tag: string; when: number }[] };
+		const migrations = path.resolve(__dirname, '../../drizzle');
+		const journal = JSON.parse(fs.readFileSync(path.join(migrations, 'meta/_journal.json'), 'utf8')) as { entries: { idx: number; tag: string; when: number }[] };
 		const later = journal.entries.filter((e) => e.idx >= 3);
 		for (const e of [...later].reverse()) {
-			const sql = fs.readFileSync(path.join(dir, `${e.tag}.sql`), 'utf8');
+			const sql = fs.readFileSync(path.join(migrations, `${e.tag}.sql`), 'utf8');
 			for (const m of sql.matchAll(/CREATE TRIGGER `(\w+)`/g)) c.exec(`DROP TRIGGER ${m[1]}`);
 			for (const m of sql.matchAll(/CREATE TABLE `(\w+)`/g)) c.exec(`DROP TABLE ${m[1]}`);
 			for (const m of sql.matchAll(/ALTER TABLE `(\w+)` ADD `(\w+)`/g)) c.exec(`ALTER TABLE ${m[1]} DROP COLUMN ${m[2]}`);

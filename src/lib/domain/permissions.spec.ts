@@ -115,6 +115,12 @@ describe('the business roles keep what they had', () => {
 		expect(canScore(expert, { ...rel, confirmed: true })).toBe(true);
 	});
 
+	it('the office rates experts (履职评价) and reads every record; an expert replies to their own ratings', () => {
+		expect(holders('expert.rate')).toEqual(['office']);
+		expect(holders('expert.record.read')).toEqual(['office']);
+		expect(holders('expert.rating.reply')).toEqual(['expert']);
+	});
+
 	it('every permission is held by someone, and nobody anonymous holds any', () => {
 		for (const p of PERMISSIONS) expect(holders(p).length, p).toBeGreaterThan(0);
 		for (const p of PERMISSIONS) expect(can(null, p)).toBe(false);

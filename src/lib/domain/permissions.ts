@@ -63,7 +63,10 @@ export const PERMISSIONS = [
 	'invitation.answer',
 	'invitation.manage',
 	'draw.record',
-	'draw.confirm'
+	'draw.confirm',
+	'expert.rate',
+	'expert.record.read',
+	'expert.rating.reply'
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -84,7 +87,10 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
 	'invitation.answer': '答复评审邀请（参加或不能参加）',
 	'invitation.manage': '设定答复期限、以候补专家替换谢绝或逾期未答复的专家',
 	'draw.record': '查看和打印抽取记录',
-	'draw.confirm': '监督确认抽取记录'
+	'draw.confirm': '监督确认抽取记录',
+	'expert.rate': '专家履职评价（评分和说明）',
+	'expert.record.read': '查看任一专家的履职记录和评价',
+	'expert.rating.reply': '查看本人的履职评价并作出说明'
 };
 
 /** Permissions that let a role see application contents, scores or personal data. */
@@ -97,7 +103,10 @@ export const BUSINESS_PERMISSIONS: readonly Permission[] = [
 	'invitation.answer',
 	'invitation.manage',
 	'draw.record',
-	'draw.confirm'
+	'draw.confirm',
+	'expert.rate',
+	'expert.record.read',
+	'expert.rating.reply'
 ];
 
 /**
@@ -106,9 +115,9 @@ export const BUSINESS_PERMISSIONS: readonly Permission[] = [
  * (`/audit`) also need `audit.admin`, which only it holds.
  */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-	office: ['review.office', 'application.read', 'account.manage.expert', 'audit.read', 'audit.export', 'invitation.manage', 'draw.record'],
+	office: ['review.office', 'application.read', 'account.manage.expert', 'audit.read', 'audit.export', 'invitation.manage', 'draw.record', 'expert.rate', 'expert.record.read'],
 	city: ['review.city', 'application.read'],
-	expert: ['review.expert', 'application.read', 'invitation.answer'],
+	expert: ['review.expert', 'application.read', 'invitation.answer', 'expert.rating.reply'],
 	observer: ['review.observe', 'application.read', 'audit.read', 'audit.export', 'draw.record', 'draw.confirm'],
 	sysadmin: ['account.manage', 'backup.run'],
 	secadmin: ['security.settings'],

@@ -48,6 +48,8 @@ const ROLES: { who: string; username: string; password: string; visits: Visit[] 
 			{ route: '/office/print/publicity', path: '/office/print/publicity' },
 			{ route: '/office/print/summary', path: '/office/print/summary' },
 			{ route: '/office/batches', path: '/office/batches' },
+			{ route: '/office/ratings', path: '/office/ratings' },
+			{ route: '/office/ratings/[id]', from: '/office/ratings', link: 'a[href^="/office/ratings/"]' },
 			{ route: '/office/assignments/draws/[drawId]/print', from: '/office/assignments', link: 'a[href^="/office/assignments/draws/"]' },
 			{ route: '/office/users', path: '/office/users' },
 			{ route: '/office/audit', path: '/office/audit' },
@@ -85,6 +87,7 @@ const ROLES: { who: string; username: string; password: string; visits: Visit[] 
 			{ route: '/expert/print', path: '/expert/print' },
 			{ route: '/expert/meeting', path: '/expert/meeting' },
 			{ route: '/expert/profile', path: '/expert/profile' },
+			{ route: '/expert/record', path: '/expert/record' },
 			{ route: '/account/password', path: '/account/password' }
 		]
 	},

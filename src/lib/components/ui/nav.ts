@@ -16,6 +16,7 @@ export const NAV: Record<Role, NavItem[]> = {
 		{ href: '/office/experts', label: '专家库', group: '专家' },
 		{ href: '/office/conflicts', label: '回避审查', group: '专家' },
 		{ href: '/office/assignments', label: '专家抽取', group: '专家' },
+		{ href: '/office/ratings', label: '履职评价', group: '专家' },
 		{ href: '/office/rubrics', label: '评分细则', group: '评分' },
 		{ href: '/office/dashboard', label: '评审看板', group: '评分' },
 		{ href: '/office/sheets', label: '评分表', group: '评分' },
@@ -38,7 +39,8 @@ export const NAV: Record<Role, NavItem[]> = {
 		{ href: '/expert/offline', label: '离线评分' },
 		{ href: '/expert/print', label: '打印评分表' },
 		{ href: '/expert/meeting', label: '评审会议' },
-		{ href: '/expert/profile', label: '回避档案' }
+		{ href: '/expert/profile', label: '回避档案' },
+		{ href: '/expert/record', label: '履职记录' }
 	],
 	observer: [
 		{ href: '/observer', label: '评审进度' },

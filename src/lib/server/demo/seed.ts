@@ -16,6 +16,7 @@ import { FIRST_BATCH, seedFirstBatch } from './first-batch';
 import { seedStandingDemo } from './standing';
 import { seedDrawLogistics } from './draw-logistics';
 import { seedMeetingAttendance } from './fees';
+import { seedExpertRatings } from './expert-ratings';
 import { requireScope } from '../scope';
 import { filesDirFor } from '../files';
 import { seedDemoAttachments } from './attachments';
@@ -82,6 +83,8 @@ export async function seedDemo(db: Db): Promise<DemoLogin[]> {
 	// The meeting's days and attendance (one expert left early), for the 劳务费签领表 of both batches.
 	seedMeetingAttendance(requireScope(db, bundle.batch.id));
 	seedMeetingAttendance(requireScope(db, FIRST_BATCH.id), { standard: { senior: 1600, other: 1000 } });
+	// 第一批's 履职评价 (due 5 working days after its meeting; one with the expert's reply, one late).
+	seedExpertRatings(requireScope(db, FIRST_BATCH.id));
 	// The directory from 第一批's proposed applications, and experts' standing profiles (one FORMER_UNIT in 第二批).
 	seedStandingDemo(requireScope(db, FIRST_BATCH.id), requireScope(db, bundle.batch.id));
 	return logins;

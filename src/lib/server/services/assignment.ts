@@ -16,6 +16,7 @@ import { Refusal } from '../refusal';
 import { blockingApplications, computeConflicts, computeFindings, recommendedApplications } from './batch-state';
 import { assignExperts, type AssignResult } from '../../domain/assignment';
 import { pairKey } from '../../domain/conflicts';
+import { ratingExclusions } from '../queries/expert-record';
 
 export type DrawOptions = {
 	perApplication?: number;
@@ -34,6 +35,8 @@ export type DrawOutcome = AssignResult & {
 	perApplication: number;
 	/** Applications of the scope left out for a blocking finding (only with `skipBlocking`). */
 	skippedBlocking: string[];
+	/** Experts left out by the batch's 履职评价 threshold, with their average. */
+	excluded: { expertId: string; average: number }[];
 };
 
 export function newSeed(): string {
@@ -56,7 +59,11 @@ export function runDraw(scope: BatchScope, opts: DrawOptions, actor: Actor): Dra
 	const skippedBlocking = inScope.filter((a) => blocked.has(a.app.id)).map((a) => a.app.id).sort();
 	const applications = inScope.filter((a) => !blocked.has(a.app.id)).map((a) => ({ id: a.app.id, occupation: a.app.occupation }));
 	const activeIds = new Set(db.select({ id: s.experts.id }).from(s.experts).where(eq(s.experts.active, true)).all().map((r) => r.id));
-	const experts = loadExperts(db).filter((e) => activeIds.has(e.id));
+	// 履职评价 threshold (batch setting min_expert_rating, off when null): experts whose average
+	// rating is below it are not in the pool; the draw record keeps who and why (draws.excluded).
+	const excluded = ratingExclusions(scope);
+	const belowRating = new Set(excluded.map((x) => x.expertId));
+	const experts = loadExperts(db).filter((e) => activeIds.has(e.id) && !belowRating.has(e.id));
 	const existing = db
 		.select({ applicationId: s.assignments.applicationId, expertId: s.assignments.expertId })
 		.from(s.assignments)
@@ -87,6 +94,7 @@ export function runDraw(scope: BatchScope, opts: DrawOptions, actor: Actor): Dra
 				onePerUnit,
 				made: result.assignments.length,
 				userId: actor.userId,
+				excluded: batch.minExpertRating != null ? excluded : null,
 				summary: {
 					unfilled: result.unfilled.length,
 					maxLoad: result.maxLoad,
@@ -116,11 +124,12 @@ export function runDraw(scope: BatchScope, opts: DrawOptions, actor: Actor): Dra
 			onePerUnit,
 			made: result.assignments.length,
 			skippedBlocking,
+			...(batch.minExpertRating != null ? { minExpertRating: batch.minExpertRating, excluded } : {}),
 			unfilled: result.unfilled.map((u) => ({ applicationId: u.applicationId, missing: u.missing, eligible: u.eligible }))
 		});
 		return id;
 	});
-	return { ...result, drawId, seed, perApplication, skippedBlocking };
+	return { ...result, drawId, seed, perApplication, skippedBlocking, excluded };
 }
 
 function drawnByApplication(list: { applicationId: string; expertId: string }[]): Record<string, string[]> {

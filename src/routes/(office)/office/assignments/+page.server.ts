@@ -9,7 +9,7 @@ import { replaceInvitee, setReplyDeadline } from '$lib/server/services/invitatio
 import { batchPhase, canChangeScores } from '$lib/domain/phases';
 import type { Actor } from '$lib/server/audit';
 import { getDb } from '$lib/server/db';
-import { draws } from '$lib/server/db/schema';
+import { draws, experts } from '$lib/server/db/schema';
 import { applicationRoster, assignmentBoard, openAssignmentsOfInactiveExperts } from '$lib/server/queries/assignment-board';
 import {
 	AssignmentError,
@@ -21,6 +21,8 @@ import {
 	unassignExpert
 } from '$lib/server/services/assignment-admin';
 import { isOccupationKey } from '$lib/domain/occupations';
+import { ratingExclusions } from '$lib/server/queries/expert-record';
+import { saveRatingThreshold } from '$lib/server/services/expert-record';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 /** The result of one recorded draw, for the banner after a draw (reload-safe: read from the draws table). */
@@ -37,8 +39,15 @@ function drawResult(db: ReturnType<typeof getDb>, id: number, names: Map<string,
 		perApplication: d.perApplication,
 		unfilled,
 		skippedBlocking: summary.skippedBlocking ?? [],
+		excluded: d.excluded ? withNames(db, d.excluded) : null,
 		nothingToFill: d.made === 0 && unfilled.length === 0
 	};
+}
+
+/** Experts left out by the 履职评价 threshold, with their names. */
+function withNames(db: ReturnType<typeof getDb>, list: { expertId: string; average: number }[]) {
+	const names = new Map(db.select({ id: experts.id, name: experts.name }).from(experts).all().map((e) => [e.id, e.name]));
+	return list.map((x) => ({ ...x, name: names.get(x.expertId) ?? x.expertId }));
 }
 
 export const load = ((event) => {
@@ -56,10 +65,12 @@ export const load = ((event) => {
 	const names = new Map(board.matrix?.applications.map((a) => [a.id, a.institutionName]) ?? []);
 	const drawId = Number(q.get('draw'));
 	const scope = requestScope(event);
+	const rating = { threshold: scope.batch.minExpertRating, excluded: withNames(db, ratingExclusions(scope)) };
 	return {
 		...board,
 		occupation,
 		roster,
+		rating,
 		toReplace: openAssignmentsOfInactiveExperts(scope),
 		lastDraw: Number.isInteger(drawId) && drawId > 0 ? drawResult(db, drawId, names) : null,
 		invitations: invitationBoard(scope),
@@ -107,6 +118,19 @@ export const actions = {
 			return { ok: '抽取设置已保存' };
 		} catch (e) {
 			if (e instanceof Refusal) return failed('settings', e, values);
+			throw e;
+		}
+	},
+	/** The 履职评价 threshold of the draw (empty: off). */
+	ratingThreshold: async (event) => {
+		const user = requireRole(event, 'office');
+		const form = await event.request.formData();
+		const values = { minExpertRating: String(form.get('minExpertRating') ?? '') };
+		try {
+			const value = saveRatingThreshold(requestScope(event), values.minExpertRating, actorOf(user));
+			return { ok: value == null ? '已关闭履职评价下限：抽取不排除任何专家' : `已设置履职评价下限 ${value} 分` };
+		} catch (e) {
+			if (e instanceof Refusal) return fail(e.status, { action: 'ratingThreshold', errors: e.errors, values });
 			throw e;
 		}
 	},

@@ -6,13 +6,38 @@ import { affiliationActions } from '$lib/server/affiliation-forms';
 import { expertAffiliations } from '$lib/server/queries/affiliations';
 import { beijingDate } from '$lib/domain/time';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { expertHistory } from '$lib/server/queries/expert-record';
 import { requestScope } from '$lib/server/batch-request';
 
 export const load = ((event) => {
 	requireRole(event, 'office');
 	const detail = expertDetail(requestScope(event), event.params.id);
 	if (!detail) error(404, { message: '没有找到该专家' });
-	return { ...detail, affiliations: expertAffiliations(getDb(), event.params.id), today: beijingDate(new Date()), created: event.url.searchParams.has('created') };
+	// 履职记录: every batch the expert took part in (archived ones included) and the average rating.
+	const history = expertHistory(getDb(), event.params.id);
+	const record = {
+		average: history.average,
+		ratings: history.ratings,
+		batches: history.records.map((r) => ({
+			id: r.batch.id,
+			name: r.batch.name,
+			archived: r.batch.archived,
+			assignments: r.assignments,
+			recused: r.recused,
+			timeliness: r.timeliness,
+			abnormal: r.abnormal,
+			explained: r.explained,
+			severity: r.severity,
+			declared: r.declared.length,
+			detected: r.detected.filter((c) => c.review !== 'dismissed').length,
+			days: r.attendance.length,
+			present: r.attendance.filter((a) => a.status === 'present' || a.status === 'half').length,
+			flagged: r.attendance.filter((a) => a.status === 'left-early' || a.status === 'removed').length,
+			rating: r.rating ? { total: r.rating.total, late: r.rating.late, note: r.rating.note, reply: r.rating.reply } : null,
+			ratingStatus: r.ratingStatus
+		}))
+	};
+	return { ...detail, record, affiliations: expertAffiliations(getDb(), event.params.id), today: beijingDate(new Date()), created: event.url.searchParams.has('created') };
 }) satisfies PageServerLoad;
 
 export const actions = {
