@@ -13,7 +13,7 @@ const literal = (s: string) => new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 function assignmentsOf(occupation: string) {
 	return query<{ application_id: string; expert_id: string; source: string; reason: string | null }>(
 		`SELECT s.application_id, s.expert_id, s.source, s.reason FROM assignments s JOIN applications a ON a.id = s.application_id
-		 WHERE a.occupation = ? ORDER BY s.application_id, s.expert_id`,
+		 WHERE a.occupation = ? AND a.batch_id = (SELECT id FROM batches WHERE archived_at IS NULL ORDER BY created_at DESC LIMIT 1) ORDER BY s.application_id, s.expert_id`,
 		occupation
 	);
 }
@@ -22,7 +22,7 @@ function assignmentsOf(occupation: string) {
 function missingSeats(occupation: string): number {
 	return query<{ n: number }>(
 		`SELECT coalesce(sum(max(0, 5 - (SELECT count(*) FROM assignments s WHERE s.application_id = a.id))), 0) AS n
-		 FROM applications a WHERE a.occupation = ? AND a.status IN ('submitted', 'accepted')`,
+		 FROM applications a WHERE a.occupation = ? AND a.status IN ('submitted', 'accepted') AND a.batch_id = (SELECT id FROM batches WHERE archived_at IS NULL ORDER BY created_at DESC LIMIT 1)`,
 		occupation
 	)[0].n;
 }
@@ -30,7 +30,8 @@ function missingSeats(occupation: string): number {
 /** Assignments of an expert the experts can see: made before the last publication. */
 function publishedOf(expertId: string) {
 	return query<{ application_id: string }>(
-		`SELECT s.application_id FROM assignments s, batches b WHERE s.expert_id = ? AND b.assignments_published_at IS NOT NULL
+		`SELECT s.application_id FROM assignments s JOIN applications a ON a.id = s.application_id JOIN batches b ON b.id = a.batch_id
+		 WHERE s.expert_id = ? AND b.id = (SELECT id FROM batches WHERE archived_at IS NULL ORDER BY created_at DESC LIMIT 1) AND b.assignments_published_at IS NOT NULL
 		 AND s.created_at <= b.assignments_published_at ORDER BY s.application_id`,
 		expertId
 	);
@@ -88,7 +89,7 @@ test('the office draws, replaces and publishes; an expert signs, sees only their
 	// the new assignments are not published yet, so they are not in the list.
 	const [{ id: EXPERT, name: expertName }] = query<{ id: string; name: string }>(
 		`SELECT e.id, e.name FROM experts e WHERE e.id IN (SELECT s.expert_id FROM assignments s JOIN applications a ON a.id = s.application_id WHERE a.occupation = 'ic')
-		 AND e.id NOT IN (SELECT expert_id FROM commitments) ORDER BY e.id LIMIT 1`
+		 AND e.id NOT IN (SELECT expert_id FROM commitments WHERE batch_id = (SELECT id FROM batches WHERE archived_at IS NULL ORDER BY created_at DESC LIMIT 1)) ORDER BY e.id LIMIT 1`
 	);
 	const expertContext = await browser.newContext();
 	const expert = await expertContext.newPage();
