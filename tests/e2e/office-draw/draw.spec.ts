@@ -100,6 +100,12 @@ test('the office draws, replaces and publishes; an expert signs, sees only their
 	await expect(expert).toHaveURL(/\/expert$/);
 	const links = expert.locator('a[href^="/expert/applications/"]');
 	const visibleBefore = publishedOf(EXPERT);
+	// An earlier journey may have published a roster that invited this expert: they confirm first (参加).
+	const invitation = expert.getByTestId('invitation');
+	if ((await invitation.count()) > 0 && (await invitation.getAttribute('data-status')) === 'pending') {
+		await expert.getByTestId('confirm-invitation').click();
+		await expect(expert.getByTestId('invitation')).toHaveAttribute('data-status', 'confirmed');
+	}
 	await expect(links).toHaveCount(visibleBefore.length);
 	const newForExpert = ic.filter((a) => a.expert_id === EXPERT && !visibleBefore.some((v) => v.application_id === a.application_id));
 	for (const a of newForExpert) await expect(expert.locator(`a[href="/expert/applications/${a.application_id}"]`)).toHaveCount(0);
