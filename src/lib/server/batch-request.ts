@@ -30,3 +30,14 @@ export function optionalScope(event: { cookies: Pick<Cookies, 'get'> }): BatchSc
 	const batch = (id ? batchById(db, id) : undefined) ?? defaultBatchRow(db);
 	return batch ? { db, batch } : null;
 }
+
+/** Keeps `batchId` as this browser's chosen batch (the header's switcher, a newly created batch). */
+export function chooseBatch(event: { cookies: Pick<Cookies, 'set'>; url: URL }, batchId: string): void {
+	event.cookies.set(BATCH_COOKIE, batchId, {
+		path: '/',
+		httpOnly: true,
+		sameSite: 'lax',
+		secure: event.url.protocol === 'https:',
+		maxAge: 60 * 60 * 24 * 180
+	});
+}

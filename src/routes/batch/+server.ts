@@ -5,7 +5,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { requireRole } from '$lib/server/guard';
-import { BATCH_COOKIE } from '$lib/server/batch-request';
+import { chooseBatch } from '$lib/server/batch-request';
 import { batchById } from '$lib/server/scope';
 import { safeRedirect } from '$lib/domain/redirect';
 import type { RequestHandler } from './$types';
@@ -18,12 +18,6 @@ export const POST: RequestHandler = async (event) => {
 	const id = String(form?.get('batch') ?? '').trim();
 	const batch = id ? batchById(getDb(), id) : undefined;
 	if (!batch) error(400, id ? `没有批次 ${id}` : '请选择批次');
-	event.cookies.set(BATCH_COOKIE, batch.id, {
-		path: '/',
-		httpOnly: true,
-		sameSite: 'lax',
-		secure: event.url.protocol === 'https:',
-		maxAge: 60 * 60 * 24 * 180
-	});
+	chooseBatch(event, batch.id);
 	redirect(303, safeRedirect(String(form?.get('back') ?? ''), '/'));
 };

@@ -2,7 +2,7 @@ import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { actorOf, requireRole } from '$lib/server/guard';
 import { archiveBatch, batchListing, createBatch } from '$lib/server/services/batches';
-import { BATCH_COOKIE } from '$lib/server/batch-request';
+import { chooseBatch } from '$lib/server/batch-request';
 import { Refusal } from '$lib/server/refusal';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -19,7 +19,7 @@ export const actions = {
 		try {
 			const row = createBatch(getDb(), values, actorOf(user));
 			// The new batch is the one the office works on next.
-			event.cookies.set(BATCH_COOKIE, row.id, { path: '/', httpOnly: true, sameSite: 'lax', secure: event.url.protocol === 'https:', maxAge: 60 * 60 * 24 * 180 });
+			chooseBatch(event, row.id);
 			return { created: row.id };
 		} catch (e) {
 			if (e instanceof Refusal) return fail(e.status, { action: 'create', message: e.message, errors: e.errors, values });
