@@ -23,7 +23,7 @@ function stored(applicationId: string, expertId: string) {
 function setLocked(at: string | null) {
 	const db = new Database(E2E_DB);
 	try {
-		db.prepare('UPDATE batches SET results_locked_at = ?').run(at);
+		db.prepare('UPDATE batches SET results_locked_at = ? WHERE archived_at IS NULL').run(at);
 	} finally {
 		db.close();
 	}
@@ -115,7 +115,7 @@ test('after the office locks the results the sheet shows 已锁定, read-only, a
 	await inputs.first().fill('6');
 	await expect(page.getByTestId('sync-state')).toHaveText(/已保存/, { timeout: 10_000 });
 	const before = stored(task.application_id, task.expert_id).version;
-	const [{ locked: was }] = query<{ locked: string | null }>('SELECT results_locked_at AS locked FROM batches LIMIT 1');
+	const [{ locked: was }] = query<{ locked: string | null }>('SELECT results_locked_at AS locked FROM batches WHERE archived_at IS NULL LIMIT 1');
 	setLocked(new Date().toISOString());
 	try {
 		// The page was open when the office locked: the next save's 409 "locked" turns it into 已锁定.
