@@ -63,8 +63,19 @@ export const batches = sqliteTable('batches', {
 	/** The 公示 period: first and last day (Beijing dates) and its length in working days. */
 	publicityStart: text('publicity_start'),
 	publicityEnd: text('publicity_end'),
-	publicityDays: integer('publicity_days')
+	publicityDays: integer('publicity_days'),
+	/** Set when the office closes the 公示 period (on or after its last day). */
+	publicityClosedAt: text('publicity_closed_at'),
+	/**
+	 * Locking with the review reports not fully signed: the written reason and, per group, the
+	 * members whose signature was missing (printed in the report and the memo).
+	 */
+	lockNote: text('lock_note', { mode: 'json' }).$type<LockNote>(),
+	/** A criterion marked objective whose points differ between panel members by more than this is listed by the re-check. */
+	objectiveTolerance: real('objective_tolerance').notNull().default(0)
 });
+
+export type LockNote = { reason: string; missing: { occupation: string; type: 'training' | 'evaluation'; expertIds: string[] }[] };
 
 export type FeeStandard = { senior: number; other: number };
 
@@ -561,7 +572,9 @@ export const criteria = sqliteTable(
 		position: integer('position').notNull(),
 		name: text('name').notNull(),
 		maxPoints: real('max_points').notNull(),
-		guidance: text('guidance')
+		guidance: text('guidance'),
+		/** Scored from the form's own figures (e.g. scale): panel members should agree; the re-check lists differences. */
+		objective: integer('objective', { mode: 'boolean' }).notNull().default(false)
 	},
 	(t) => [primaryKey({ columns: [t.rubricId, t.id] })]
 );
@@ -686,7 +699,9 @@ export const sheets = sqliteTable(
 		submittedAt: text('submitted_at'),
 		updatedAt: text('updated_at').notNull().default(now),
 		/** Bumped by triggers (migration 0001) whenever a point of the sheet is written or deleted: the cached scores re-read only the sheets whose points moved. */
-		pointsGen: integer('points_gen').notNull().default(0)
+		pointsGen: integer('points_gen').notNull().default(0),
+		/** The total as written on a paper sheet or an offline workbook (null when scored in the app): the re-check compares it with the points. */
+		declaredTotal: real('declared_total')
 	},
 	(t) => [
 		uniqueIndex('sheets_pair').on(t.applicationId, t.expertId),
@@ -735,6 +750,8 @@ export const decisions = sqliteTable('decisions', {
 		.references(() => applications.id, { onDelete: 'cascade' }),
 	decision: text('decision', { enum: ['proposed', 'not-proposed', 'site-visit', 'pending'] }).notNull(),
 	reason: text('reason'),
+	/** The vote the decision rests on (a decision departing from the default rule needs a vote or a reason). */
+	voteRoundId: integer('vote_round_id').references(() => voteRounds.id),
 	userId: text('user_id').references(() => users.id),
 	at: text('at').notNull().default(now)
 });
@@ -752,6 +769,170 @@ export const siteVisits = sqliteTable(
 	},
 	(t) => [index('site_visits_application').on(t.applicationId)]
 );
+
+/* ---------- after the scores: re-check, votes, review report, publicity, national decision ---------- */
+
+/** A correction made at the re-check (复核): one sheet, one value, who and why; printed in the review report. */
+export const scoreCorrections = sqliteTable(
+	'score_corrections',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		sheetId: integer('sheet_id')
+			.notNull()
+			.references(() => sheets.id),
+		/** The criterion corrected; null when the declared total itself is corrected. */
+		criterionId: text('criterion_id'),
+		/** The re-check rule that found it: TOTAL_MISMATCH, OUT_OF_RANGE, OBJECTIVE_DIFFERS, ABNORMAL_SCORE, or OTHER. */
+		rule: text('rule').notNull(),
+		oldValue: real('old_value'),
+		newValue: real('new_value'),
+		reason: text('reason').notNull(),
+		userId: text('user_id').references(() => users.id),
+		at: text('at').notNull().default(now)
+	},
+	(t) => [index('score_corrections_sheet').on(t.sheetId)]
+);
+
+/** A vote the chair calls on one application in meeting mode; the tally is fixed when it closes. */
+export const voteRounds = sqliteTable(
+	'vote_rounds',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		applicationId: appChild(),
+		/** What is voted on: the proposed decision (proposed, not-proposed, site-visit, pending). */
+		motion: text('motion', { enum: ['proposed', 'not-proposed', 'site-visit', 'pending'] }).notNull(),
+		openedBy: text('opened_by').references(() => users.id),
+		openedAt: text('opened_at').notNull().default(now),
+		closedBy: text('closed_by').references(() => users.id),
+		closedAt: text('closed_at'),
+		/** Fixed at closing: { agree, disagree, abstain, eligible }. */
+		tally: text('tally', { mode: 'json' }).$type<VoteTally>()
+	},
+	(t) => [index('vote_rounds_application').on(t.applicationId)]
+);
+
+export type VoteTally = { agree: number; disagree: number; abstain: number; eligible: number };
+
+export const votes = sqliteTable(
+	'votes',
+	{
+		roundId: integer('round_id')
+			.notNull()
+			.references(() => voteRounds.id, { onDelete: 'cascade' }),
+		expertId: text('expert_id')
+			.notNull()
+			.references(() => experts.id),
+		choice: text('choice', { enum: ['agree', 'disagree', 'abstain'] }).notNull(),
+		at: text('at').notNull().default(now)
+	},
+	(t) => [primaryKey({ columns: [t.roundId, t.expertId] })]
+);
+
+/** The 综合评审意见 the chair drafts per application; the panel reads it; the report and the feedback letter print it. */
+export const reviewOpinions = sqliteTable('review_opinions', {
+	applicationId: text('application_id')
+		.primaryKey()
+		.references(() => applications.id, { onDelete: 'cascade' }),
+	text: text('text').notNull(),
+	userId: text('user_id').references(() => users.id),
+	updatedAt: text('updated_at').notNull().default(now)
+});
+
+/**
+ * A panel member's signature on a group's review report (评审报告): in the app, or recorded by the
+ * office from the printed signature page; a dissent carries its reasons. `digest` is the report's
+ * content hash when signed: a report changed afterwards needs signing again.
+ */
+export const reportSignatures = sqliteTable(
+	'report_signatures',
+	{
+		batchId: text('batch_id')
+			.notNull()
+			.references(() => batches.id),
+		occupation: text('occupation')
+			.notNull()
+			.references(() => occupations.key),
+		type: text('type', { enum: ['training', 'evaluation'] }).notNull(),
+		expertId: text('expert_id')
+			.notNull()
+			.references(() => experts.id),
+		kind: text('kind', { enum: ['agree', 'dissent'] }).notNull(),
+		dissent: text('dissent'),
+		method: text('method', { enum: ['app', 'paper'] }).notNull(),
+		digest: text('digest').notNull(),
+		/** The user who signed (the expert) or who recorded the paper signature (the office). */
+		userId: text('user_id').references(() => users.id),
+		signedAt: text('signed_at').notNull().default(now)
+	},
+	(t) => [primaryKey({ columns: [t.batchId, t.occupation, t.type, t.expertId] })]
+);
+
+export const OBJECTION_STATUSES = ['received', 'accepted', 'rejected', 'closed'] as const;
+export type ObjectionStatus = (typeof OBJECTION_STATUSES)[number];
+
+/** A real-name objection (异议) raised during the 公示 period against one application. */
+export const objections = sqliteTable(
+	'objections',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		batchId: text('batch_id')
+			.notNull()
+			.references(() => batches.id),
+		applicationId: appChild(),
+		objectorKind: text('objector_kind', { enum: ['unit', 'person'] }).notNull(),
+		objectorName: text('objector_name').notNull(),
+		contact: text('contact').notNull(),
+		grounds: text('grounds').notNull(),
+		receivedDate: text('received_date').notNull(),
+		status: text('status', { enum: OBJECTION_STATUSES }).notNull().default('received'),
+		/** 受理 / 不予受理: the reason and when. */
+		admissionReason: text('admission_reason'),
+		admittedAt: text('admitted_at'),
+		investigation: text('investigation'),
+		/** Re-review by the original panel (where the result may change) and what it found. */
+		rereview: integer('rereview', { mode: 'boolean' }).notNull().default(false),
+		rereviewNotes: text('rereview_notes'),
+		/** upheld (成立: the result changes), partly, dismissed (不成立). */
+		outcome: text('outcome', { enum: ['upheld', 'partly', 'dismissed'] }),
+		outcomeNotes: text('outcome_notes'),
+		reply: text('reply'),
+		repliedAt: text('replied_at'),
+		userId: text('user_id').references(() => users.id),
+		createdAt: text('created_at').notNull().default(now)
+	},
+	(t) => [index('objections_batch').on(t.batchId), index('objections_application').on(t.applicationId)]
+);
+
+/** Files that came with an objection (stored like application attachments, by content hash). */
+export const objectionFiles = sqliteTable(
+	'objection_files',
+	{
+		id: text('id').primaryKey(),
+		objectionId: integer('objection_id')
+			.notNull()
+			.references(() => objections.id, { onDelete: 'cascade' }),
+		filename: text('filename').notNull(),
+		mime: text('mime').notNull(),
+		size: integer('size').notNull(),
+		sha256: text('sha256').notNull(),
+		uploadedBy: text('uploaded_by').references(() => users.id),
+		uploadedAt: text('uploaded_at').notNull().default(now)
+	},
+	(t) => [index('objection_files_objection').on(t.objectionId)]
+);
+
+/** The coordinating group's decision (确定 / 未确定) on a proposed application. */
+export const nationalDecisions = sqliteTable('national_decisions', {
+	applicationId: text('application_id')
+		.primaryKey()
+		.references(() => applications.id, { onDelete: 'cascade' }),
+	decision: text('decision', { enum: ['confirmed', 'not-confirmed'] }).notNull(),
+	date: text('date').notNull(),
+	documentNo: text('document_no').notNull(),
+	note: text('note'),
+	userId: text('user_id').references(() => users.id),
+	at: text('at').notNull().default(now)
+});
 
 /* ---------- audit ---------- */
 
