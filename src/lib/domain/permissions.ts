@@ -66,7 +66,16 @@ export const PERMISSIONS = [
 	'draw.confirm',
 	'expert.rate',
 	'expert.record.read',
-	'expert.rating.reply'
+	'expert.rating.reply',
+	'recheck.manage',
+	'vote.call',
+	'vote.cast',
+	'report.sign',
+	'report.manage',
+	'publicity.manage',
+	'objection.manage',
+	'national.record',
+	'feedback.read'
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -90,7 +99,16 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
 	'draw.confirm': '监督确认抽取记录',
 	'expert.rate': '专家履职评价（评分和说明）',
 	'expert.record.read': '查看任一专家的履职记录和评价',
-	'expert.rating.reply': '查看本人的履职评价并作出说明'
+	'expert.rating.reply': '查看本人的履职评价并作出说明',
+	'recheck.manage': '评分复核（发现并更正评分表错误）',
+	'vote.call': '会议表决（发起、结束表决，起草综合评审意见）',
+	'vote.cast': '会议表决投票（同意、不同意、弃权）',
+	'report.sign': '签署评审报告（同意或提出不同意见）',
+	'report.manage': '评审报告（生成、登记纸质签字）',
+	'publicity.manage': '公示（开始、结束公示，生成公示通知）',
+	'objection.manage': '异议登记、受理、处理和答复',
+	'national.record': '登记国家工程指导协调小组的确定结果并生成目录',
+	'feedback.read': '下载评审反馈函'
 };
 
 /** Permissions that let a role see application contents, scores or personal data. */
@@ -106,7 +124,16 @@ export const BUSINESS_PERMISSIONS: readonly Permission[] = [
 	'draw.confirm',
 	'expert.rate',
 	'expert.record.read',
-	'expert.rating.reply'
+	'expert.rating.reply',
+	'recheck.manage',
+	'vote.call',
+	'vote.cast',
+	'report.sign',
+	'report.manage',
+	'publicity.manage',
+	'objection.manage',
+	'national.record',
+	'feedback.read'
 ];
 
 /**
@@ -115,9 +142,9 @@ export const BUSINESS_PERMISSIONS: readonly Permission[] = [
  * (`/audit`) also need `audit.admin`, which only it holds.
  */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-	office: ['review.office', 'application.read', 'account.manage.expert', 'audit.read', 'audit.export', 'invitation.manage', 'draw.record', 'expert.rate', 'expert.record.read'],
-	city: ['review.city', 'application.read'],
-	expert: ['review.expert', 'application.read', 'invitation.answer', 'expert.rating.reply'],
+	office: ['review.office', 'application.read', 'account.manage.expert', 'audit.read', 'audit.export', 'invitation.manage', 'draw.record', 'expert.rate', 'expert.record.read', 'recheck.manage', 'vote.call', 'report.manage', 'publicity.manage', 'objection.manage', 'national.record', 'feedback.read'],
+	city: ['review.city', 'application.read', 'feedback.read'],
+	expert: ['review.expert', 'application.read', 'invitation.answer', 'expert.rating.reply', 'vote.cast', 'report.sign'],
 	observer: ['review.observe', 'application.read', 'audit.read', 'audit.export', 'draw.record', 'draw.confirm'],
 	sysadmin: ['account.manage', 'backup.run'],
 	secadmin: ['security.settings'],
