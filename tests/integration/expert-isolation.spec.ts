@@ -161,4 +161,24 @@ describe('expert isolation', () => {
 		expect((out as { items: unknown[] }).items).toHaveLength(3);
 		expect(leaks(out)).toEqual([]);
 	});
+	it('before the invitation is confirmed the offline and print pages say why the list is empty', async () => {
+		const batchId = db.$client.prepare('SELECT id FROM batches LIMIT 1').pluck().get() as string;
+		db.$client.prepare(`INSERT INTO invitations (batch_id, expert_id, status) VALUES (?, ?, 'pending')`).run(batchId, ME);
+		try {
+			const offline = await import('../../src/routes/(expert)/expert/offline/+page.server');
+			const o = (await run(() => offline.load(event(me, '/expert/offline')))) as { tasks: number; invitation: string | null };
+			expect(o.tasks).toBe(0);
+			expect(o.invitation).toContain('尚未确认本批次的评审邀请');
+			const print = await import('../../src/routes/(expert)/expert/print/+page.server');
+			const p = (await run(() => print.load(event(me, '/expert/print')))) as { emptyText: string | null };
+			expect(p.emptyText).toContain('请先在“我的评审任务”中确认参加');
+			db.$client.prepare(`UPDATE invitations SET status = 'declined', reason = '出差' WHERE expert_id = ?`).run(ME);
+			const d = (await run(() => offline.load(event(me, '/expert/offline')))) as { invitation: string | null };
+			expect(d.invitation).toBe('您本批次的评审邀请为“不能参加”，没有需要评分的申报。');
+		} finally {
+			db.$client.prepare('DELETE FROM invitations WHERE expert_id = ?').run(ME);
+		}
+		const after = await import('../../src/routes/(expert)/expert/offline/+page.server');
+		expect(((await run(() => after.load(event(me, '/expert/offline')))) as { invitation: string | null }).invitation).toBeNull();
+	});
 });

@@ -163,3 +163,10 @@ export function parseReplyDeadline(raw: unknown): string | null {
 	if (!isIsoDate(v)) throw new InvitationRefusal('form', '答复截止日期应为有效日期（如 2023-07-01）');
 	return v;
 }
+
+/** Why an expert whose invitation does not open the batch sees no applications (offline and print pages). */
+export function closedInvitationText(inv: { status: InvitationStatus; label: string }): string {
+	return inv.status === 'pending'
+		? '您尚未确认本批次的评审邀请：请先在“我的评审任务”中确认参加，确认后才能下载离线评分表和打印评分表。'
+		: `您本批次的评审邀请为“${inv.label}”，没有需要评分的申报。`;
+}

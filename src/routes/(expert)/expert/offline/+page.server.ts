@@ -5,6 +5,8 @@ import { expertTasks, hasCommitted } from '$lib/server/queries/reviews';
 import { MAX_OFFLINE_BYTES, OfflineImportError, applyOfflinePlan, previewOfflineWorkbook } from '$lib/server/import/offline-sheet';
 import type { Actions, PageServerLoad } from './$types';
 import { requestScope } from '$lib/server/batch-request';
+import { expertInvitation } from '$lib/server/queries/invitations';
+import { closedInvitationText } from '$lib/domain/invitations';
 
 function expertOf(event: Parameters<PageServerLoad>[0] | Parameters<Actions[string]>[0]) {
 	const user = requireRole(event, 'expert');
@@ -16,8 +18,11 @@ function expertOf(event: Parameters<PageServerLoad>[0] | Parameters<Actions[stri
 
 export const load = ((event) => {
 	const { db, expertId } = expertOf(event);
-	const { tasks } = expertTasks(requestScope(event), expertId);
-	return { tasks: tasks.length, submitted: tasks.filter((t) => t.sheetStatus === 'submitted').length };
+	const scope = requestScope(event);
+	const { tasks } = expertTasks(scope, expertId);
+	// Before the expert confirms the invitation the list is empty: say why instead of "no tasks".
+	const invitation = expertInvitation(scope, expertId);
+	return { tasks: tasks.length, submitted: tasks.filter((t) => t.sheetStatus === 'submitted').length, invitation: invitation && !invitation.opens ? closedInvitationText(invitation) : null };
 }) satisfies PageServerLoad;
 
 export const actions = {
