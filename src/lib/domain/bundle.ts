@@ -347,7 +347,7 @@ export type Expert = {
 	email: string | null;
 };
 /** `objective`: present (true) only on a criterion the office marked objective (the re-check compares the panel's points on it). */
-export type Criterion = { id: string; name: string; maxPoints: number; guidance: string | null; objective?: true };
+export type Criterion = { id: string; name: string; maxPoints: number; guidance: string | null; objective?: boolean };
 export type Rubric = { id: string; type: 'training' | 'evaluation'; criteria: Criterion[] };
 export type Assignment = { applicationId: string; expertId: string };
 export type Declaration = { applicationId: string; expertId: string; reason: string };
