@@ -48,7 +48,9 @@ describe('lock readiness', () => {
 		expect(ai.openConflicts).toEqual([{ applicationId: 'app-2', expertId: 'exp-2', code: 'SHARED_UNIT_WITH_STAFF' }]);
 		const iot = r.groups.find((g) => g.occupation === 'iot')!;
 		expect(iot.notStarted).toEqual([{ applicationId: 'app-3', expertId: 'exp-1' }]);
-		expect(r.total).toBe(3 + 1 + 1 + 1);
+		// the abnormal 40 is also an open re-check finding (ABNORMAL_SCORE) until the office confirms or corrects it
+		expect(ai.recheck).toEqual([{ key: expect.stringMatching(/^ABNORMAL_SCORE\|\d+\|$/), rule: 'ABNORMAL_SCORE', applicationId: 'app-1', expertId: 'exp-3', criterionId: null }]);
+		expect(r.total).toBe(3 + 1 + 1 + 1 + 1);
 
 		try {
 			lockResults(requireScope(db), OFFICE);
@@ -63,7 +65,7 @@ describe('lock readiness', () => {
 		lockResults(requireScope(db), OFFICE, { confirmed: true });
 		expect(db.select({ at: s.batches.resultsLockedAt }).from(s.batches).get()!.at).not.toBeNull();
 		const entry = db.select().from(s.auditLog).where(eq(s.auditLog.action, 'results.lock')).get()!;
-		expect(JSON.parse(entry.detail!).openItems).toEqual({ notStarted: 3, drafts: 1, openConflicts: 1, missingExplanations: 1 });
+		expect(JSON.parse(entry.detail!).openItems).toEqual({ notStarted: 3, drafts: 1, openConflicts: 1, missingExplanations: 1, recheck: 1 });
 	});
 
 	it('locks without a confirmation when nothing is open', () => {

@@ -126,6 +126,15 @@ export function round2(x: number): number {
 	return r === 0 ? 0 : r;
 }
 
+/**
+ * ABNORMAL_SCORE (domain.md): with at least two valid sheets, a valid total deviating from the mean
+ * of the application's valid totals by more than deviationPct % of that mean. The aggregation and
+ * the re-check (recheck.ts) ask this one rule.
+ */
+export function isAbnormalTotal(total: number, mean: number, n: number, deviationPct: number): boolean {
+	return n >= 2 && Math.abs(total - mean) - Math.abs((deviationPct / 100) * mean) > EPSILON;
+}
+
 /* ---------- The methods on plain lists of valid totals ---------- */
 
 export function meanOf(totals: ArrayLike<number>): number {
@@ -372,11 +381,10 @@ export function aggregate(input: AggregateInput): Results {
 			mean = meanOf(totals);
 			min = Math.min(...totals);
 			max = Math.max(...totals);
-			const limit = (deviationPct / 100) * mean;
 			for (const sh of sheets) {
 				if (!sh.valid) continue;
 				sh.deviation = sh.total - mean;
-				if (n >= 2 && Math.abs(sh.deviation) - Math.abs(limit) > EPSILON) {
+				if (isAbnormalTotal(sh.total, mean, n, deviationPct)) {
 					sh.abnormal = true;
 					abnormalAny = true;
 				}

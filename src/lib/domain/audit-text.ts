@@ -14,6 +14,7 @@ import { ROLE_LABELS, type Role } from './permissions';
 import { regionLabel } from './regions';
 import { APPLICATION_TYPES, DECISIONS, labelOf } from './vocabulary';
 import { affiliationKindLabel } from './affiliations';
+import { recheckLabel } from './recheck';
 
 export type AuditEntry = {
 	actor: string;
@@ -170,6 +171,11 @@ const SENTENCES: Record<string, (c: Ctx) => string> = {
 	'sheet.return': (c) => `${c.who} 退回${sheet(c)}${reasonOf(c.d.reason)}`,
 	'sheet.explain': (c) => `${c.who} 填写${sheet(c)}的偏差说明`,
 	'sheet.offline-download': (c) => `${c.who} 下载${expert(c, c.id)}的离线评分表（${Array.isArray(c.d.sheets) ? c.d.sheets.length : str(c.d.sheets)} 份）`,
+	'sheet.correct': (c) =>
+		`${c.who} 复核更正${sheet(c)}：${c.d.criterionId ? `评分项 ${str(c.d.criterionId)}` : '合计'} ${c.d.old == null ? '（空）' : str(c.d.old)} → ${str(c.d.new)}（${recheckLabel(str(c.d.rule))}）${reasonOf(c.d.reason)}`,
+	'recheck.confirm': (c) =>
+		`${c.who} 复核${app(c)}：${recheckLabel(str(c.d.rule))}${c.d.criterionId ? `（评分项 ${str(c.d.criterionId)}）` : ''}核实无误${reasonOf(c.d.reason)}`,
+	'batch.objective-tolerance': (c) => `${c.who} 将客观评分项允许误差由 ${str(c.d.from)} 分改为 ${str(c.d.to)} 分`,
 	'sheet.offline-import': (c) =>
 		`${c.who} 导入${expert(c, c.id)}的离线评分表（${Array.isArray(c.d.applications) ? c.d.applications.length : 0} 份${Array.isArray(c.d.overwritten) && c.d.overwritten.length ? `，覆盖 ${c.d.overwritten.length} 份` : ''}）`,
 
@@ -300,6 +306,9 @@ const ACTION_LABELS: Record<string, string> = {
 	'sheet.explain': '填写偏差说明',
 	'sheet.offline-download': '下载离线评分表',
 	'sheet.offline-import': '导入离线评分表',
+	'sheet.correct': '复核更正评分',
+	'recheck.confirm': '复核核实无误',
+	'batch.objective-tolerance': '设定客观项允许误差',
 	'decision.record': '记录会议结论',
 	'decision.clear': '清除会议结论',
 	'site-visit.record': '记录实地考察',

@@ -214,7 +214,9 @@ export const criterionSchema = z.strictObject({
 		.gt(0, { message: '应大于0' })
 		.max(100, { message: '不能超过100' })
 		.refine((v) => Number.isInteger(v * 2), { message: '应为0.5的整数倍' }),
-	guidance: optText(4000)
+	guidance: optText(4000),
+	/** Marked objective (scored from the form's own figures): the re-check lists panel members who differ. */
+	objective: z.boolean({ message: '应为 true 或 false' }).optional()
 });
 
 export const rubricSchema = z.strictObject({
@@ -344,7 +346,8 @@ export type Expert = {
 	phone: string | null;
 	email: string | null;
 };
-export type Criterion = { id: string; name: string; maxPoints: number; guidance: string | null };
+/** `objective`: present (true) only on a criterion the office marked objective (the re-check compares the panel's points on it). */
+export type Criterion = { id: string; name: string; maxPoints: number; guidance: string | null; objective?: boolean };
 export type Rubric = { id: string; type: 'training' | 'evaluation'; criteria: Criterion[] };
 export type Assignment = { applicationId: string; expertId: string };
 export type Declaration = { applicationId: string; expertId: string; reason: string };

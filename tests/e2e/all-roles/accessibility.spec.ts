@@ -37,6 +37,7 @@ const ROLES: { who: string; username: string; password: string; visits: Visit[] 
 			{ route: '/office/sheets/reminders', path: '/office/sheets/reminders' },
 			{ route: '/office/sheets/print', path: '/office/sheets/print?expert=exp-01' },
 			{ route: '/office/results', path: '/office/results' },
+			{ route: '/office/recheck', path: '/office/recheck' },
 			{ route: '/office/meeting', path: '/office/meeting' },
 			{ route: '/office/meeting/screen', path: '/office/meeting/screen' },
 			{ route: '/office/meeting/kiosk', path: '/office/meeting/kiosk' },

@@ -24,6 +24,7 @@ export const NAV: Record<Role, NavItem[]> = {
 		{ href: '/office/meeting', label: '评审会议', group: '结果' },
 		{ href: '/office/meeting/attendance', label: '会议出席', group: '结果' },
 		{ href: '/office/fees', label: '劳务费', group: '结果' },
+		{ href: '/office/recheck', label: '复核', group: '结果' },
 		{ href: '/office/shortlist', label: '拟推荐名单', group: '结果' },
 		{ href: '/office/memo', label: '评审结果报告', group: '结果' },
 		{ href: '/office/batches', label: '评审批次', group: '系统' },

@@ -13,6 +13,7 @@ import { generateDemoBundle } from './generate';
 import { importBundle } from '../services/bundle-import';
 import { computeResults } from '../services/batch-state';
 import { lockResults } from '../services/results';
+import { seedFirstBatchRecheck } from './recheck';
 import { SYSTEM_ACTOR } from '../audit';
 import { batchById } from '../scope';
 import type { FullBundle } from '../../domain/bundle';
@@ -79,6 +80,8 @@ export function seedFirstBatch(db: Db, second: FullBundle): void {
 		.run();
 	const experts = [...new Set(bundle.assignments.map((a) => a.expertId))];
 	for (const e of experts) db.insert(s.commitments).values({ expertId: e, batchId: id, textHash: 'demo', acceptedAt: '2022-10-11T02:00:00.000Z' }).onConflictDoNothing().run();
+	// The re-check before the meeting's decisions and the lock: an objective criterion, a corrected paper total, confirmations.
+	seedFirstBatchRecheck({ db, batch: batchById(db, id)! });
 	// The meeting confirmed the default rule for every application.
 	const scope = { db, batch: batchById(db, id)! };
 	const { results } = computeResults(scope);

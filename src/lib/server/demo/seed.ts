@@ -13,6 +13,7 @@ import { audit, SYSTEM_ACTOR } from '../audit';
 import { REGIONS } from '../../domain/regions';
 import { eq } from 'drizzle-orm';
 import { FIRST_BATCH, seedFirstBatch } from './first-batch';
+import { seedSecondBatchRecheck } from './recheck';
 import { seedStandingDemo } from './standing';
 import { seedDrawLogistics } from './draw-logistics';
 import { seedMeetingAttendance } from './fees';
@@ -78,6 +79,8 @@ export async function seedDemo(db: Db): Promise<DemoLogin[]> {
 	});
 	// The first batch (2022), finished and archived: the header switches between the two.
 	seedFirstBatch(db, bundle);
+	// 第二批's re-check: one offline workbook's typed total does not match its points (open for the office).
+	seedSecondBatchRecheck(requireScope(db, bundle.batch.id));
 	// The draw's logistics in 第二批: invitations answered, one decline replaced, a confirmed draw record.
 	seedDrawLogistics(requireScope(db, bundle.batch.id));
 	// The meeting's days and attendance (one expert left early), for the 劳务费签领表 of both batches.

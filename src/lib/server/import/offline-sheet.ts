@@ -10,6 +10,8 @@
  */
 import ExcelJS from 'exceljs';
 import * as z from 'zod';
+import { and, eq } from 'drizzle-orm';
+import * as s from '../db/schema';
 import type { Db } from '../db';
 import { audit, type Actor } from '../audit';
 import { requirePhase, type BatchScope } from '../scope';
@@ -86,6 +88,32 @@ export function pointsCellProblem(value: number, max: number): string | null {
 	return null;
 }
 
+/**
+ * The total cell (合计) as a declared total: a number typed over the formula, or another formula's
+ * computed value. The export's own SUM formula left as it is declares nothing (it is the sum by
+ * construction, and a program that does not recalculate may have left a stale cached value).
+ */
+export function readTotalCell(v: Cell, expectedFormula: string): { value: number | null } | { error: string } {
+	if (v === null || v === undefined) return { value: null };
+	if (isFormula(v)) {
+		const f = v as { formula?: string; sharedFormula?: string; result?: unknown };
+		const text = (f.formula ?? f.sharedFormula ?? '').replace(/^=/, '').replace(/\s+/g, '').toUpperCase();
+		if (text === expectedFormula.toUpperCase()) return { value: null };
+		return typeof f.result === 'number' && Number.isFinite(f.result) ? totalInRange(f.result) : { value: null };
+	}
+	if (typeof v === 'number') return Number.isFinite(v) ? totalInRange(v) : { error: '合计应填写数字' };
+	const t = cellText(v);
+	if (t === null) return { error: '合计应填写数字' };
+	const norm = t.normalize('NFKC').trim().replace(/[，,]/g, '.').replace(/分$/, '');
+	if (norm === '') return { value: null };
+	if (!/^[+-]?\d+(\.\d+)?$/.test(norm)) return { error: `合计应填写数字，而不是“${t.trim().slice(0, 20)}”` };
+	return totalInRange(Number(norm));
+}
+
+function totalInRange(x: number): { value: number } | { error: string } {
+	return x < 0 || x > 1000 ? { error: '合计应在 0 到 1000 分之间' } : { value: x };
+}
+
 /* ---------------------------------------------------------------- the workbook */
 
 type RawRow = { criterionId: string; row: number; points: ReadPoints; comment: string; commentError: string | null };
@@ -142,6 +170,8 @@ export type PlanItem = {
 	/** The stored sheet changed since the download: applied only when the expert chooses to overwrite. */
 	conflict: boolean;
 	points: Record<string, number | null>;
+	/** The total cell as typed (see readTotalCell); null when the formula was left alone. Kept as the sheet's declared total for the re-check. */
+	declaredTotal: number | null;
 	comments: Record<string, string>;
 	comment: string;
 };
@@ -161,6 +191,8 @@ export type PreviewItem = {
 	comment: { old: string; new: string } | null;
 	oldTotal: number;
 	newTotal: number;
+	/** The total the workbook declares (null: the formula, i.e. the sum). */
+	declaredTotal: number | null;
 	warnings: string[];
 	plan: PlanItem | null;
 };
@@ -217,7 +249,7 @@ export async function previewOfflineWorkbook(scope: BatchScope, expertId: string
 
 	const tasks = new Map<string, ExpertTask>(expertTasks(scope, expertId).tasks.map((t) => [t.applicationId, t]));
 	const seen = new Map<string, string>();
-	const readable: { e: RawEntry; task: ExpertTask; server: SheetView; rows: RawRow[]; comment: string }[] = [];
+	const readable: { e: RawEntry; task: ExpertTask; server: SheetView; rows: RawRow[]; comment: string; declaredTotal: number | null }[] = [];
 	for (const e of entries) {
 		const B2 = `${LAYOUT.nameCol}2`;
 		if (seen.has(e.applicationId)) {
@@ -284,12 +316,16 @@ export async function previewOfflineWorkbook(scope: BatchScope, expertId: string
 			comment = unescapeText((cellText(overallRaw) ?? '').trim());
 			if (comment.length > 5000) add(e.sheet, overallRef, '总体评审意见不能超过5000字');
 		}
-		readable.push({ e, task, server, rows, comment });
+		const totalRef = `${LAYOUT.pointsCol}${totalRow(n)}`;
+		const first = LAYOUT.firstCriterionRow;
+		const total = readTotalCell(e.ws.getCell(totalRef).value, `SUM(${LAYOUT.pointsCol}${first}:${LAYOUT.pointsCol}${first + n - 1})`);
+		if ('error' in total) add(e.sheet, totalRef, total.error);
+		readable.push({ e, task, server, rows, comment, declaredTotal: 'value' in total ? total.value : null });
 	}
 	if (problems.length) return none(problems.map(formatOfflineProblem));
 
 	const items: PreviewItem[] = [];
-	for (const { e, task, server, rows, comment } of readable) {
+	for (const { e, task, server, rows, comment, declaredTotal } of readable) {
 		const warnings: string[] = [];
 		const points: Record<string, number | null> = {};
 		const comments: Record<string, string> = {};
@@ -313,13 +349,18 @@ export async function previewOfflineWorkbook(scope: BatchScope, expertId: string
 		});
 		const oldComment = server.comment.trim();
 		const commentChange = oldComment !== comment ? { old: oldComment, new: comment } : null;
-		const differs = changes.length > 0 || commentChange !== null;
+		const storedDeclared = server.id === null ? null : (db.select({ d: s.sheets.declaredTotal }).from(s.sheets).where(eq(s.sheets.id, server.id)).get()?.d ?? null);
+		const differs = changes.length > 0 || commentChange !== null || storedDeclared !== declaredTotal;
+		const newTotal = Object.values(points).reduce<number>((a, p) => a + (p ?? 0), 0);
+		if (declaredTotal !== null && Math.abs(declaredTotal - newTotal) > 1e-9) {
+			warnings.push(`填写的合计 ${declaredTotal} 分与各项得分之和 ${newTotal} 分不符：以各项得分为准，填写的合计将记录下来供省厅复核（${LAYOUT.pointsCol}${totalRow(server.rubric.criteria.length)}）`);
+		}
 		const kind: PreviewKind =
 			server.status === 'submitted' ? 'submitted' : !differs ? 'unchanged' : e.version === server.version ? 'change' : 'conflict';
 		if (kind === 'submitted' && differs) warnings.push('该评分表已提交，上传的内容不会生效；如需修改请联系省厅退回');
 		const plan: PlanItem | null =
 			kind === 'change' || kind === 'conflict'
-				? { applicationId: e.applicationId, baseVersion: server.version, conflict: kind === 'conflict', points, comments, comment }
+				? { applicationId: e.applicationId, baseVersion: server.version, conflict: kind === 'conflict', points, declaredTotal, comments, comment }
 				: null;
 		items.push({
 			applicationId: e.applicationId,
@@ -333,7 +374,8 @@ export async function previewOfflineWorkbook(scope: BatchScope, expertId: string
 			changes,
 			comment: commentChange,
 			oldTotal: server.total,
-			newTotal: Object.values(points).reduce<number>((a, p) => a + (p ?? 0), 0),
+			newTotal,
+			declaredTotal,
 			warnings,
 			plan
 		});
@@ -350,6 +392,7 @@ export const planSchema = z
 			baseVersion: z.number().int().min(0),
 			conflict: z.boolean(),
 			points: z.record(z.string().max(100), z.number().nullable()),
+			declaredTotal: z.number().min(0).max(1000).nullable().optional(),
 			comments: z.record(z.string().max(100), z.string().max(2000)),
 			comment: z.string().max(5000)
 		})
@@ -391,6 +434,7 @@ export function applyOfflinePlan(scope: BatchScope, expertId: string, plan: unkn
 		db.transaction((tx) => {
 			for (const item of items) {
 				saveSheet(tx as unknown as Db, item.applicationId, expertId, { version: item.baseVersion, points: item.points, comments: item.comments, comment: item.comment }, actor);
+				tx.update(s.sheets).set({ declaredTotal: item.declaredTotal ?? null }).where(and(eq(s.sheets.applicationId, item.applicationId), eq(s.sheets.expertId, expertId))).run();
 			}
 			audit(tx, actor, 'sheet.offline-import', 'expert', expertId, {
 				applications: items.map((i) => i.applicationId),

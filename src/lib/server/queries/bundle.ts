@@ -263,7 +263,7 @@ export function loadRubrics({ db, batch }: Scope): Rubric[] {
 		type: r.type,
 		criteria: (crit.get(r.id) ?? [])
 			.sort(byPosition)
-			.map((c) => ({ id: c.id, name: c.name, maxPoints: c.maxPoints, guidance: c.guidance }))
+			.map((c) => ({ id: c.id, name: c.name, maxPoints: c.maxPoints, guidance: c.guidance, ...(c.objective ? { objective: true as const } : {}) }))
 	}));
 }
 

@@ -111,6 +111,7 @@ export function createBatch(db: Db, input: CreateBatchInput, actor: Actor): s.Ba
 				onePerUnit: base?.onePerUnit ?? false,
 				minExpertRating: base?.minExpertRating ?? null,
 				feeStandard: base?.feeStandard ?? null,
+				objectiveTolerance: base?.objectiveTolerance ?? 0,
 				copiedFrom: base?.id ?? null,
 				createdAt: new Date().toISOString()
 			})

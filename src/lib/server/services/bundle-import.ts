@@ -60,7 +60,7 @@ export function parseBundleText(text: string): unknown {
 	}
 }
 
-type Rub = { id: string; type: 'training' | 'evaluation'; criteria: { id: string; name: string; maxPoints: number; guidance: string | null }[] };
+type Rub = { id: string; type: 'training' | 'evaluation'; criteria: { id: string; name: string; maxPoints: number; guidance: string | null; objective?: boolean }[] };
 
 /** Where a bundle goes: its own `batch.id`, else the batch asked for (`--batch`), else the default batch. */
 export function importTarget(db: Db, b: Pick<Bundle, 'batch'>, batchId?: string | null): { id: string; existing: s.BatchRow | undefined } | BundleError {
@@ -191,7 +191,7 @@ function validateReferences(db: Db, b: Bundle, batchId: string, existingBatch: s
 				old.criteria.length === rub.criteria.length &&
 				old.criteria.every((c, k) => {
 					const n = rub.criteria[k];
-					return c.id === n.id && c.name === n.name && c.maxPoints === n.maxPoints && (c.guidance ?? null) === n.guidance;
+					return c.id === n.id && c.name === n.name && c.maxPoints === n.maxPoints && (c.guidance ?? null) === n.guidance && !!c.objective === !!n.objective;
 				});
 			if (!same) err(`rubrics[${i}]`, `评分细则 "${r.id}" 已有提交的评分表，已冻结，不能修改（请新建一个版本）`);
 		}
@@ -328,7 +328,7 @@ function writeBundle(tx: Db, b: Bundle, targetId: string): ImportCounts {
 		tx.delete(s.criteria).where(eq(s.criteria.rubricId, r.id)).run();
 		r.criteria.forEach((c, position) =>
 			tx.insert(s.criteria)
-				.values({ rubricId: r.id, id: c.id, position, name: c.name, maxPoints: c.maxPoints, guidance: c.guidance ?? null })
+				.values({ rubricId: r.id, id: c.id, position, name: c.name, maxPoints: c.maxPoints, guidance: c.guidance ?? null, objective: c.objective === true })
 				.run()
 		);
 		// As the rubric editor does: draft points on criteria that were removed are dropped, and

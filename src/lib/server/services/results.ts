@@ -16,6 +16,8 @@ import { resultsDigest } from '../export/memo-data';
 import { publishMeeting } from '../events';
 import { dateString } from '../../domain/bundle';
 import type { ApplicationResult } from '../../domain/aggregation';
+import type { RecheckRule } from '../../domain/recheck';
+import { recheckState } from '../queries/recheck';
 
 export class ResultsError extends Refusal {
 	constructor(message: string, field: string | null = null, status: 400 | 404 | 409 = 400) {
@@ -147,6 +149,8 @@ export type LockGroupItems = {
 	openConflicts: { applicationId: string; expertId: string; code: string }[];
 	/** Abnormal submitted totals without the expert's written explanation. */
 	missingExplanations: { applicationId: string; expertId: string }[];
+	/** Re-check (复核) findings neither corrected nor confirmed (/office/recheck). */
+	recheck: { key: string; rule: RecheckRule; applicationId: string; expertId: string | null; criterionId: string | null }[];
 };
 
 export type LockReadiness = { groups: LockGroupItems[]; total: number };
@@ -166,7 +170,7 @@ export function lockReadiness(scope: BatchScope, state = computeResults(scope)):
 	const groups: LockGroupItems[] = [];
 	const groupOf = new Map<string, LockGroupItems>();
 	for (const g of results.groups) {
-		const items: LockGroupItems = { occupation: g.occupation, type: g.type, notStarted: [], drafts: [], openConflicts: [], missingExplanations: [] };
+		const items: LockGroupItems = { occupation: g.occupation, type: g.type, notStarted: [], drafts: [], openConflicts: [], missingExplanations: [], recheck: [] };
 		for (const a of g.applications) {
 			groupOf.set(a.id, items);
 			for (const expertId of [...(byApp.get(a.id) ?? [])].sort()) {
@@ -188,7 +192,10 @@ export function lockReadiness(scope: BatchScope, state = computeResults(scope)):
 		if (c.hard || c.review !== null || !assignedPairs.has(`${c.applicationId}|${c.expertId}`)) continue;
 		groupOf.get(c.applicationId)?.openConflicts.push({ applicationId: c.applicationId, expertId: c.expertId, code: c.code });
 	}
-	const count = (g: LockGroupItems) => g.notStarted.length + g.drafts.length + g.openConflicts.length + g.missingExplanations.length;
+	for (const f of recheckState(scope, state).findings) {
+		if (!f.handled) groupOf.get(f.applicationId)?.recheck.push({ key: f.key, rule: f.rule, applicationId: f.applicationId, expertId: f.expertId, criterionId: f.criterionId });
+	}
+	const count = (g: LockGroupItems) => g.notStarted.length + g.drafts.length + g.openConflicts.length + g.missingExplanations.length + g.recheck.length;
 	const open = groups.filter((g) => count(g) > 0);
 	return { groups: open, total: open.reduce((n, g) => n + count(g), 0) };
 }
@@ -203,7 +210,7 @@ export function lockResults(scope: BatchScope, actor: Actor, opts: { confirmed?:
 	const { results } = state;
 	const readiness = lockReadiness(scope, state);
 	if (readiness.total > 0 && !opts.confirmed) {
-		throw new ResultsError(`尚有 ${readiness.total} 项未完成事项（未开始或未提交的评分表、未认定的回避、缺少的异常分说明），请核对后勾选确认再锁定`, 'confirm', 409);
+		throw new ResultsError(`尚有 ${readiness.total} 项未完成事项（未开始或未提交的评分表、未认定的回避、缺少的异常分说明、未处理的复核事项），请核对后勾选确认再锁定`, 'confirm', 409);
 	}
 	const hash = resultsDigest(results);
 	db.transaction((tx) => {
@@ -215,9 +222,10 @@ export function lockResults(scope: BatchScope, actor: Actor, opts: { confirmed?:
 				notStarted: o.notStarted + g.notStarted.length,
 				drafts: o.drafts + g.drafts.length,
 				openConflicts: o.openConflicts + g.openConflicts.length,
-				missingExplanations: o.missingExplanations + g.missingExplanations.length
+				missingExplanations: o.missingExplanations + g.missingExplanations.length,
+				recheck: o.recheck + g.recheck.length
 			}),
-			{ notStarted: 0, drafts: 0, openConflicts: 0, missingExplanations: 0 }
+			{ notStarted: 0, drafts: 0, openConflicts: 0, missingExplanations: 0, recheck: 0 }
 		);
 		audit(tx, actor, 'results.lock', 'batch', batch.id, {
 			hash,

@@ -120,7 +120,8 @@ export const CRITERION_ID = /^[a-z][a-z0-9-]{0,39}$/;
 export const MAX_CRITERIA = 20;
 
 /** One criterion as the editor sends it (strings from a form are accepted for maxPoints). */
-export type CriterionInput = { id: string; name: string; maxPoints: number | string; guidance: string };
+/** `objective`: the criterion is scored from the form's own figures (a ticked box sends “on”). */
+export type CriterionInput = { id: string; name: string; maxPoints: number | string; guidance: string; objective?: boolean | string | null };
 
 const criterionSchema = z.object({
 	id: z.string().trim().regex(CRITERION_ID, { message: '编号只能含小写字母、数字和连字符，以字母开头，不超过40个字符' }),
@@ -159,7 +160,8 @@ export function validateCriteria(input: CriterionInput[]): Criterion[] {
 			errors[`criteria.${i}.maxPoints`] = `第${n}项：满分应大于0且为0.5的整数倍`;
 			return;
 		}
-		out.push({ id: v.id, name: v.name, maxPoints: v.maxPoints, guidance: v.guidance });
+		const objective = c.objective === true || c.objective === 'on' || c.objective === 'true';
+		out.push({ id: v.id, name: v.name, maxPoints: v.maxPoints, guidance: v.guidance, ...(objective ? { objective: true as const } : {}) });
 	});
 	const ids = input.map((c) => c.id.trim());
 	ids.forEach((id, i) => {
@@ -175,7 +177,10 @@ export function validateCriteria(input: CriterionInput[]): Criterion[] {
 
 const same = (a: Criterion[], b: Criterion[]) =>
 	a.length === b.length &&
-	a.every((c, i) => c.id === b[i].id && c.name === b[i].name && c.maxPoints === b[i].maxPoints && (c.guidance ?? '') === (b[i].guidance ?? ''));
+	a.every(
+		(c, i) =>
+			c.id === b[i].id && c.name === b[i].name && c.maxPoints === b[i].maxPoints && (c.guidance ?? '') === (b[i].guidance ?? '') && !!c.objective === !!b[i].objective
+	);
 
 export type UpdateResult = { rubric: Rubric; changed: boolean; draftsTouched: number };
 
@@ -206,7 +211,7 @@ export function updateRubric(db: Db, rubricId: string, input: CriterionInput[], 
 
 		tx.delete(s.criteria).where(eq(s.criteria.rubricId, rubricId)).run();
 		criteria.forEach((c, position) =>
-			tx.insert(s.criteria).values({ rubricId, id: c.id, position, name: c.name, maxPoints: c.maxPoints, guidance: c.guidance || null }).run()
+			tx.insert(s.criteria).values({ rubricId, id: c.id, position, name: c.name, maxPoints: c.maxPoints, guidance: c.guidance || null, objective: c.objective === true }).run()
 		);
 		const removed = before.criteria.map((c) => c.id).filter((id) => !criteria.some((c) => c.id === id));
 		let draftsTouched = 0;
@@ -228,6 +233,7 @@ export function updateRubric(db: Db, rubricId: string, input: CriterionInput[], 
 			type: row.type,
 			version: row.version,
 			criteria: criteria.map((c) => `${c.id}:${c.maxPoints}`),
+			objective: criteria.filter((c) => c.objective).map((c) => c.id),
 			removed,
 			draftsTouched
 		});

@@ -65,7 +65,7 @@ export function rubricById(db: Db, id: string): Rubric | null {
 	const crit = prepared(db, 'scoring.criteria', (d) =>
 		d.select().from(s.criteria).where(eq(s.criteria.rubricId, sql.placeholder('id'))).orderBy(asc(s.criteria.position)).prepare()
 	).all({ id });
-	return { id, type: row.type, criteria: crit.map((c) => ({ id: c.id, name: c.name, maxPoints: c.maxPoints, guidance: c.guidance })) };
+	return { id, type: row.type, criteria: crit.map((c) => ({ id: c.id, name: c.name, maxPoints: c.maxPoints, guidance: c.guidance, ...(c.objective ? { objective: true as const } : {}) })) };
 }
 
 export type SheetView = {

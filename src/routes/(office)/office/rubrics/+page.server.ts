@@ -25,10 +25,12 @@ function readCriteria(form: FormData): CriterionInput[] {
 	const names = form.getAll('name').map(str);
 	const max = form.getAll('maxPoints').map(str);
 	const guidance = form.getAll('guidance').map(str);
+	// A ticked 客观项 box sends its row's index (unticked boxes send nothing).
+	const objective = new Set(form.getAll('objective').map(str));
 	const rows: CriterionInput[] = [];
 	for (let i = 0; i < names.length; i++) {
 		if (!names[i]?.trim() && !max[i]?.trim() && !guidance[i]?.trim()) continue;
-		rows.push({ id: (ids[i] ?? '').trim(), name: names[i] ?? '', maxPoints: max[i] ?? '', guidance: guidance[i] ?? '' });
+		rows.push({ id: (ids[i] ?? '').trim(), name: names[i] ?? '', maxPoints: max[i] ?? '', guidance: guidance[i] ?? '', objective: objective.has(String(i)) });
 	}
 	const taken = new Set(rows.map((r) => r.id));
 	let n = 1;
