@@ -19,6 +19,9 @@ import { meetingView } from '../../src/lib/server/queries/meeting';
 import { Refusal } from '../../src/lib/server/refusal';
 import { EXPERTS, expertUser, OFFICE_USER, scoringBundle } from './scoring-fixture';
 import type { SessionUser } from '../../src/lib/server/auth';
+import { computeResults } from '../../src/lib/server/services/batch-state';
+import { FIRST_BATCH, seedFirstBatch } from '../../src/lib/server/demo/first-batch';
+import { generateDemoBundle } from '../../src/lib/server/demo/generate';
 
 const BATCH = 'ln-2023-b2';
 const RUBRIC = { id: 'rub-t', type: 'training', criteria: [{ id: 'all', name: '综合', maxPoints: 100, guidance: null }] };
@@ -291,5 +294,26 @@ describe('综合评审意见', () => {
 		const view = meetingView(scope(db), { expertId: 'exp-2' });
 		expect(view.state === 'item' && view.item.opinion).toBe('该机构培训体系完整，师资较强，建议推荐。');
 		expect(db.select().from(s.reviewOpinions).where(and(eq(s.reviewOpinions.applicationId, 'app-2'))).all()).toEqual([]);
+	});
+});
+
+describe('the demo (demo/votes.ts)', () => {
+	it('第一批: an opinion for every application and two closed votes, one departing from the default rule and resting on its round', () => {
+		const db = memoryDb();
+		const second = generateDemoBundle();
+		importBundle(db, second, SYSTEM_ACTOR);
+		seedFirstBatch(db, second);
+		const b1 = requireScope(db, FIRST_BATCH.id);
+		const apps = computeResults(b1).results.groups.flatMap((g) => g.applications);
+		const ofBatch = new Set(apps.map((a) => a.id));
+		expect(db.select().from(s.reviewOpinions).all().filter((o) => ofBatch.has(o.applicationId)).map((o) => o.applicationId).sort()).toEqual([...ofBatch].sort());
+		const rounds = db.select().from(s.voteRounds).all().filter((r) => ofBatch.has(r.applicationId));
+		expect(rounds).toHaveLength(2);
+		for (const r of rounds) expect(r.closedAt && r.tally).toBeTruthy();
+		const decided = db.select().from(s.decisions).all().filter((d) => d.voteRoundId !== null && ofBatch.has(d.applicationId));
+		expect(decided).toHaveLength(2);
+		const departing = apps.filter((a) => decided.some((d) => d.applicationId === a.id) && a.decision !== (a.defaultProposed ? 'proposed' : 'not-proposed'));
+		expect(departing).toHaveLength(1);
+		expect(decided.find((d) => d.applicationId === departing[0].id)?.reason).toBeNull();
 	});
 });
