@@ -38,6 +38,8 @@ const ROLES: { who: string; username: string; password: string; visits: Visit[] 
 			{ route: '/office/sheets/print', path: '/office/sheets/print?expert=exp-01' },
 			{ route: '/office/results', path: '/office/results' },
 			{ route: '/office/meeting', path: '/office/meeting' },
+			// An item with a closed vote and a 综合评审意见 in the demo: the vote board and the opinion editor.
+			{ route: '/office/meeting', path: '/office/meeting?app=app-02' },
 			{ route: '/office/meeting/screen', path: '/office/meeting/screen' },
 			{ route: '/office/meeting/kiosk', path: '/office/meeting/kiosk' },
 			{ route: '/office/meeting/attendance', path: '/office/meeting/attendance' },
