@@ -179,7 +179,16 @@ const SENTENCES: Record<string, (c: Ctx) => string> = {
 	'sheet.offline-import': (c) =>
 		`${c.who} 导入${expert(c, c.id)}的离线评分表（${Array.isArray(c.d.applications) ? c.d.applications.length : 0} 份${Array.isArray(c.d.overwritten) && c.d.overwritten.length ? `，覆盖 ${c.d.overwritten.length} 份` : ''}）`,
 
-	'decision.record': (c) => `${c.who} 记录${app(c)}的会议结论：${decisionLabel(c.d.decision)}${reasonOf(c.d.reason)}`,
+	'decision.record': (c) =>
+		`${c.who} 记录${app(c)}的会议结论：${decisionLabel(c.d.decision)}${reasonOf(c.d.reason)}${num(c.d.voteRoundId) !== null ? `（依据第 ${str(c.d.voteRoundId)} 号表决）` : ''}`,
+	'vote.open': (c) => `${c.who} 对${app(c)}发起会议表决（第 ${str(c.d.roundId)} 号）：${decisionLabel(c.d.motion)}，有表决权 ${str(c.d.eligible)} 人`,
+	// The entry says who voted in which round, never how.
+	'vote.cast': (c) => `${c.who} 在第 ${c.id ?? ''} 号表决中${c.d.changed ? '改票' : '投票'}（${app(c, c.d.applicationId)}）`,
+	'vote.close': (c) => {
+		const t = (c.d.tally ?? {}) as Detail;
+		return `${c.who} 结束${app(c)}的第 ${str(c.d.roundId)} 号表决（${decisionLabel(c.d.motion)}）：同意 ${str(t.agree)}、不同意 ${str(t.disagree)}、弃权 ${str(t.abstain)}，有表决权 ${str(t.eligible)} 人，${c.d.passed ? '通过' : '未通过'}`;
+	},
+	'opinion.save': (c) => `${c.who} ${c.d.revised ? '修改' : '起草'}${app(c)}的综合评审意见（${typeof c.d.text === 'string' ? c.d.text.length : 0} 字）`,
 	'decision.clear': (c) => `${c.who} 清除${app(c)}的会议结论`,
 	'site-visit.record': (c) => `${c.who} 记录${app(c)}的实地考察（${str(c.d.date)}）`,
 	'meeting.move': (c) => `${c.who} 将会议切换到${app(c)}`,
@@ -311,6 +320,10 @@ const ACTION_LABELS: Record<string, string> = {
 	'batch.objective-tolerance': '设定客观项允许误差',
 	'decision.record': '记录会议结论',
 	'decision.clear': '清除会议结论',
+	'vote.open': '发起会议表决',
+	'vote.cast': '会议表决投票',
+	'vote.close': '结束会议表决',
+	'opinion.save': '起草综合评审意见',
 	'site-visit.record': '记录实地考察',
 	'meeting.move': '会议切换申报',
 	'meeting.day.add': '登记会议日',

@@ -4,7 +4,12 @@
  */
 import { EventEmitter } from 'node:events';
 
-export type MeetingEvent = { seq: number; applicationId: string | null; at: string; kind: 'move' | 'decision' | 'lock' };
+/**
+ * `vote`: a round opened or closed; `opinion`: the 综合评审意见 changed; `ballot`: a panel member
+ * voted (no application, no choice), forwarded only to the chair's stream (`withBallots`) so that
+ * its count of votes cast moves; no other stream ever sees it.
+ */
+export type MeetingEvent = { seq: number; applicationId: string | null; at: string; kind: 'move' | 'decision' | 'lock' | 'vote' | 'opinion' | 'ballot' };
 
 const bus = new EventEmitter();
 bus.setMaxListeners(0);
@@ -34,7 +39,13 @@ export function withoutApplication(e: MeetingEvent): Omit<MeetingEvent, 'applica
  * A text/event-stream response that forwards meeting events and sends a heartbeat every 15 s;
  * `shape` chooses what of each event the viewer is sent.
  */
-export function meetingStream(initial: MeetingEvent | null, signal?: AbortSignal, shape: (e: MeetingEvent) => object = (e) => e): Response {
+export function meetingStream(
+	initial: MeetingEvent | null,
+	signal?: AbortSignal,
+	shape: (e: MeetingEvent) => object = (e) => e,
+	opts: { withBallots?: boolean } = {}
+): Response {
+	const forward = (e: MeetingEvent) => opts.withBallots || e.kind !== 'ballot';
 	let stop = () => {};
 	const stream = new ReadableStream<Uint8Array>({
 		start(controller) {
@@ -47,8 +58,10 @@ export function meetingStream(initial: MeetingEvent | null, signal?: AbortSignal
 				}
 			};
 			send('retry: 1000\n\n');
-			if (initial) send(`event: meeting\ndata: ${JSON.stringify(shape(initial))}\n\n`);
-			const off = onMeeting((e) => send(`event: meeting\ndata: ${JSON.stringify(shape(e))}\n\n`));
+			if (initial && forward(initial)) send(`event: meeting\ndata: ${JSON.stringify(shape(initial))}\n\n`);
+			const off = onMeeting((e) => {
+				if (forward(e)) send(`event: meeting\ndata: ${JSON.stringify(shape(e))}\n\n`);
+			});
 			const beat = setInterval(() => send(': heartbeat\n\n'), 15_000);
 			stop = () => {
 				off();

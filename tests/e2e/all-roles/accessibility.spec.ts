@@ -39,6 +39,8 @@ const ROLES: { who: string; username: string; password: string; visits: Visit[] 
 			{ route: '/office/results', path: '/office/results' },
 			{ route: '/office/recheck', path: '/office/recheck' },
 			{ route: '/office/meeting', path: '/office/meeting' },
+			// An item with a closed vote and a 综合评审意见 in the demo: the vote board and the opinion editor.
+			{ route: '/office/meeting', path: '/office/meeting?app=app-02' },
 			{ route: '/office/meeting/screen', path: '/office/meeting/screen' },
 			{ route: '/office/meeting/kiosk', path: '/office/meeting/kiosk' },
 			{ route: '/office/meeting/attendance', path: '/office/meeting/attendance' },

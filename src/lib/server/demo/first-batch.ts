@@ -14,6 +14,7 @@ import { importBundle } from '../services/bundle-import';
 import { computeResults } from '../services/batch-state';
 import { lockResults } from '../services/results';
 import { seedFirstBatchRecheck } from './recheck';
+import { seedFirstBatchVotes } from './votes';
 import { SYSTEM_ACTOR } from '../audit';
 import { batchById } from '../scope';
 import type { FullBundle } from '../../domain/bundle';
@@ -92,6 +93,7 @@ export function seedFirstBatch(db: Db, second: FullBundle): void {
 				.run();
 		}
 	}
+	seedFirstBatchVotes(scope); // two closed votes (one departing from the default rule), an opinion for every application
 	lockResults({ db, batch: batchById(db, id)! }, SYSTEM_ACTOR, { confirmed: true });
 	db.update(s.batches).set({ resultsLockedAt: '2022-11-10T02:00:00.000Z', archivedAt: '2023-03-01T02:00:00.000Z' }).where(eq(s.batches.id, id)).run();
 }

@@ -16,6 +16,7 @@ import { FIRST_BATCH, seedFirstBatch } from './first-batch';
 import { seedSecondBatchRecheck } from './recheck';
 import { seedStandingDemo } from './standing';
 import { seedDrawLogistics } from './draw-logistics';
+import { seedSecondBatchVotes } from './votes';
 import { seedMeetingAttendance } from './fees';
 import { seedExpertRatings } from './expert-ratings';
 import { requireScope } from '../scope';
@@ -83,6 +84,8 @@ export async function seedDemo(db: Db): Promise<DemoLogin[]> {
 	seedSecondBatchRecheck(requireScope(db, bundle.batch.id));
 	// The draw's logistics in 第二批: invitations answered, one decline replaced, a confirmed draw record.
 	seedDrawLogistics(requireScope(db, bundle.batch.id));
+	// The meeting's votes: opinions on two applications and one closed vote (not on the browser tests' app-01 and app-15).
+	seedSecondBatchVotes(requireScope(db, bundle.batch.id), { avoid: ['app-01', 'app-15'] });
 	// The meeting's days and attendance (one expert left early), for the 劳务费签领表 of both batches.
 	seedMeetingAttendance(requireScope(db, bundle.batch.id));
 	seedMeetingAttendance(requireScope(db, FIRST_BATCH.id), { standard: { senior: 1600, other: 1000 } });

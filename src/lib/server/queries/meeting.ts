@@ -9,6 +9,7 @@ import type { BatchScope } from '../scope';
 import * as s from '../db/schema';
 import { computeResults } from '../services/batch-state';
 import { currentMeeting } from '../services/results';
+import { closedRounds, openVoteNotice, opinionOf, type ClosedRound } from '../services/votes';
 import { loadRubrics } from './bundle';
 import { expertRelation, hardConflictCodes } from './reviews';
 import { pairKey } from '../../domain/conflicts';
@@ -87,6 +88,12 @@ export type MeetingItem = {
 	sheets: { label: string; total: number; abnormal: boolean; comment: string | null; explanation: string | null; criterionComments: { name: string; text: string }[] }[];
 	findings: Finding[];
 	siteVisits: { date: string; members: string; findings: string }[];
+	/** The chair's 综合评审意见 (null until drafted). */
+	opinion: string | null;
+	/** Closed votes: the tallies only (never a member's vote). */
+	votes: ClosedRound[];
+	/** A vote is open on this item, on what: nothing about the votes cast. */
+	openVote: { motion: string; openedAt: string } | null;
 };
 
 /**
@@ -168,7 +175,10 @@ export function meetingItem(scope: BatchScope, applicationId: string, state: Ret
 			.select({ date: s.siteVisits.date, members: s.siteVisits.members, findings: s.siteVisits.findings })
 			.from(s.siteVisits)
 			.where(eq(s.siteVisits.applicationId, applicationId))
-			.all()
+			.all(),
+		opinion: opinionOf(db, applicationId)?.text ?? null,
+		votes: closedRounds(db, applicationId),
+		openVote: openVoteNotice(db, applicationId)
 	};
 }
 

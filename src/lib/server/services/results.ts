@@ -18,6 +18,7 @@ import { dateString } from '../../domain/bundle';
 import type { ApplicationResult } from '../../domain/aggregation';
 import type { RecheckRule } from '../../domain/recheck';
 import { recheckState } from '../queries/recheck';
+import { supportingRound } from '../../domain/votes';
 
 export class ResultsError extends Refusal {
 	constructor(message: string, field: string | null = null, status: 400 | 404 | 409 = 400) {
@@ -48,7 +49,9 @@ export const decisionInput = z.object({
 
 /**
  * Records the meeting's decision. Departing from the default (proposed ↔ the default rule says
- * otherwise; site visit and pending always depart) needs a written reason.
+ * otherwise; site visit and pending always depart) needs a closed vote on the application that
+ * supports it (domain/votes.ts `supportingRound`: the latest closed round on that motion passed)
+ * or a written reason. A decision a passed vote supports rests on that round (`vote_round_id`).
  */
 export function recordDecision(scope: BatchScope, input: z.input<typeof decisionInput>, actor: Actor): void {
 	const { db } = scope;
@@ -56,23 +59,27 @@ export function recordDecision(scope: BatchScope, input: z.input<typeof decision
 	const result = findApplicationResult(scope, d.applicationId);
 	if (!result) throw new ResultsError('没有找到该申报', 'applicationId', 404);
 	const departs = (d.decision === 'proposed') !== result.defaultProposed || d.decision === 'site-visit' || d.decision === 'pending';
-	if (departs && d.reason.length < DECISION_REASON_MIN) {
-		throw new ResultsError(
-			`该结论与默认规则（${result.defaultProposed ? '拟推荐' : '不推荐'}）不同，请填写不少于${DECISION_REASON_MIN}个字的理由`,
-			'reason'
-		);
-	}
 	db.transaction((tx) => {
 		assertUnlocked(tx, scope);
+		const rounds = tx.select().from(s.voteRounds).where(eq(s.voteRounds.applicationId, d.applicationId)).all();
+		const vote = supportingRound(rounds, d.decision);
+		if (departs && !vote && d.reason.length < DECISION_REASON_MIN) {
+			throw new ResultsError(
+				`该结论与默认规则（${result.defaultProposed ? '拟推荐' : '不推荐'}）不同：需经会议表决通过，或填写不少于${DECISION_REASON_MIN}个字的理由`,
+				'reason'
+			);
+		}
 		const now = new Date().toISOString();
+		const row = { decision: d.decision, reason: d.reason || null, voteRoundId: vote?.id ?? null, userId: actor.userId, at: now };
 		tx.insert(s.decisions)
-			.values({ applicationId: d.applicationId, decision: d.decision, reason: d.reason || null, userId: actor.userId, at: now })
-			.onConflictDoUpdate({ target: s.decisions.applicationId, set: { decision: d.decision, reason: d.reason || null, userId: actor.userId, at: now } })
+			.values({ applicationId: d.applicationId, ...row })
+			.onConflictDoUpdate({ target: s.decisions.applicationId, set: row })
 			.run();
 		audit(tx, actor, 'decision.record', 'application', d.applicationId, {
 			decision: d.decision,
 			default: result.defaultProposed ? 'proposed' : 'not-proposed',
-			reason: d.reason || null
+			reason: d.reason || null,
+			...(vote ? { voteRoundId: vote.id } : {})
 		});
 	});
 	publishMeeting('decision', d.applicationId);

@@ -1,7 +1,8 @@
 import { error, fail } from '@sveltejs/kit';
 import { eq } from 'drizzle-orm';
 import * as z from 'zod';
-import { actorOf, requireRole } from '$lib/server/guard';
+import { actorOf, requirePermission, requireRole } from '$lib/server/guard';
+import { closeVote, openVote, saveOpinion, voteBoard } from '$lib/server/services/votes';
 import { getDb } from '$lib/server/db';
 import * as s from '$lib/server/db/schema';
 import { buildAgenda, meetingItem } from '$lib/server/queries/meeting';
@@ -41,7 +42,9 @@ export const load = ((event) => {
 		sheets,
 		locked: !!batch?.resultsLockedAt,
 		screens: meetingListeners(),
-		decision: item ? db.select().from(s.decisions).where(eq(s.decisions.applicationId, item.id)).get() ?? null : null
+		decision: item ? db.select().from(s.decisions).where(eq(s.decisions.applicationId, item.id)).get() ?? null : null,
+		// The chair's view of the vote: how many of the eligible have voted, never how; tallies once closed.
+		board: item ? voteBoard(requestScope(event), item.id) : null
 	};
 }) satisfies PageServerLoad;
 
@@ -90,6 +93,37 @@ export const actions = {
 		try {
 			returnSheet(getDb(), applicationId.data, expertId.data, String(form.get('reason') ?? ''), actorOf(user));
 			return { ok: '已退回该专家重新评分，首次评分已保留' };
+		} catch (e) {
+			return failWith(e);
+		}
+	},
+	voteOpen: async (event) => {
+		const user = requirePermission(event, 'vote.call');
+		const form = await event.request.formData();
+		try {
+			openVote(requestScope(event), { applicationId: String(form.get('applicationId') ?? ''), motion: String(form.get('motion') ?? '') as 'proposed' }, actorOf(user));
+			return { ok: '已发起表决：各专家屏幕显示表决按钮' };
+		} catch (e) {
+			return failWith(e);
+		}
+	},
+	voteClose: async (event) => {
+		const user = requirePermission(event, 'vote.call');
+		const form = await event.request.formData();
+		const roundId = Number(form.get('roundId'));
+		try {
+			const { passed } = closeVote(requestScope(event), roundId, actorOf(user));
+			return { ok: passed ? '表决结束：通过，已记录为评议结论' : '表决结束：未通过，评议结论未改变' };
+		} catch (e) {
+			return failWith(e);
+		}
+	},
+	opinion: async (event) => {
+		const user = requirePermission(event, 'vote.call');
+		const form = await event.request.formData();
+		try {
+			saveOpinion(requestScope(event), { applicationId: String(form.get('applicationId') ?? ''), text: String(form.get('text') ?? '') }, actorOf(user));
+			return { ok: '已保存综合评审意见' };
 		} catch (e) {
 			return failWith(e);
 		}
