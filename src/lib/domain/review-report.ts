@@ -311,3 +311,26 @@ export function missingText(
 		})
 		.join('；');
 }
+
+/* ---------- Labels ---------- */
+
+export const REPLACEMENT_CAUSE_LABELS: Record<ReportReplacement['cause'], string> = {
+	declined: '专家不能参加',
+	'no-answer': '逾期未答复',
+	deactivated: '专家已停用',
+	conflict: '回避',
+	manual: '省厅更换'
+};
+
+/** The re-check (复核) rules a correction names. */
+export const CORRECTION_RULE_LABELS: Record<string, string> = {
+	TOTAL_MISMATCH: '合计与分项不符',
+	OUT_OF_RANGE: '分值超出范围',
+	OBJECTIVE_DIFFERS: '客观评分项评分不一致',
+	ABNORMAL_SCORE: '异常评分',
+	OTHER: '其他'
+};
+
+export const correctionRuleLabel = (rule: string) => CORRECTION_RULE_LABELS[rule] ?? rule;
+
+export const TYPE_LABELS: Record<GroupType, string> = { training: '培训机构', evaluation: '评价机构' };
