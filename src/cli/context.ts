@@ -68,7 +68,10 @@ export function cliScopeOrEmpty(ctx: Pick<Ctx, 'db' | 'batchId'>): BatchScope {
 		feeStandard: null,
 		publicityStart: null,
 		publicityEnd: null,
-		publicityDays: null
+		publicityDays: null,
+		publicityClosedAt: null,
+		lockNote: null,
+		objectiveTolerance: 0
 	};
 	return { db: ctx.db, batch: empty };
 }

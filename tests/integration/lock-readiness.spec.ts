@@ -62,7 +62,7 @@ describe('lock readiness', () => {
 		}
 		expect(db.select({ at: s.batches.resultsLockedAt }).from(s.batches).get()!.at).toBeNull();
 
-		lockResults(requireScope(db), OFFICE, { confirmed: true });
+		lockResults(requireScope(db), OFFICE, { confirmed: true, reason: '评审报告的签字页会后补交' });
 		expect(db.select({ at: s.batches.resultsLockedAt }).from(s.batches).get()!.at).not.toBeNull();
 		const entry = db.select().from(s.auditLog).where(eq(s.auditLog.action, 'results.lock')).get()!;
 		expect(JSON.parse(entry.detail!).openItems).toEqual({ notStarted: 3, drafts: 1, openConflicts: 1, missingExplanations: 1, recheck: 1 });

@@ -34,7 +34,7 @@ describe('locked results', () => {
 		const db = scoringDb();
 		const b = exportBundle(requireScope(db));
 		const version = getSheet(db, 'app-2', 'exp-1').version; // (creates the default rubric on first use)
-		lockResults(requireScope(db), OFFICE, { confirmed: true });
+		lockResults(requireScope(db), OFFICE, { confirmed: true, reason: '评审报告的签字页会后补交' });
 		const before = JSON.stringify(exportBundle(requireScope(db)));
 
 		const sections: [string, unknown][] = [

@@ -196,7 +196,7 @@ describe('returning an application with submitted sheets (point 3)', () => {
 		const db = world();
 		returnApplication(db, OFFICE_USER, 'app-3', '请补充评价证书材料');
 		expect(db.select({ st: s.applications.status }).from(s.applications).where(eq(s.applications.id, 'app-3')).get()!.st).toBe('returned');
-		lockResults(requireScope(db), OFFICE, { confirmed: true });
+		lockResults(requireScope(db), OFFICE, { confirmed: true, reason: '评审报告的签字页会后补交' });
 		expect(() => returnApplication(db, OFFICE_USER, 'app-2', '材料不全，请补充', '2')).toThrow(/已锁定/);
 		reopenResults(requireScope(db), '会议决定补充材料后重新评议', OFFICE);
 		returnApplication(db, OFFICE_USER, 'app-2', '材料不全，请补充', '2');

@@ -169,6 +169,10 @@ export function paramsFor(client: Database.Database, route: Route, world: World)
 			values[p.name] = att ?? 'no-such-attachment';
 			if (att) scope = 'application';
 			else if (scope !== 'application') scope = 'unknown';
+		} else if (p.name === 'occupation' || (p.name === 'type' && route.params.some((q) => q.name === 'occupation'))) {
+			// A review report's group: the occupation and type of application X (a group, not X itself).
+			const row = db.$client.prepare('SELECT occupation, type FROM applications WHERE id = ?').get(world.app.id) as { occupation: string; type: string };
+			values[p.name] = p.name === 'occupation' ? row.occupation : row.type;
 		} else if (after === 'sheets' || p.name === 'sheetId') {
 			const sheet = db.$client.prepare('SELECT id FROM score_sheets WHERE application_id = ? ORDER BY id').pluck().get(world.app.id) as number | undefined;
 			values[p.name] = String(sheet ?? 'no-such-sheet');

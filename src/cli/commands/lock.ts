@@ -5,15 +5,21 @@ import { printJson } from '../io';
 import { CLI_ACTOR } from '../../lib/server/audit';
 import { lockReadiness, lockResults, reopenResults } from '../../lib/server/services/results';
 import { Refusal } from '../../lib/server/refusal';
+import { requirePhase } from '../../lib/server/scope';
+import { canLock } from '../../lib/domain/phases';
+import { computeResults } from '../../lib/server/services/batch-state';
+import { unsignedReports } from '../../lib/server/services/review-report';
 
 /**
  * `lock [--reason TEXT]`: locks the batch's results as the shortlist page does. With items still
  * open (sheets not started or in draft, undecided soft conflicts, abnormal totals without an
- * explanation) the reason is required, and recorded with the lock.
+ * explanation) or a group's review report not fully signed (missing or stale signatures), the
+ * reason is required: exit 1 naming what is open and whose signatures are missing. Given, it is
+ * recorded with the lock (and, for unsigned reports, stored in the lock note the report prints).
  */
 export const lockCommand: Command = {
 	name: 'lock',
-	summary: '锁定评审结果（与拟推荐名单页相同）；尚有未完成事项时须以 --reason 写明理由',
+	summary: '锁定评审结果（与拟推荐名单页相同）；尚有未完成事项或评审报告未全部签字时须以 --reason 写明理由',
 	usage: 'lock [--reason TEXT] [--json]',
 	scoped: true,
 	run(argv, ctx) {
@@ -21,9 +27,16 @@ export const lockCommand: Command = {
 		const reason = optionString(args, 'reason')?.trim();
 		const scope = cliScope(ctx);
 		try {
-			const readiness = lockReadiness(scope);
-			if (readiness.total > 0 && !reason) {
-				throw new CliError(`尚有 ${readiness.total} 项未完成事项（未开始或未提交的评分表、未认定的回避、缺少的异常分说明），请用 --reason 写明锁定理由`);
+			requirePhase(scope.db, scope, canLock, '评审结果已经锁定');
+			const state = computeResults(scope);
+			const readiness = lockReadiness(scope, state);
+			const unsigned = unsignedReports(scope, state);
+			if ((readiness.total > 0 || unsigned.missing.length > 0) && !reason) {
+				const why = [
+					...(readiness.total > 0 ? [`尚有 ${readiness.total} 项未完成事项（未开始或未提交的评分表、未认定的回避、缺少的异常分说明）`] : []),
+					...(unsigned.missing.length > 0 ? [`评审报告尚未全部签字，缺少签字：${unsigned.text}`] : [])
+				];
+				throw new CliError(`${why.join('；')}。请用 --reason 写明锁定理由`);
 			}
 			const hash = lockResults(scope, CLI_ACTOR, { confirmed: readiness.total > 0, reason: reason || null });
 			if (args.options.has('json')) printJson(ctx.io, { locked: true, hash });

@@ -52,6 +52,11 @@ function app(c: Ctx, id: unknown = c.id): string {
 	const name = c.n.applications[key];
 	return name ? `申报 ${key}「${name}」` : `申报 ${key}`;
 }
+/** "人工智能工程技术人员（培训机构）" from a report's entity id `occupation|type`. */
+function reportGroupText(id: string | null): string {
+	const [occupation, type] = (id ?? '').split('|');
+	return occupation ? `${occupationLabel(occupation)}（${labelOf(APPLICATION_TYPES, type ?? '')}）` : '';
+}
 function expert(c: Ctx, id: unknown): string {
 	const key = str(id);
 	const name = c.n.experts[key];
@@ -206,7 +211,11 @@ const SENTENCES: Record<string, (c: Ctx) => string> = {
 	},
 	'fees.export': (c) => `${c.who} 导出劳务费签领表（Excel，${str(c.d.experts)} 人，含完整身份证号）`,
 	'memo.paragraphs': (c) => `${c.who} 修改纪要段落${Array.isArray(c.d.custom) && c.d.custom.length ? `（${c.d.custom.length} 段自定义）` : ''}`,
-	'results.lock': (c) => `${c.who} 锁定评审结果${num(c.d.openItems) ? `（尚有 ${str(c.d.openItems)} 项未完成）` : ''}`,
+	'results.lock': (c) =>
+		`${c.who} 锁定评审结果${num(c.d.openItems) ? `（尚有 ${str(c.d.openItems)} 项未完成）` : ''}${Array.isArray(c.d.unsigned) && c.d.unsigned.length ? `（${c.d.unsigned.length} 个组的评审报告未全部签字）` : ''}${reasonOf(c.d.reason)}`,
+	'report.sign': (c) => `${expert(c, c.d.expertId)} 签署${reportGroupText(c.id)}评审报告：${c.d.kind === 'dissent' ? `有不同意见“${str(c.d.dissent)}”` : '同意'}`,
+	'report.paper': (c) =>
+		`${c.who} 登记${expert(c, c.d.expertId)} ${str(c.d.date)} 在${reportGroupText(c.id)}评审报告纸质签字页上的签字：${c.d.kind === 'dissent' ? `有不同意见“${str(c.d.dissent)}”` : '同意'}`,
 	'results.reopen': (c) => `${c.who} 重新开放评审结果${reasonOf(c.d.reason)}`,
 	'batch.create': (c) => `${c.who} 新建评审批次 ${c.id ?? ''}「${str(c.d.name)}」${c.d.from ? `（设置复制自 ${str(c.d.from)}）` : ''}`,
 	'batch.archive': (c) => `${c.who} 归档评审批次 ${c.id ?? ''}「${str(c.d.name)}」`,
@@ -304,6 +313,8 @@ const ACTION_LABELS: Record<string, string> = {
 	'assignment.assign': '手动分配',
 	'assignment.unassign': '撤下分配',
 	'assignment.publish': '发布分配',
+	'report.sign': '签署评审报告',
+	'report.paper': '登记纸质签字',
 	'invitation.confirm': '专家确认参加',
 	'invitation.decline': '专家不能参加',
 	'invitation.deadline': '设定答复截止日期',

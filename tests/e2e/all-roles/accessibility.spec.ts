@@ -48,6 +48,8 @@ const ROLES: { who: string; username: string; password: string; visits: Visit[] 
 			{ route: '/office/fees/print', path: '/office/fees/print' },
 			{ route: '/office/shortlist', path: '/office/shortlist' },
 			{ route: '/office/memo', path: '/office/memo' },
+			{ route: '/office/reports', path: '/office/reports' },
+			{ route: '/office/reports/[occupation]/[type]', from: '/office/reports', link: 'a[href^="/office/reports/"]:not([href$="/docx"])' },
 			{ route: '/office/print/publicity', path: '/office/print/publicity' },
 			{ route: '/office/print/summary', path: '/office/print/summary' },
 			{ route: '/office/batches', path: '/office/batches' },
@@ -91,6 +93,7 @@ const ROLES: { who: string; username: string; password: string; visits: Visit[] 
 			{ route: '/expert/meeting', path: '/expert/meeting' },
 			{ route: '/expert/profile', path: '/expert/profile' },
 			{ route: '/expert/record', path: '/expert/record' },
+			{ route: '/expert/reports', path: '/expert/reports' },
 			{ route: '/account/password', path: '/account/password' }
 		]
 	},

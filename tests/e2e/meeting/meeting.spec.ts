@@ -96,6 +96,9 @@ test('locking the results freezes them until the office reopens with a reason', 
 	await page.getByRole('button', { name: '锁定评审结果' }).click();
 	await expect(page.getByTestId('lock-hash')).toHaveCount(0); // the browser asks for the confirmation
 	await page.getByLabel(/仍要锁定/).check();
+	// Not every review report is signed: the missing signatures are listed and locking needs a written reason.
+	await expect(page.getByTestId('unsigned-reports')).toContainText('缺少签字');
+	await page.getByLabel(/锁定理由/).fill('部分专家的签字页会后补交');
 	await page.getByRole('button', { name: '锁定评审结果' }).click();
 	await expect(page.getByTestId('lock-hash')).toHaveText(/^[0-9a-f]{64}$/);
 	const hash = await page.getByTestId('lock-hash').textContent();

@@ -26,6 +26,7 @@ export const NAV: Record<Role, NavItem[]> = {
 		{ href: '/office/fees', label: '劳务费', group: '结果' },
 		{ href: '/office/recheck', label: '复核', group: '结果' },
 		{ href: '/office/shortlist', label: '拟推荐名单', group: '结果' },
+		{ href: '/office/reports', label: '评审报告签字', group: '结果' },
 		{ href: '/office/memo', label: '评审结果报告', group: '结果' },
 		{ href: '/office/batches', label: '评审批次', group: '系统' },
 		{ href: '/office/users', label: '专家账号', group: '系统' },
@@ -40,6 +41,7 @@ export const NAV: Record<Role, NavItem[]> = {
 		{ href: '/expert/offline', label: '离线评分' },
 		{ href: '/expert/print', label: '打印评分表' },
 		{ href: '/expert/meeting', label: '评审会议' },
+		{ href: '/expert/reports', label: '评审报告' },
 		{ href: '/expert/profile', label: '回避档案' },
 		{ href: '/expert/record', label: '履职记录' }
 	],

@@ -15,6 +15,7 @@ import { computeResults } from '../services/batch-state';
 import { lockResults } from '../services/results';
 import { seedFirstBatchRecheck } from './recheck';
 import { seedFirstBatchVotes } from './votes';
+import { signFirstBatchReports } from './review-reports';
 import { SYSTEM_ACTOR } from '../audit';
 import { batchById } from '../scope';
 import type { FullBundle } from '../../domain/bundle';
@@ -94,6 +95,8 @@ export function seedFirstBatch(db: Db, second: FullBundle): void {
 		}
 	}
 	seedFirstBatchVotes(scope); // two closed votes (one departing from the default rule), an opinion for every application
+	// Must run last before locking: the signatures' digest covers everything the reports print (the other demo data above).
+	signFirstBatchReports({ db, batch: batchById(db, id)! });
 	lockResults({ db, batch: batchById(db, id)! }, SYSTEM_ACTOR, { confirmed: true });
 	db.update(s.batches).set({ resultsLockedAt: '2022-11-10T02:00:00.000Z', archivedAt: '2023-03-01T02:00:00.000Z' }).where(eq(s.batches.id, id)).run();
 }

@@ -17,6 +17,7 @@ import { seedSecondBatchRecheck } from './recheck';
 import { seedStandingDemo } from './standing';
 import { seedDrawLogistics } from './draw-logistics';
 import { seedSecondBatchVotes } from './votes';
+import { signSomeSecondBatchReports } from './review-reports';
 import { seedMeetingAttendance } from './fees';
 import { seedExpertRatings } from './expert-ratings';
 import { requireScope } from '../scope';
@@ -93,5 +94,7 @@ export async function seedDemo(db: Db): Promise<DemoLogin[]> {
 	seedExpertRatings(requireScope(db, FIRST_BATCH.id));
 	// The directory from 第一批's proposed applications, and experts' standing profiles (one FORMER_UNIT in 第二批).
 	seedStandingDemo(requireScope(db, FIRST_BATCH.id), requireScope(db, bundle.batch.id));
+	// Two signatures on one group's review report in 第二批 (last: the digest covers the demo data above).
+	signSomeSecondBatchReports(requireScope(db, bundle.batch.id));
 	return logins;
 }

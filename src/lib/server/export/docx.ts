@@ -662,3 +662,7 @@ export function memoDocument(d: MemoData): Document {
 export async function renderMemo(data: MemoData): Promise<Buffer> {
 	return Packer.toBuffer(memoDocument(data));
 }
+
+/* ---------- The same layout for the other documents (the review report: review-report-docx.ts) ---------- */
+export { run, body, narrative, heading1, heading2, table, caption, note, blank, font, exact, pageFooter, portrait, FONT, SIZE, CHAR, LINE, TABLE_LINE };
+export type { Column, CellSpec };

@@ -19,6 +19,7 @@ import type { ApplicationResult } from '../../domain/aggregation';
 import type { RecheckRule } from '../../domain/recheck';
 import { recheckState } from '../queries/recheck';
 import { supportingRound } from '../../domain/votes';
+import { signatureGate } from './review-report';
 
 export class ResultsError extends Refusal {
 	constructor(message: string, field: string | null = null, status: 400 | 404 | 409 = 400) {
@@ -209,21 +210,26 @@ export function lockReadiness(scope: BatchScope, state = computeResults(scope)):
 
 /**
  * Locks the results with the hash of what they say. With items still open (lockReadiness) the
- * office must confirm (`confirmed`); the open items are recorded with the lock.
+ * office must confirm (`confirmed`); the open items are recorded with the lock. With a group's
+ * review report not fully signed (missing or stale signatures) a written `reason` is needed: the
+ * reason and the missing signatures are stored in `batches.lock_note` (cleared on reopening).
  */
 export function lockResults(scope: BatchScope, actor: Actor, opts: { confirmed?: boolean; reason?: string | null } = {}): string {
 	const { db } = scope;
+	requirePhase(db, scope, canLock, '评审结果已经锁定');
 	const state = computeResults(scope);
 	const { results } = state;
 	const readiness = lockReadiness(scope, state);
 	if (readiness.total > 0 && !opts.confirmed) {
 		throw new ResultsError(`尚有 ${readiness.total} 项未完成事项（未开始或未提交的评分表、未认定的回避、缺少的异常分说明、未处理的复核事项），请核对后勾选确认再锁定`, 'confirm', 409);
 	}
+	// The review reports: with signatures missing or stale, a written reason, stored as the lock note.
+	const lockNote = signatureGate(scope, state, opts.reason);
 	const hash = resultsDigest(results);
 	db.transaction((tx) => {
 		requirePhase(tx, scope, canLock, '评审结果已经锁定');
 		const batch = batchById(tx, scope.batch.id)!;
-		tx.update(s.batches).set({ resultsLockedAt: new Date().toISOString(), resultsHash: hash }).where(eq(s.batches.id, batch.id)).run();
+		tx.update(s.batches).set({ resultsLockedAt: new Date().toISOString(), resultsHash: hash, lockNote }).where(eq(s.batches.id, batch.id)).run();
 		const open = readiness.groups.reduce(
 			(o, g) => ({
 				notStarted: o.notStarted + g.notStarted.length,
@@ -238,7 +244,8 @@ export function lockResults(scope: BatchScope, actor: Actor, opts: { confirmed?:
 			hash,
 			method: results.method,
 			...(readiness.total ? { openItems: open } : {}),
-			...(opts.reason ? { reason: opts.reason } : {})
+			...(opts.reason ? { reason: opts.reason } : {}),
+			...(lockNote ? { unsigned: lockNote.missing } : {})
 		});
 	});
 	publishMeeting('lock', null);
@@ -252,8 +259,8 @@ export function reopenResults(scope: BatchScope, reason: string, actor: Actor): 
 	scope.db.transaction((tx) => {
 		requirePhase(tx, scope, canUnlock, '评审结果尚未锁定');
 		const batch = batchById(tx, scope.batch.id)!;
-		tx.update(s.batches).set({ resultsLockedAt: null, resultsHash: null }).where(eq(s.batches.id, batch.id)).run();
-		audit(tx, actor, 'results.reopen', 'batch', batch.id, { reason: text, previousHash: batch.resultsHash });
+		tx.update(s.batches).set({ resultsLockedAt: null, resultsHash: null, lockNote: null }).where(eq(s.batches.id, batch.id)).run();
+		audit(tx, actor, 'results.reopen', 'batch', batch.id, { reason: text, previousHash: batch.resultsHash, ...(batch.lockNote ? { previousLockNote: batch.lockNote } : {}) });
 	});
 	publishMeeting('lock', null);
 }

@@ -8,6 +8,7 @@ import { loadExperts } from '$lib/server/queries/bundle';
 import type { Actions, PageServerLoad } from './$types';
 import { requestScope } from '$lib/server/batch-request';
 import { Refusal } from '$lib/server/refusal';
+import { unsignedReports } from '$lib/server/services/review-report';
 
 export const load = ((event) => {
 	requireRole(event, 'office');
@@ -16,8 +17,10 @@ export const load = ((event) => {
 	const f = computeFindings(requestScope(event));
 	const info = new Map(f.applications.map((a) => [a.app.id, { region: a.app.region, levels: a.app.levels }]));
 	const readiness = view.locked ? null : lockReadiness(requestScope(event));
-	const expertNames = readiness?.total ? Object.fromEntries(loadExperts(db).map((e) => [e.id, e.name])) : {};
-	return { ...view, info: Object.fromEntries(info), readiness, expertNames };
+	// The review reports not fully signed: locking then needs a written reason (stored as the lock note).
+	const unsigned = view.locked ? null : unsignedReports(requestScope(event));
+	const expertNames = readiness?.total || unsigned?.missing.length ? Object.fromEntries(loadExperts(db).map((e) => [e.id, e.name])) : {};
+	return { ...view, info: Object.fromEntries(info), readiness, unsigned: unsigned?.missing ?? [], expertNames, lockNote: requestScope(event).batch.lockNote };
 }) satisfies PageServerLoad;
 
 export const actions = {
@@ -25,7 +28,8 @@ export const actions = {
 		const user = requireRole(event, 'office');
 		const form = await event.request.formData();
 		try {
-			const hash = lockResults(requestScope(event), actorOf(user), { confirmed: form.get('confirm') === 'on' });
+			const reason = String(form.get('reason') ?? '').trim() || null;
+			const hash = lockResults(requestScope(event), actorOf(user), { confirmed: form.get('confirm') === 'on', reason });
 			return { ok: `评审结果已锁定，数据摘要 ${hash}` };
 		} catch (e) {
 			if (e instanceof Refusal) return fail(e.status, { error: e.message, field: e.field });
