@@ -15,6 +15,7 @@ import { computeResults } from '../services/batch-state';
 import { lockResults } from '../services/results';
 import { SYSTEM_ACTOR } from '../audit';
 import { batchById } from '../scope';
+import { seedNationalDemo } from './national';
 import type { FullBundle } from '../../domain/bundle';
 
 export const FIRST_BATCH = { id: 'ln-2022-b1', name: '辽宁省第一批' } as const;
@@ -90,5 +91,7 @@ export function seedFirstBatch(db: Db, second: FullBundle): void {
 		}
 	}
 	lockResults({ db, batch: batchById(db, id)! }, SYSTEM_ACTOR, { confirmed: true });
+	// The coordinating group's decisions and the directory entries they produce (demo/national.ts).
+	seedNationalDemo({ db, batch: batchById(db, id)! });
 	db.update(s.batches).set({ resultsLockedAt: '2022-11-10T02:00:00.000Z', archivedAt: '2023-03-01T02:00:00.000Z' }).where(eq(s.batches.id, id)).run();
 }
