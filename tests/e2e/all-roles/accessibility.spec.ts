@@ -45,6 +45,7 @@ const ROLES: { who: string; username: string; password: string; visits: Visit[] 
 			{ route: '/office/fees/print', path: '/office/fees/print' },
 			{ route: '/office/shortlist', path: '/office/shortlist' },
 			{ route: '/office/memo', path: '/office/memo' },
+			{ route: '/office/national', path: '/office/national' },
 			{ route: '/office/print/publicity', path: '/office/print/publicity' },
 			{ route: '/office/print/summary', path: '/office/print/summary' },
 			{ route: '/office/batches', path: '/office/batches' },
