@@ -234,7 +234,10 @@ describe('the directory the decisions produce', () => {
 		// The batch that produced the entry does not warn itself.
 		expect((computeFindings(scope(db)).findings.get('app-1') ?? []).some((f) => f.code === 'ALREADY_IN_DIRECTORY')).toBe(false);
 		const history = institutionHistory(next, 'inst-1', '2024-06-01');
-		expect(history.applications).toMatchObject([{ id: 'app-1', directory: { validFrom: '2023-08-20', validTo: '2026-08-19', documentNo: '人社厅函〔2023〕88号' } }]);
+		expect(history.applications).toMatchObject([
+			{ id: 'app-1', directory: { validFrom: '2023-08-20', validTo: '2026-08-19', documentNo: '人社厅函〔2023〕88号' }, national: { decision: 'confirmed', date: '2023-08-20', documentNo: '人社厅函〔2023〕88号' } }
+		]);
+		expect(institutionHistory(next, 'inst-2', '2024-06-01').applications).toMatchObject([{ id: 'app-2', directory: null, national: { decision: 'not-confirmed' } }]);
 		expect(history.directory).toMatchObject([{ batchName: '辽宁省第二批', documentNo: '人社厅函〔2023〕88号', validity: 'valid' }]);
 		expect(loadDirectory(db)).toHaveLength(1);
 	});
