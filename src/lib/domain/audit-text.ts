@@ -93,9 +93,17 @@ const DIRECTORY_FIELD_LABELS: Record<string, string> = {
 	note: '备注'
 };
 const directoryWhat = (d: Detail): string =>
-	[d.institutionId ? `机构 ${str(d.institutionId)}` : '', d.occupation ? occupationLabel(str(d.occupation)) : '', d.type ? labelOf(APPLICATION_TYPES, str(d.type)) : '']
+	[
+		d.institutionId ? `机构 ${str(d.institutionId)}` : '',
+		d.occupation ? occupationLabel(str(d.occupation)) : '',
+		d.type ? labelOf(APPLICATION_TYPES, str(d.type)) : '',
+		d.source === 'national' ? `随申报 ${str(d.applicationId)} 的国家确定结果${d.documentNo ? `（${str(d.documentNo)}）` : ''}` : ''
+	]
 		.filter(Boolean)
 		.join('，');
+const NATIONAL_LABELS: Record<string, string> = { confirmed: '确定', 'not-confirmed': '未确定' };
+const nationalLabel = (k: unknown): string => NATIONAL_LABELS[str(k)] ?? str(k);
+const DIRECTORY_EFFECTS: Record<string, string> = { created: '，生成目录条目', updated: '，更新目录条目', removed: '，删除其目录条目' };
 
 const SENTENCES: Record<string, (c: Ctx) => string> = {
 	'user.login': (c) => `${c.who} 登录${address(c.d)}`,
@@ -219,7 +227,13 @@ const SENTENCES: Record<string, (c: Ctx) => string> = {
 	'results.reopen': (c) => `${c.who} 重新开放评审结果${reasonOf(c.d.reason)}`,
 	'batch.create': (c) => `${c.who} 新建评审批次 ${c.id ?? ''}「${str(c.d.name)}」${c.d.from ? `（设置复制自 ${str(c.d.from)}）` : ''}`,
 	'batch.archive': (c) => `${c.who} 归档评审批次 ${c.id ?? ''}「${str(c.d.name)}」`,
-	'publicity.open': (c) => `${c.who} 开始公示：${str(c.d.start)} 至 ${str(c.d.end)}（${str(c.d.workingDays)} 个工作日）`
+	'publicity.open': (c) => `${c.who} 开始公示：${str(c.d.start)} 至 ${str(c.d.end)}（${str(c.d.workingDays)} 个工作日）`,
+	'national.record': (c) =>
+		`${c.who} 登记${app(c)}的国家确定结果：${nationalLabel(c.d.decision)}（${str(c.d.date)}，${str(c.d.documentNo)}）${
+			c.d.previous && typeof c.d.previous === 'object' ? `，原为${nationalLabel((c.d.previous as Detail).decision)}` : ''
+		}${DIRECTORY_EFFECTS[str(c.d.directory)] ?? ''}${num(c.d.bulk) ? `（成批登记 ${str(c.d.bulk)} 项）` : ''}`,
+	'national.clear': (c) => `${c.who} 撤销${app(c)}的国家确定结果（${nationalLabel(c.d.decision)}，${str(c.d.documentNo)}）${DIRECTORY_EFFECTS[str(c.d.directory)] ?? ''}`,
+	'feedback.download': (c) => `${c.who} 下载${app(c)}的评审反馈函`
 };
 
 const SETTING_LABELS: Record<string, string> = {
@@ -348,7 +362,10 @@ const ACTION_LABELS: Record<string, string> = {
 	'results.reopen': '重新开放结果',
 	'batch.create': '新建批次',
 	'batch.archive': '归档批次',
-	'publicity.open': '开始公示'
+	'publicity.open': '开始公示',
+	'national.record': '登记国家确定结果',
+	'national.clear': '撤销国家确定结果',
+	'feedback.download': '下载评审反馈函'
 };
 
 export function actionLabel(action: string): string {

@@ -50,6 +50,7 @@ const ROLES: { who: string; username: string; password: string; visits: Visit[] 
 			{ route: '/office/memo', path: '/office/memo' },
 			{ route: '/office/reports', path: '/office/reports' },
 			{ route: '/office/reports/[occupation]/[type]', from: '/office/reports', link: 'a[href^="/office/reports/"]:not([href$="/docx"])' },
+			{ route: '/office/national', path: '/office/national' },
 			{ route: '/office/print/publicity', path: '/office/print/publicity' },
 			{ route: '/office/print/summary', path: '/office/print/summary' },
 			{ route: '/office/batches', path: '/office/batches' },

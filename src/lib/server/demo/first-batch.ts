@@ -18,6 +18,7 @@ import { seedFirstBatchVotes } from './votes';
 import { signFirstBatchReports } from './review-reports';
 import { SYSTEM_ACTOR } from '../audit';
 import { batchById } from '../scope';
+import { seedNationalDemo } from './national';
 import type { FullBundle } from '../../domain/bundle';
 
 export const FIRST_BATCH = { id: 'ln-2022-b1', name: '辽宁省第一批' } as const;
@@ -98,5 +99,7 @@ export function seedFirstBatch(db: Db, second: FullBundle): void {
 	// Must run last before locking: the signatures' digest covers everything the reports print (the other demo data above).
 	signFirstBatchReports({ db, batch: batchById(db, id)! });
 	lockResults({ db, batch: batchById(db, id)! }, SYSTEM_ACTOR, { confirmed: true });
+	// The coordinating group's decisions and the directory entries they produce (demo/national.ts).
+	seedNationalDemo({ db, batch: batchById(db, id)! });
 	db.update(s.batches).set({ resultsLockedAt: '2022-11-10T02:00:00.000Z', archivedAt: '2023-03-01T02:00:00.000Z' }).where(eq(s.batches.id, id)).run();
 }

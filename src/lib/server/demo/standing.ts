@@ -1,8 +1,6 @@
 /**
- * Demo data for the experts' standing conflict profiles and the directory (issue 13, items 4 and 6),
- * deterministic:
- * - the directory: one entry per application 第一批 proposed (its decision, or the default), valid
- *   for three years from the day after the batch's deadline + 90 days, with a 文号;
+ * Demo data for the experts' standing conflict profiles (issue 13, item 6), deterministic. (The
+ * directory's entries for 第一批 come from its recorded national decisions, demo/national.ts.)
  * - profiles: for the first recommended application of 第二批 (by id), the first active expert of its
  *   occupation (by id) who is not assigned to an application of that institution and has no conflict
  *   with one gets that institution
@@ -17,14 +15,8 @@
 import * as s from '../db/schema';
 import type { BatchScope } from '../scope';
 import { audit, SYSTEM_ACTOR } from '../audit';
-import { computeConflicts, computeResults, recommendedApplications, computeFindings } from '../services/batch-state';
+import { computeConflicts, recommendedApplications, computeFindings } from '../services/batch-state';
 import { pairKey } from '../../domain/conflicts';
-
-/** `date` (YYYY-MM-DD) moved by whole days (UTC arithmetic on a calendar date). */
-function addDays(date: string, days: number): string {
-	const t = Date.parse(`${date}T00:00:00Z`) + days * 86_400_000;
-	return new Date(t).toISOString().slice(0, 10);
-}
 
 function addYears(date: string, years: number): string {
 	const [y, m, d] = date.split('-');
@@ -32,17 +24,10 @@ function addYears(date: string, years: number): string {
 	return `${String(Number(y) + years).padStart(4, '0')}-${m}-${day}`;
 }
 
-export type StandingDemo = { directory: number; formerUnit: { expertId: string; applicationId: string } | null; affiliations: number };
+export type StandingDemo = { formerUnit: { expertId: string; applicationId: string } | null; affiliations: number };
 
 export function seedStandingDemo(first: BatchScope, second: BatchScope): StandingDemo {
 	const { db } = first;
-	// The directory from 第一批's proposed applications.
-	const results = computeResults(first);
-	const byId = new Map(results.findings.applications.map((a) => [a.app.id, a.app]));
-	const proposed = results.results.groups.flatMap((g) => g.applications).filter((a) => a.proposed).sort((a, b) => a.id.localeCompare(b.id));
-	const from = addDays(first.batch.deadline ?? '2022-06-30', 90);
-	const to = addDays(addYears(from, 3), -1);
-
 	// The standing profiles against 第二批.
 	const findings = computeFindings(second);
 	const conflicts = computeConflicts(second, findings);
@@ -67,26 +52,6 @@ export function seedStandingDemo(first: BatchScope, second: BatchScope): Standin
 	const deadline = second.batch.deadline ?? '2023-06-15';
 
 	return db.transaction((tx) => {
-		let directory = 0;
-		proposed.forEach((r, i) => {
-			const app = byId.get(r.id);
-			if (!app) return;
-			tx.insert(s.directoryEntries)
-				.values({
-					institutionId: app.institutionId,
-					occupation: app.occupation,
-					type: app.type,
-					levels: app.levels,
-					validFrom: from,
-					validTo: to,
-					batchId: first.batch.id,
-					applicationId: app.id,
-					documentNo: `辽人社函〔${from.slice(0, 4)}〕${101 + i}号`,
-					note: `${first.batch.name}评审结果`
-				})
-				.run();
-			directory++;
-		});
 		let affiliations = 0;
 		let formerUnit: StandingDemo['formerUnit'] = null;
 		if (target && institution && candidates[0]) {
@@ -103,8 +68,8 @@ export function seedStandingDemo(first: BatchScope, second: BatchScope): Standin
 				.run();
 			affiliations += 2;
 		}
-		audit(tx, SYSTEM_ACTOR, 'demo.seed', 'batch', second.batch.id, { directory, affiliations });
-		return { directory, formerUnit, affiliations };
+		audit(tx, SYSTEM_ACTOR, 'demo.seed', 'batch', second.batch.id, { affiliations });
+		return { formerUnit, affiliations };
 	});
 }
 

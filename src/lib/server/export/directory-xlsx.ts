@@ -8,7 +8,7 @@ import { escapeCellText } from './cell-text';
 import { occupationLabel } from '../../domain/occupations';
 import { APPLICATION_TYPES, LEVELS, labelOf } from '../../domain/vocabulary';
 import { VALIDITY_LABELS } from '../../domain/directory';
-import type { DirectoryListing } from '../queries/directory';
+import { directorySource, type DirectoryListing } from '../queries/directory';
 
 const COLUMNS: { header: string; width: number }[] = [
 	{ header: '序号', width: 6 },
@@ -22,7 +22,8 @@ const COLUMNS: { header: string; width: number }[] = [
 	{ header: '状态', width: 10 },
 	{ header: '文号', width: 24 },
 	{ header: '来源批次', width: 16 },
-	{ header: '备注', width: 30 }
+	{ header: '备注', width: 30 },
+	{ header: '来源', width: 40 }
 ];
 
 export function directoryRowValues(e: DirectoryListing, i: number): (string | number)[] {
@@ -38,7 +39,8 @@ export function directoryRowValues(e: DirectoryListing, i: number): (string | nu
 		VALIDITY_LABELS[e.validity],
 		e.documentNo ?? '',
 		e.batchName ?? '手工录入',
-		e.note ?? ''
+		e.note ?? '',
+		directorySource(e)
 	];
 }
 

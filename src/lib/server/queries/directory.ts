@@ -36,7 +36,15 @@ export type DirectoryListing = DirectoryRow & {
 	uscc: string | null;
 	batchName: string | null;
 	validity: Validity;
+	/** The date of the 确定 that produced the entry (null: entered by hand, or no decision recorded). */
+	decisionDate: string | null;
 };
+
+/** Where an entry came from, in words: the decision that produced it, else its batch, else 手工录入. */
+export function directorySource(e: Pick<DirectoryListing, 'batchName' | 'decisionDate' | 'documentNo'>): string {
+	if (e.decisionDate) return `${e.batchName ?? ''}国家确定结果（${e.decisionDate}${e.documentNo ? `，${e.documentNo}` : ''}）`;
+	return e.batchName ? `${e.batchName}评审结果` : '手工录入';
+}
 
 /**
  * The entries for the office's list, filtered (occupation, type, validity on `day`), ordered by
@@ -44,13 +52,21 @@ export type DirectoryListing = DirectoryRow & {
  */
 export function directoryList(db: Q, filter: DirectoryFilter, day: string): DirectoryListing[] {
 	const rows = db
-		.select({ e: s.directoryEntries, name: s.institutions.name, uscc: s.institutions.uscc, batchName: s.batches.name })
+		.select({ e: s.directoryEntries, name: s.institutions.name, uscc: s.institutions.uscc, batchName: s.batches.name, decision: s.nationalDecisions.decision, decisionDate: s.nationalDecisions.date })
 		.from(s.directoryEntries)
 		.innerJoin(s.institutions, eq(s.institutions.id, s.directoryEntries.institutionId))
 		.leftJoin(s.batches, eq(s.batches.id, s.directoryEntries.batchId))
+		.leftJoin(s.nationalDecisions, eq(s.nationalDecisions.applicationId, s.directoryEntries.applicationId))
 		.orderBy(asc(s.directoryEntries.occupation), asc(s.directoryEntries.type), asc(s.institutions.name), asc(s.directoryEntries.validFrom), asc(s.directoryEntries.id))
 		.all()
-		.map(({ e, name, uscc, batchName }) => ({ ...e, institutionName: name, uscc, batchName, validity: validityOn(e, day) }));
+		.map(({ e, name, uscc, batchName, decision, decisionDate }) => ({
+			...e,
+			institutionName: name,
+			uscc,
+			batchName,
+			validity: validityOn(e, day),
+			decisionDate: decision === 'confirmed' ? decisionDate : null
+		}));
 	return filterDirectory(rows, filter, day);
 }
 

@@ -6,7 +6,7 @@
  * Results come from `computeResults` of each of those batches — one batch at a time, and only the
  * batches it applied in (they are cached per batch against the intake counter).
  */
-import { and, asc, eq, ne } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne } from 'drizzle-orm';
 import * as s from '../db/schema';
 import { batchById, externalId, type BatchScope } from '../scope';
 import { computeResults } from '../services/batch-state';
@@ -28,6 +28,8 @@ export type HistoryApplication = {
 	result: Pick<ApplicationResult, 'score' | 'rank' | 'n' | 'proposed' | 'decision'> | null;
 	/** The directory entry this application produced (the national decision), if any. */
 	directory: { validFrom: string; validTo: string | null; documentNo: string | null } | null;
+	/** The coordinating group's decision recorded for it, if any. */
+	national: { decision: 'confirmed' | 'not-confirmed'; date: string; documentNo: string } | null;
 };
 
 export type HistoryDirectoryEntry = {
@@ -76,6 +78,16 @@ export function institutionHistory(scope: BatchScope, institutionId: string, day
 		if (list) list.push(r);
 		else byBatch.set(r.batchId, [r]);
 	}
+	const national = new Map(
+		rows.length
+			? db
+					.select({ id: s.nationalDecisions.applicationId, decision: s.nationalDecisions.decision, date: s.nationalDecisions.date, documentNo: s.nationalDecisions.documentNo })
+					.from(s.nationalDecisions)
+					.where(inArray(s.nationalDecisions.applicationId, rows.map((r) => r.id)))
+					.all()
+					.map(({ id, ...d }) => [id, d])
+			: []
+	);
 	const applications: HistoryApplication[] = [];
 	for (const [batchId, list] of byBatch) {
 		const batch = batchById(db, batchId);
@@ -96,7 +108,8 @@ export function institutionHistory(scope: BatchScope, institutionId: string, day
 				levels: r.levels,
 				status: r.status,
 				result: res ? { score: res.score, rank: res.rank, n: res.n, proposed: res.proposed, decision: res.decision } : null,
-				directory: d ? { validFrom: d.validFrom, validTo: d.validTo, documentNo: d.documentNo } : null
+				directory: d ? { validFrom: d.validFrom, validTo: d.validTo, documentNo: d.documentNo } : null,
+				national: national.get(r.id) ?? null
 			});
 		}
 	}

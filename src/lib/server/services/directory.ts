@@ -10,6 +10,7 @@ import { audit, type Actor } from '../audit';
 import { Refusal } from '../refusal';
 import { parseDirectoryEntry, type DirectoryFilter, type DirectoryInput, type DirectoryValues } from '../../domain/directory';
 import { directoryEntry, directoryList } from '../queries/directory';
+import { nationalDecisionOf } from '../queries/national';
 import { renderDirectoryWorkbook } from '../export/directory-xlsx';
 
 function parse(db: Pick<Db, 'select'>, input: DirectoryInput): DirectoryValues {
@@ -57,6 +58,9 @@ export function updateDirectoryEntry(db: Db, actor: Actor, id: number, input: Di
 
 export function deleteDirectoryEntry(db: Db, actor: Actor, id: number): void {
 	const old = requireEntry(db, id);
+	// An entry a recorded 确定 produced goes with that decision (国家确定结果 page), not by hand.
+	const decision = old.applicationId ? nationalDecisionOf(db, old.applicationId) : null;
+	if (decision?.decision === 'confirmed') throw new Refusal(`该条目由国家确定结果（${decision.documentNo}）生成，请在“国家确定结果”页改为未确定或撤销登记`, 409);
 	db.transaction((tx) => {
 		tx.delete(s.directoryEntries).where(eq(s.directoryEntries.id, id)).run();
 		audit(tx, actor, 'directory.delete', 'directory', String(id), { institutionId: old.institutionId, occupation: old.occupation, type: old.type });

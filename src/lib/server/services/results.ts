@@ -14,6 +14,7 @@ import { canChangeScores, canLock, canUnlock } from '../../domain/phases';
 import { computeResults, isRecommended } from './batch-state';
 import { resultsDigest } from '../export/memo-data';
 import { publishMeeting } from '../events';
+import { nationalDecisionCount } from './national';
 import { dateString } from '../../domain/bundle';
 import type { ApplicationResult } from '../../domain/aggregation';
 import type { RecheckRule } from '../../domain/recheck';
@@ -259,6 +260,9 @@ export function reopenResults(scope: BatchScope, reason: string, actor: Actor): 
 	scope.db.transaction((tx) => {
 		requirePhase(tx, scope, canUnlock, '评审结果尚未锁定');
 		const batch = batchById(tx, scope.batch.id)!;
+		// The national decision rests on the locked results: withdraw the decisions first.
+		const decided = nationalDecisionCount(tx, batch.id);
+		if (decided) throw new ResultsError(`已登记 ${decided} 项国家确定结果，不能重新开放评审结果；确需重新开放的，请先在“国家确定结果”页撤销登记`, 'reason', 409);
 		tx.update(s.batches).set({ resultsLockedAt: null, resultsHash: null, lockNote: null }).where(eq(s.batches.id, batch.id)).run();
 		audit(tx, actor, 'results.reopen', 'batch', batch.id, { reason: text, previousHash: batch.resultsHash, ...(batch.lockNote ? { previousLockNote: batch.lockNote } : {}) });
 	});

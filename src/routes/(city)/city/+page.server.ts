@@ -5,6 +5,9 @@ import { importAnnexUpload, zipUpload } from '$lib/server/services/intake-files'
 import { listApplications } from '$lib/server/queries/applications';
 import { batchFromRow } from '$lib/server/queries/bundle';
 import { quotaFor } from '$lib/domain/bundle';
+import { feedbackBlock } from '$lib/server/services/feedback';
+import { isRecommended } from '$lib/server/services/batch-state';
+import { beijingDate } from '$lib/domain/time';
 import type { Actions, PageServerLoad } from './$types';
 import { requestScope } from '$lib/server/batch-request';
 
@@ -28,7 +31,10 @@ export const load = ((event) => {
 		cells: [...cells.values()],
 		quotas: { training: quotaFor(batch, 'training', user.region!), evaluation: quotaFor(batch, 'evaluation', user.region!) },
 		deadline: batch.deadline,
-		closed: batch.closedEvaluationOccupations
+		closed: batch.closedEvaluationOccupations,
+		// 评审反馈函 of the region's recommended applications, once the results are announced (null: available).
+		feedback: feedbackBlock(db, batchRow.id, beijingDate(new Date())),
+		recommended: rows.filter((r) => isRecommended(r.status)).map((r) => ({ id: r.id, name: r.institutionName, occupation: r.occupation, type: r.type }))
 	};
 }) satisfies PageServerLoad;
 

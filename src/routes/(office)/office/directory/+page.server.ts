@@ -2,7 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { actorOf, requireRole } from '$lib/server/guard';
 import { getDb } from '$lib/server/db';
 import { refusal } from '$lib/server/refusal';
-import { directoryEntry, directoryList, institutionChoices } from '$lib/server/queries/directory';
+import { directoryEntry, directoryList, directorySource, institutionChoices } from '$lib/server/queries/directory';
 import { createDirectoryEntry, deleteDirectoryEntry, updateDirectoryEntry } from '$lib/server/services/directory';
 import { beijingDate } from '$lib/domain/time';
 import { directoryFilterFrom } from '$lib/domain/directory';
@@ -38,7 +38,7 @@ export const load = ((event) => {
 	return {
 		day,
 		filter,
-		entries: directoryList(db, filter, day),
+		entries: directoryList(db, filter, day).map((e) => ({ ...e, source: directorySource(e) })),
 		institutions: institutionChoices(db),
 		editing: editing ?? null,
 		query: event.url.search

@@ -17,6 +17,9 @@ import { quotaFor } from '$lib/domain/bundle';
 import { OCCUPATIONS } from '$lib/domain/occupations';
 import { regionUnit } from '$lib/domain/regions';
 import { findingLabel } from '$lib/domain/formal-check';
+import { feedbackBlock } from '$lib/server/services/feedback';
+import { isRecommended } from '$lib/server/services/batch-state';
+import { beijingDate } from '$lib/domain/time';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = ((event) => {
@@ -58,7 +61,9 @@ export const load = ((event) => {
 		closed: v.batch.closedEvaluationOccupations,
 		deadline: v.batch.deadline,
 		notes,
-		unit: regionUnit(row.region)
+		unit: regionUnit(row.region),
+		// 评审反馈函: a recommended application once its batch's results are announced (null: available).
+		feedback: isRecommended(row.status) ? feedbackBlock(db, row.batchId, beijingDate(new Date())) : '该申报未进入评审结果'
 	};
 }) satisfies PageServerLoad;
 

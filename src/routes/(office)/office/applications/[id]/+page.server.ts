@@ -16,6 +16,8 @@ import { findingLabel, isFindingCode } from '$lib/domain/formal-check';
 import { applicationBatch, batchById } from '$lib/server/scope';
 import { institutionHistory } from '$lib/server/queries/institution-history';
 import { beijingDate } from '$lib/domain/time';
+import { feedbackBlock } from '$lib/server/services/feedback';
+import { isRecommended } from '$lib/server/services/batch-state';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = ((event) => {
@@ -32,8 +34,11 @@ export const load = ((event) => {
 	// 历史记录: the institution in the other batches than the application's own, and in the directory.
 	const batchId = applicationBatch(db, event.params.id);
 	const batch = batchId ? batchById(db, batchId) : undefined;
+	const today = beijingDate(new Date());
 	return {
-		history: batch ? institutionHistory({ db, batch }, v.app.institutionId, beijingDate(new Date())) : null,
+		history: batch ? institutionHistory({ db, batch }, v.app.institutionId, today) : null,
+		// 评审反馈函: for a recommended application once the batch's results are announced.
+		feedback: batch && isRecommended(o.row.status) ? feedbackBlock(db, batch.id, today) : '该申报未进入评审结果',
 		app: v.app,
 		institution: v.institution,
 		idNumber: v.idNumber,
