@@ -28,7 +28,7 @@ export const calendarEntrySchema = z.object({
 	kind: z.enum(['holiday', 'workday'], { message: '请选择放假或上班' }),
 	name: z
 		.string({ message: '请填写说明' })
-		.transform((v) => v.normalize('NFKC').trim())
+		.transform((v) => v.trim())
 		.pipe(z.string().min(1, '请填写说明（如：国庆节、国庆节调休）').max(40, '说明不能超过40字'))
 });
 export type CalendarEntry = z.output<typeof calendarEntrySchema>;

@@ -77,3 +77,11 @@ describe('handling and closing', () => {
 		expect(draftReply({ ...base, status: 'rejected', outcome: null, admissionReason: '未提供具体事实依据。' }, chineseDate)).toMatch('经审查，未提供具体事实依据，根据公示要求，决定不予受理。');
 	});
 });
+
+describe('Chinese prose keeps its punctuation', () => {
+	it('full-width commas and brackets stay as typed', () => {
+		const r = objectionInput.parse({ ...valid, objectorName: '某（沈阳）科技有限公司', grounds: '经了解，该机构（沈阳）的师资，并非全职。' });
+		expect(r.objectorName).toBe('某（沈阳）科技有限公司');
+		expect(r.grounds).toBe('经了解，该机构（沈阳）的师资，并非全职。');
+	});
+});

@@ -68,11 +68,12 @@ export const isOpen = (status: ObjectionStatus) => status === 'received' || stat
 const text = (field: string, min: number, max: number, what = field) =>
 	z
 		.string({ message: `请填写${field}` })
-		.transform((v) => v.normalize('NFKC').replace(/\r\n/g, '\n').trim())
+		.transform((v) => v.replace(/\r\n/g, '\n').trim())
 		.pipe(
 			z
 				.string()
-				.min(min, min <= 1 ? `请填写${field}` : `${what}不少于${min}个字`)
+				.min(1, `请填写${field}`)
+				.min(min, `${what}不少于${min}个字`)
 				.max(max, `${what}不能超过${max}字`)
 		);
 
@@ -101,14 +102,14 @@ export const objectionInput = z.object({
 export type ObjectionInput = z.output<typeof objectionInput>;
 
 export const rejectInput = z.object({ reason: text('不予受理理由', 4, 2000, '不予受理理由') });
-export const acceptInput = z.object({ reason: z.string().optional().default('').transform((v) => v.normalize('NFKC').trim()).pipe(z.string().max(2000, '受理意见不能超过2000字')) });
+export const acceptInput = z.object({ reason: z.string().optional().default('').transform((v) => v.trim()).pipe(z.string().max(2000, '受理意见不能超过2000字')) });
 
 const optionalText = (what: string, max: number) =>
 	z
 		.string()
 		.optional()
 		.default('')
-		.transform((v) => v.normalize('NFKC').replace(/\r\n/g, '\n').trim())
+		.transform((v) => v.replace(/\r\n/g, '\n').trim())
 		.pipe(z.string().max(max, `${what}不能超过${max}字`));
 
 /** Handling notes of an accepted objection; any part may still be empty until closing. */

@@ -72,11 +72,12 @@ export function parsePublicityDays(raw: unknown): number | null {
 
 /** The notice's contact for objections: who receives them (department), a phone, optionally a postal address. */
 export const DEFAULT_NOTICE_DEPARTMENT = '辽宁省人力资源和社会保障厅人才开发处';
-const trimmed = (v: unknown) => (typeof v === 'string' ? v.normalize('NFKC').trim() : v);
+const trimmed = (v: unknown) => (typeof v === 'string' ? v.trim() : v);
+const narrow = (v: unknown) => (typeof v === 'string' ? v.normalize('NFKC').trim() : v);
 export const noticeContactSchema = z.object({
 	department: z.preprocess(trimmed, z.string({ message: '请填写受理异议的部门' }).min(2, '请填写受理异议的部门').max(60, '受理部门不能超过60字')),
 	phone: z.preprocess(
-		trimmed,
+		narrow,
 		z
 			.string({ message: '请填写联系电话' })
 			.min(1, '请填写联系电话')

@@ -38,7 +38,7 @@ export const CHARS_PER_LINE = 28;
 export const DOC_GRID = {
 	type: DocumentGridType.LINES_AND_CHARS,
 	linePitch: LINE,
-	charSpace: Math.round((TEXT_WIDTH / 20 / CHARS_PER_LINE - SIZE.sanhao / 2) * 4096)
+	charSpace: Math.floor((TEXT_WIDTH / 20 / CHARS_PER_LINE - SIZE.sanhao / 2) * 4096)
 };
 
 const portrait = {

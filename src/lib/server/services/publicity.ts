@@ -78,7 +78,7 @@ export function closePublicity(scope: BatchScope, actor: Actor, opts: { today?: 
 
 /** Undoes the closing (a mistaken close), with a reason; the period itself stays as it was. */
 export function reopenPublicity(scope: BatchScope, reason: unknown, actor: Actor): void {
-	const text = typeof reason === 'string' ? reason.normalize('NFKC').trim() : '';
+	const text = typeof reason === 'string' ? reason.trim() : '';
 	if (text.length < 4) throw new Refusal('请填写不少于4个字的撤销理由', 400, { reason: '请填写不少于4个字的撤销理由' });
 	if (text.length > 1000) throw new Refusal('撤销理由不能超过1000字', 400, { reason: '撤销理由不能超过1000字' });
 	scope.db.transaction((tx) => {
