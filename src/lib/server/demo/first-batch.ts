@@ -13,6 +13,7 @@ import { generateDemoBundle } from './generate';
 import { importBundle } from '../services/bundle-import';
 import { computeResults } from '../services/batch-state';
 import { lockResults } from '../services/results';
+import { seedPublicityDemo } from './publicity';
 import { SYSTEM_ACTOR } from '../audit';
 import { batchById } from '../scope';
 import type { FullBundle } from '../../domain/bundle';
@@ -90,5 +91,6 @@ export function seedFirstBatch(db: Db, second: FullBundle): void {
 		}
 	}
 	lockResults({ db, batch: batchById(db, id)! }, SYSTEM_ACTOR, { confirmed: true });
+	seedPublicityDemo({ db, batch: batchById(db, id)! }); // 公示 2022-11-14 (5 working days, closed), two objections
 	db.update(s.batches).set({ resultsLockedAt: '2022-11-10T02:00:00.000Z', archivedAt: '2023-03-01T02:00:00.000Z' }).where(eq(s.batches.id, id)).run();
 }

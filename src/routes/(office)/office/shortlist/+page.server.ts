@@ -8,6 +8,7 @@ import { loadExperts } from '$lib/server/queries/bundle';
 import type { Actions, PageServerLoad } from './$types';
 import { requestScope } from '$lib/server/batch-request';
 import { Refusal } from '$lib/server/refusal';
+import { heldGroups } from '$lib/server/queries/held-groups';
 
 export const load = ((event) => {
 	requireRole(event, 'office');
@@ -17,7 +18,9 @@ export const load = ((event) => {
 	const info = new Map(f.applications.map((a) => [a.app.id, { region: a.app.region, levels: a.app.levels }]));
 	const readiness = view.locked ? null : lockReadiness(requestScope(event));
 	const expertNames = readiness?.total ? Object.fromEntries(loadExperts(db).map((e) => [e.id, e.name])) : {};
-	return { ...view, info: Object.fromEntries(info), readiness, expertNames };
+	// Groups whose final list an open objection holds (公示异议未办结).
+	const held = Object.fromEntries(heldGroups(requestScope(event)));
+	return { ...view, info: Object.fromEntries(info), readiness, expertNames, held };
 }) satisfies PageServerLoad;
 
 export const actions = {
