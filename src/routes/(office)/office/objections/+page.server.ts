@@ -4,6 +4,7 @@ import { objectionCounts, objectionList, parseObjectionFilter, publicityList } f
 import { heldGroups } from '$lib/server/queries/held-groups';
 import { publicityStatus } from '$lib/server/services/publicity';
 import { placeInPeriod } from '$lib/domain/publicity';
+import { phaseOf } from '$lib/server/scope';
 import type { PageServerLoad } from './$types';
 
 export const load = ((event) => {
@@ -15,6 +16,7 @@ export const load = ((event) => {
 	const period = status.start && status.end ? { start: status.start, end: status.end } : null;
 	const held = heldGroups(scope);
 	return {
+		writable: phaseOf(scope) !== 'archived',
 		filter,
 		period,
 		counts: objectionCounts(scope),
