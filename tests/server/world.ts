@@ -177,6 +177,16 @@ export function paramsFor(client: Database.Database, route: Route, world: World)
 			const sheet = db.$client.prepare('SELECT id FROM score_sheets WHERE application_id = ? ORDER BY id').pluck().get(world.app.id) as number | undefined;
 			values[p.name] = String(sheet ?? 'no-such-sheet');
 			scope = 'application';
+		} else if (after === 'objections') {
+			// An objection of the batch the pages show (the default batch); another batch's answers 404.
+			const batch = client.prepare('SELECT id FROM batches ORDER BY archived_at IS NOT NULL, created_at DESC, rowid DESC LIMIT 1').pluck().get() as string | undefined;
+			const id = tables.has('objections') && batch ? (client.prepare('SELECT id FROM objections WHERE batch_id = ? ORDER BY id').pluck().get(batch) as number | undefined) : undefined;
+			values[p.name] = String(id ?? 'no-such-objection');
+			if (id === undefined && scope !== 'application') scope = 'unknown';
+		} else if (p.name === 'fileId') {
+			const id = values.id ? (client.prepare('SELECT id FROM objection_files WHERE objection_id = ? ORDER BY id').pluck().get(values.id) as string | undefined) : undefined;
+			values[p.name] = id ?? 'no-such-file';
+			if (id === undefined && scope !== 'application') scope = 'unknown';
 		} else {
 			const table = after.replace(/-/g, '_');
 			const first =

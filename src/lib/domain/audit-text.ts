@@ -233,8 +233,21 @@ const SENTENCES: Record<string, (c: Ctx) => string> = {
 			c.d.previous && typeof c.d.previous === 'object' ? `，原为${nationalLabel((c.d.previous as Detail).decision)}` : ''
 		}${DIRECTORY_EFFECTS[str(c.d.directory)] ?? ''}${num(c.d.bulk) ? `（成批登记 ${str(c.d.bulk)} 项）` : ''}`,
 	'national.clear': (c) => `${c.who} 撤销${app(c)}的国家确定结果（${nationalLabel(c.d.decision)}，${str(c.d.documentNo)}）${DIRECTORY_EFFECTS[str(c.d.directory)] ?? ''}`,
-	'feedback.download': (c) => `${c.who} 下载${app(c)}的评审反馈函`
+	'feedback.download': (c) => `${c.who} 下载${app(c)}的评审反馈函`,
+	'publicity.close': (c) => `${c.who} 结束公示（${str(c.d.start)} 至 ${str(c.d.end)}）${num(c.d.openObjections) ? `，尚有 ${str(c.d.openObjections)} 件异议未办结` : ''}`,
+	'publicity.reopen': (c) => `${c.who} 撤销公示结束${reasonOf(c.d.reason)}`,
+	'calendar.set': (c) => `${c.who} 登记节假日调整：${str(c.d.date)} ${c.d.kind === 'workday' ? '上班' : '放假'}（${str(c.d.name)}）`,
+	'calendar.remove': (c) => `${c.who} 删除节假日调整：${str(c.d.date)}（${str(c.d.name)}）`,
+	'objection.file': (c) => `${c.who} 登记异议 ${c.id ?? ''}：对${app(c, c.d.applicationId)}，收到日期 ${str(c.d.receivedDate)}${c.d.late ? '（超出公示期）' : ''}`,
+	'objection.accept': (c) => `${c.who} 受理异议 ${c.id ?? ''}（${app(c, c.d.applicationId)}）`,
+	'objection.reject': (c) => `${c.who} 对异议 ${c.id ?? ''} 不予受理${reasonOf(c.d.reason)}`,
+	'objection.handle': (c) => `${c.who} 记录异议 ${c.id ?? ''} 的处理情况${c.d.rereview ? '（提请原评审组复审）' : ''}${c.d.outcome ? `，结论：${OBJECTION_OUTCOMES[str(c.d.outcome)] ?? str(c.d.outcome)}` : ''}`,
+	'objection.reply': (c) => `${c.who} 填写异议 ${c.id ?? ''} 的书面答复`,
+	'objection.close': (c) => `${c.who} 办结异议 ${c.id ?? ''}${c.d.outcome ? `（${OBJECTION_OUTCOMES[str(c.d.outcome)] ?? str(c.d.outcome)}）` : ''}`,
+	'objection.file-upload': (c) => `${c.who} 为异议 ${c.id ?? ''} 上传材料（${str(c.d.mime)}，${str(c.d.size)} 字节）`
 };
+
+const OBJECTION_OUTCOMES: Record<string, string> = { upheld: '成立', partly: '部分成立', dismissed: '不成立' };
 
 const SETTING_LABELS: Record<string, string> = {
 	sessionIdleMinutes: '会话空闲超时（分钟）',
@@ -365,7 +378,18 @@ const ACTION_LABELS: Record<string, string> = {
 	'publicity.open': '开始公示',
 	'national.record': '登记国家确定结果',
 	'national.clear': '撤销国家确定结果',
-	'feedback.download': '下载评审反馈函'
+	'feedback.download': '下载评审反馈函',
+	'publicity.close': '结束公示',
+	'publicity.reopen': '撤销公示结束',
+	'calendar.set': '登记节假日调整',
+	'calendar.remove': '删除节假日调整',
+	'objection.file': '登记异议',
+	'objection.accept': '受理异议',
+	'objection.reject': '不予受理异议',
+	'objection.handle': '记录异议处理',
+	'objection.reply': '填写异议答复',
+	'objection.close': '办结异议',
+	'objection.file-upload': '上传异议材料'
 };
 
 export function actionLabel(action: string): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, addWorkingDays, isWorkingDay, weekday } from './workdays';
+import { addDays, addWorkingDays, isWorkingDay, packageKnowsYear, packageYear, weekday, workingDaysBetween, type CalendarOverrides } from './workdays';
 
 describe('isWorkingDay', () => {
 	it('knows the 调休 weekend days of 2022–2026 as working days', () => {
@@ -68,5 +68,61 @@ describe('addDays', () => {
 		expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
 		expect(addDays('2024-03-01', -1)).toBe('2024-02-29');
 		expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+	});
+});
+
+describe('the 调休 of the 2023 National Day holiday', () => {
+	it('10-07 (Saturday) and 10-08 (Sunday) were working days, 09-29 … 10-06 were off', () => {
+		expect(isWorkingDay('2023-10-07')).toBe(true);
+		expect(isWorkingDay('2023-10-08')).toBe(true);
+		for (const d of ['2023-09-29', '2023-09-30', '2023-10-01', '2023-10-02', '2023-10-03', '2023-10-04', '2023-10-05', '2023-10-06']) expect(isWorkingDay(d), d).toBe(false);
+	});
+	it('from 2023-09-28, the 4 working days after the start end 2023-10-10 (so 5 working days counting the start)', () => {
+		expect(addWorkingDays('2023-09-28', 4)).toBe('2023-10-10');
+		expect(workingDaysBetween('2023-09-28', '2023-10-10')).toEqual(['2023-09-28', '2023-10-07', '2023-10-08', '2023-10-09', '2023-10-10']);
+	});
+});
+
+describe('office entries over the package', () => {
+	it('a year the package lacks (2027) is plain weekdays until the office enters its holidays', () => {
+		expect(packageKnowsYear(2027)).toBe(false);
+		expect(packageKnowsYear(2026)).toBe(true);
+		// Friday 2027-10-01: a working day by the package alone.
+		expect(isWorkingDay('2027-10-01')).toBe(true);
+		const own: CalendarOverrides = new Map([
+			['2027-10-01', 'holiday'],
+			['2027-10-04', 'holiday'],
+			['2027-10-05', 'holiday'],
+			['2027-10-06', 'holiday'],
+			['2027-10-07', 'holiday'],
+			['2027-10-09', 'workday']
+		]);
+		expect(isWorkingDay('2027-10-01', own)).toBe(false);
+		expect(isWorkingDay('2027-10-09', own)).toBe(true); // a Saturday made a working day
+		// From Thursday 2027-09-30: the package alone counts 10-01, 10-04; the office's calendar 10-08, 10-09.
+		expect(addWorkingDays('2027-09-30', 2)).toBe('2027-10-04');
+		expect(addWorkingDays('2027-09-30', 2, own)).toBe('2027-10-09');
+	});
+	it('an entry corrects a day the package knows, either way', () => {
+		expect(isWorkingDay('2026-10-10')).toBe(true);
+		expect(isWorkingDay('2026-10-10', new Map([['2026-10-10', 'holiday']]))).toBe(false);
+		expect(isWorkingDay('2026-10-01', new Map([['2026-10-01', 'workday']]))).toBe(true);
+		// Other days still read from the package.
+		expect(isWorkingDay('2026-10-02', new Map([['2026-10-01', 'workday']]))).toBe(false);
+	});
+	it('an entry on an impossible date is refused, not taken', () => {
+		expect(() => isWorkingDay('2027-02-30', new Map([['2027-02-30', 'workday']]))).toThrow('不存在的日期');
+	});
+});
+
+describe('packageYear', () => {
+	it('lists the holidays (weekends inside them too) and the 调休 working days of a year', () => {
+		const y = packageYear(2023);
+		expect(y.find((d) => d.date === '2023-10-07')).toEqual({ date: '2023-10-07', kind: 'workday', name: '国庆节' });
+		expect(y.find((d) => d.date === '2023-10-01')).toEqual({ date: '2023-10-01', kind: 'holiday', name: '国庆节' });
+		expect(y.filter((d) => d.kind === 'workday').map((d) => d.date)).toEqual(['2023-01-28', '2023-01-29', '2023-04-23', '2023-05-06', '2023-06-25', '2023-10-07', '2023-10-08']);
+		// Ordinary weekends are not listed.
+		expect(y.some((d) => d.date === '2023-07-01')).toBe(false);
+		expect(packageYear(2027)).toEqual([]);
 	});
 });

@@ -28,9 +28,12 @@ export const NAV: Record<Role, NavItem[]> = {
 		{ href: '/office/shortlist', label: '拟推荐名单', group: '结果' },
 		{ href: '/office/reports', label: '评审报告签字', group: '结果' },
 		{ href: '/office/memo', label: '评审结果报告', group: '结果' },
+		{ href: '/office/publicity', label: '公示', group: '结果' },
+		{ href: '/office/objections', label: '异议登记', group: '结果' },
 		{ href: '/office/national', label: '国家确定结果', group: '结果' },
 		{ href: '/office/batches', label: '评审批次', group: '系统' },
 		{ href: '/office/users', label: '专家账号', group: '系统' },
+		{ href: '/office/calendar', label: '节假日日历', group: '系统' },
 		{ href: '/office/audit', label: '审计日志', group: '系统' }
 	],
 	city: [

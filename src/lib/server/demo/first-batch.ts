@@ -16,6 +16,7 @@ import { lockResults } from '../services/results';
 import { seedFirstBatchRecheck } from './recheck';
 import { seedFirstBatchVotes } from './votes';
 import { signFirstBatchReports } from './review-reports';
+import { seedPublicityDemo } from './publicity';
 import { SYSTEM_ACTOR } from '../audit';
 import { batchById } from '../scope';
 import { seedNationalDemo } from './national';
@@ -99,6 +100,7 @@ export function seedFirstBatch(db: Db, second: FullBundle): void {
 	// Must run last before locking: the signatures' digest covers everything the reports print (the other demo data above).
 	signFirstBatchReports({ db, batch: batchById(db, id)! });
 	lockResults({ db, batch: batchById(db, id)! }, SYSTEM_ACTOR, { confirmed: true });
+	seedPublicityDemo({ db, batch: batchById(db, id)! }); // 公示 2022-11-14 (5 working days, closed), two objections
 	// The coordinating group's decisions and the directory entries they produce (demo/national.ts).
 	seedNationalDemo({ db, batch: batchById(db, id)! });
 	db.update(s.batches).set({ resultsLockedAt: '2022-11-10T02:00:00.000Z', archivedAt: '2023-03-01T02:00:00.000Z' }).where(eq(s.batches.id, id)).run();

@@ -52,7 +52,7 @@ export const PAGE = {
 	right: mmToTwip(26)
 } as const;
 /** The text width: 210 − 28 − 26 = 156 mm. */
-const TEXT_WIDTH = PAGE.width - PAGE.left - PAGE.right;
+export const TEXT_WIDTH = PAGE.width - PAGE.left - PAGE.right;
 /**
  * 附件1 is a landscape table: the page turned so that the binding edge (left in portrait) is at
  * the top, so the portrait margins move round with it: top 28, bottom 26, left 35, right 37 mm.
@@ -60,7 +60,7 @@ const TEXT_WIDTH = PAGE.width - PAGE.left - PAGE.right;
 export const LANDSCAPE_MARGIN = { top: PAGE.left, bottom: PAGE.right, left: PAGE.bottom, right: PAGE.top } as const;
 const LANDSCAPE_TEXT_WIDTH = PAGE.height - LANDSCAPE_MARGIN.left - LANDSCAPE_MARGIN.right;
 
-const FONT = {
+export const FONT = {
 	title: '方正小标宋简体',
 	body: '仿宋_GB2312',
 	h1: '黑体',
@@ -68,24 +68,24 @@ const FONT = {
 	pageNumber: '宋体'
 } as const;
 /** Half-points: 二号 22 pt, 三号 16 pt, 四号 14 pt, 小四 12 pt. */
-const SIZE = { erhao: 44, sanhao: 32, sihao: 28, xiaosi: 24 } as const;
+export const SIZE = { erhao: 44, sanhao: 32, sihao: 28, xiaosi: 24 } as const;
 /** One 三号 character: 16 pt = 320 twips. */
-const CHAR = 320;
+export const CHAR = 320;
 /** 22 lines on the 225 mm type area: 28.95 pt. */
-const LINE = 579;
+export const LINE = 579;
 const TABLE_LINE = 380;
 
-const font = (eastAsia: string, latin = 'Times New Roman') => ({ ascii: latin, hAnsi: latin, eastAsia, cs: latin });
-const exact = (line: number, before = 0, after = 0) => ({ line, lineRule: LineRuleType.EXACT, before, after });
+export const font = (eastAsia: string, latin = 'Times New Roman') => ({ ascii: latin, hAnsi: latin, eastAsia, cs: latin });
+export const exact = (line: number, before = 0, after = 0) => ({ line, lineRule: LineRuleType.EXACT, before, after });
 
 /* ---------- Paragraph builders ---------- */
 
-function run(text: string, opts: Partial<IRunOptions> = {}): TextRun {
+export function run(text: string, opts: Partial<IRunOptions> = {}): TextRun {
 	return new TextRun({ text, font: font(FONT.body), size: SIZE.sanhao, ...opts });
 }
 
 /** Body text: 仿宋 三号, justified, 2-character first-line indent. */
-function body(text: string | TextRun[], extra: Partial<IParagraphOptions> = {}): Paragraph {
+export function body(text: string | TextRun[], extra: Partial<IParagraphOptions> = {}): Paragraph {
 	return new Paragraph({
 		children: typeof text === 'string' ? [run(text)] : text,
 		alignment: AlignmentType.BOTH,
@@ -96,7 +96,7 @@ function body(text: string | TextRun[], extra: Partial<IParagraphOptions> = {}):
 }
 
 /** A narrative text; each line is a paragraph. */
-function narrative(text: string): Paragraph[] {
+export function narrative(text: string): Paragraph[] {
 	return text
 		.split(/\r?\n/)
 		.map((t) => t.trim())
@@ -124,7 +124,7 @@ function heading2(n: number, text: string): Paragraph {
 	});
 }
 
-const blank = () => new Paragraph({ children: [run('')], spacing: exact(LINE) });
+export const blank = () => new Paragraph({ children: [run('')], spacing: exact(LINE) });
 
 /* ---------- Tables ---------- */
 
@@ -132,7 +132,7 @@ const thin: IBorderOptions = { style: BorderStyle.SINGLE, size: 4, color: '00000
 const thick: IBorderOptions = { style: BorderStyle.SINGLE, size: 8, color: '000000' };
 
 type Align = 'left' | 'center' | 'right';
-type Column = { title: string; mm: number; align?: Align };
+export type Column = { title: string; mm: number; align?: Align };
 
 function cellParagraphs(text: string, align: Align, bold = false): Paragraph[] {
 	const alignment = align === 'left' ? AlignmentType.LEFT : align === 'right' ? AlignmentType.RIGHT : AlignmentType.CENTER;
@@ -146,7 +146,7 @@ function cellParagraphs(text: string, align: Align, bold = false): Paragraph[] {
 	);
 }
 
-type CellSpec = string | { text: string; rowSpan?: number; columnSpan?: number; align?: Align };
+export type CellSpec = string | { text: string; rowSpan?: number; columnSpan?: number; align?: Align };
 
 type TableOptions = {
 	/** Header rows (repeated on every page); default: one row of the column titles. */
@@ -184,7 +184,7 @@ function tableRows(columns: Column[], widths: number[], rows: CellSpec[][], kind
 }
 
 /** A full-width table: readable borders, header rows repeated on every page, rows kept whole. */
-function table(columns: Column[], rows: CellSpec[][], opts: TableOptions = {}): Table {
+export function table(columns: Column[], rows: CellSpec[][], opts: TableOptions = {}): Table {
 	const width = opts.width ?? TEXT_WIDTH;
 	const totalMm = columns.reduce((sum, c) => sum + c.mm, 0);
 	const widths = columns.map((c) => Math.round((c.mm / totalMm) * width));
@@ -211,7 +211,7 @@ function caption(text: string): Paragraph {
 }
 
 /** A note under a table, 仿宋 小四. */
-function note(text: string): Paragraph {
+export function note(text: string): Paragraph {
 	return new Paragraph({
 		children: [run(text, { size: SIZE.xiaosi })],
 		alignment: AlignmentType.BOTH,
@@ -457,7 +457,7 @@ function attachmentList(): Paragraph[] {
 }
 
 /** Width of a date in 三号 characters: digits are half-width. */
-function dateWidth(text: string): number {
+export function dateWidth(text: string): number {
 	let w = 0;
 	for (const ch of text) w += /[0-9]/.test(ch) ? 0.5 : 1;
 	return w;
@@ -519,7 +519,7 @@ function auditHeadNote(d: MemoData): Paragraph[] {
 	];
 }
 
-function pageFooter(side: 'odd' | 'even'): Footer {
+export function pageFooter(side: 'odd' | 'even'): Footer {
 	return new Footer({
 		children: [
 			new Paragraph({

@@ -9,6 +9,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { requestScope } from '$lib/server/batch-request';
 import { Refusal } from '$lib/server/refusal';
 import { unsignedReports } from '$lib/server/services/review-report';
+import { heldGroups } from '$lib/server/queries/held-groups';
 
 export const load = ((event) => {
 	requireRole(event, 'office');
@@ -20,7 +21,9 @@ export const load = ((event) => {
 	// The review reports not fully signed: locking then needs a written reason (stored as the lock note).
 	const unsigned = view.locked ? null : unsignedReports(requestScope(event));
 	const expertNames = readiness?.total || unsigned?.missing.length ? Object.fromEntries(loadExperts(db).map((e) => [e.id, e.name])) : {};
-	return { ...view, info: Object.fromEntries(info), readiness, unsigned: unsigned?.missing ?? [], expertNames, lockNote: requestScope(event).batch.lockNote };
+	// Groups whose final list an open objection holds (公示异议未办结).
+	const held = Object.fromEntries(heldGroups(requestScope(event)));
+	return { ...view, info: Object.fromEntries(info), readiness, unsigned: unsigned?.missing ?? [], expertNames, lockNote: requestScope(event).batch.lockNote, held };
 }) satisfies PageServerLoad;
 
 export const actions = {

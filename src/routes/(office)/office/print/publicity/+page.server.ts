@@ -3,11 +3,14 @@ import { getDb } from '$lib/server/db';
 import { buildMemoData } from '$lib/server/export/memo-data';
 import type { PageServerLoad } from './$types';
 import { requestScope } from '$lib/server/batch-request';
+import { batchOrdinal } from '$lib/domain/batch-name';
 
 export const load = ((event) => {
 	requireRole(event, 'office');
-	const m = buildMemoData(requestScope(event));
+	const scope = requestScope(event);
+	const m = buildMemoData(scope);
 	return {
+		ordinal: batchOrdinal(scope.batch.name),
 		locked: m.lock.locked,
 		hash: m.hash,
 		groups: m.groups
