@@ -14,6 +14,7 @@ import { REGIONS } from '../../domain/regions';
 import { eq } from 'drizzle-orm';
 import { FIRST_BATCH, seedFirstBatch } from './first-batch';
 import { seedStandingDemo } from './standing';
+import { seedMemoSettings } from './memo-settings';
 import { seedDrawLogistics } from './draw-logistics';
 import { seedMeetingAttendance } from './fees';
 import { seedExpertRatings } from './expert-ratings';
@@ -87,5 +88,7 @@ export async function seedDemo(db: Db): Promise<DemoLogin[]> {
 	seedExpertRatings(requireScope(db, FIRST_BATCH.id));
 	// The directory from 第一批's proposed applications, and experts' standing profiles (one FORMER_UNIT in 第二批).
 	seedStandingDemo(requireScope(db, FIRST_BATCH.id), requireScope(db, bundle.batch.id));
+	// The memo's 版头 and 版记 (发文字号, 签发人, 抄送, 印发机关) of both batches.
+	seedMemoSettings(db);
 	return logins;
 }
