@@ -43,7 +43,7 @@ export function normalizeDocumentNo(raw: string): string | null {
 /** 抄送 as stored: trimmed, without the closing 。 (the memo adds it, 7.4.2). */
 export function normalizeCopyTo(raw: string): string {
 	return raw
-		.replace(/\s*\n\s*/g, '，')
+		.replace(/[，,、；;]?\s*\n\s*/g, '，')
 		.trim()
 		.replace(/[。.，,；;、]+$/u, '');
 }
