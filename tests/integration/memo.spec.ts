@@ -27,9 +27,12 @@ import {
 	expertAlias,
 	resultsDigest
 } from '../../src/lib/server/export/memo-data';
-import { renderMemo } from '../../src/lib/server/export/docx';
+import { CHARACTER_SPACING, HELD_MARK, LANDSCAPE_MARGIN, PAGE, characterSpacingFor, mmToTwip, renderMemo } from '../../src/lib/server/export/docx';
+import { saveMemoSettings, saveParagraphs } from '../../src/lib/server/services/memo';
+import { lockResults } from '../../src/lib/server/services/results';
+import { Refusal } from '../../src/lib/server/refusal';
 import { escapeCellText, renderResultsWorkbook } from '../../src/lib/server/export/xlsx';
-import { requireScope } from '../../src/lib/server/scope';
+import { batchById, requireScope } from '../../src/lib/server/scope';
 
 /* ---------- The batch ---------- */
 
@@ -355,9 +358,8 @@ describe('memo document', () => {
 		const data = buildMemoData(requireScope(db), { now: new Date('2026-03-05T20:00:00Z') });
 		expect(data.auditHead).toEqual(head);
 		const { paragraphs: ps } = await docxParts(await renderMemo(data));
-		const at = ps.indexOf(`本报告所依据的评审结果数据摘要（SHA-256）：${data.hash}`);
-		expect(at).toBeGreaterThan(0);
-		expect(ps[at + 1]).toBe(`出具时审计日志末条记录（第 ${head.lastId} 条）签名：${head.lastHash}`);
+		// one 附注 in parentheses: the data hash, then the head when the memo was made
+		expect(ps).toContain(`（附注：本报告所依据的评审结果数据摘要（SHA-256）：${data.hash}；出具时审计日志末条记录（第 ${head.lastId} 条）签名：${head.lastHash}。）`);
 		// A database rolled back to before that entry no longer holds it with this hash.
 		expect(db.$client.prepare('SELECT hash FROM audit_log WHERE id = ?').pluck().get(head.lastId)).toBe(head.lastHash);
 	});
@@ -368,8 +370,9 @@ describe('memo document', () => {
 		const { document, paragraphs: ps } = await docxParts(await renderMemo(data));
 		const text = ps.join('\n');
 
-		expect(ps[0]).toBe(MEMO_TITLE);
-		expect(ps[1]).toBe('（结果尚未锁定，仅供审阅）');
+		const title = ps.indexOf(MEMO_TITLE);
+		expect(title).toBeGreaterThan(0); // after the 版头
+		expect(ps[title + 1]).toBe('（结果尚未锁定，仅供审阅）');
 		expect(ps).toContain('国家工程指导协调小组：');
 		expect(text).toContain('辽宁甲乙智能科技有限公司');
 		expect(text).toContain(MALICIOUS);
@@ -383,7 +386,7 @@ describe('memo document', () => {
 		expect(text).toContain('62.67');
 		expect(text).not.toContain('62.666');
 
-		expect(ps).toContain(`本报告所依据的评审结果数据摘要（SHA-256）：${data.hash}`);
+		expect(ps.find((p) => p.startsWith('（附注：'))).toContain(`本报告所依据的评审结果数据摘要（SHA-256）：${data.hash}`);
 		expect(ps).toContain('辽宁省人力资源和社会保障厅');
 		expect(ps).toContain('2026年3月6日');
 		for (const heading of ['一、评审工作组织情况', '二、评审结果', '附件1', '附件2', '附件3', '评审得分汇总表', '形式审查问题豁免情况', '实地考察情况']) {
@@ -431,7 +434,7 @@ describe('memo document', () => {
 		const { paragraphs: ps } = await docxParts(await renderMemo(data));
 		expect(ps.join('\n')).not.toContain('结果尚未锁定');
 		expect(ps).toContain('2026年11月25日');
-		expect(ps[1]).toBe('');
+		expect(ps[ps.indexOf(MEMO_TITLE) + 1]).toBe('');
 	});
 });
 
@@ -509,7 +512,7 @@ describe('memo and export-xlsx commands', () => {
 		const ok = await cli(db, 'memo', '--out', memo);
 		expect(ok.code).toBe(0);
 		const { paragraphs: ps } = await docxParts(fs.readFileSync(memo));
-		expect(ps[0]).toBe(MEMO_TITLE);
+		expect(ps).toContain(MEMO_TITLE);
 		expect(ps.join('\n')).toContain('80.00');
 
 		const xlsx = path.join(dir, 'results.xlsx');
@@ -531,5 +534,225 @@ describe('memo and export-xlsx commands', () => {
 		}
 		// nothing written by the refused commands, no temporary file left behind
 		expect(fs.readdirSync(dir).filter((f) => !f.startsWith('w.db')).sort()).toEqual(['b.json', 'results.xlsx', '报告.docx']);
+	});
+});
+
+/* ---------- After the scores: 版头, 版记, grid, 附注, publicity, objections (issue 14, point 9) ---------- */
+
+describe('memo as an upward document (GB/T 9704-2012) and what came after the scores', () => {
+	const SETTINGS = {
+		masthead: '辽宁省人力资源和社会保障厅',
+		documentNo: '辽人社[2023]045号',
+		signer: '张宏伟',
+		copyTo: '人力资源社会保障部专业技术人员管理司。',
+		printedBy: '辽宁省人力资源和社会保障厅办公室',
+		printedOn: '2023-07-28'
+	};
+
+	/** The batch locked (with one unsigned report), its publicity closed, one objection answered and one open. */
+	function afterScores() {
+		const db = seeded();
+		const scope = requireScope(db);
+		saveMemoSettings(scope, SETTINGS, SYSTEM_ACTOR);
+		const sheetId = db.select().from(s.sheets).where(and(eq(s.sheets.applicationId, 'app-2'), eq(s.sheets.expertId, 'exp-1'))).get()!.id;
+		db.insert(s.scoreCorrections).values({ sheetId, criterionId: 'a', rule: 'OUT_OF_RANGE', oldValue: 43, newValue: 33, reason: '录入错误' }).run();
+		db.insert(s.scoreCorrections).values({ sheetId, criterionId: null, rule: 'TOTAL_MISMATCH', oldValue: 92.5, newValue: 82.5, reason: '合计错误' }).run();
+		db.insert(s.voteRounds).values({ applicationId: 'app-2', motion: 'not-proposed', closedAt: '2023-07-21T02:00:00.000Z', tally: { agree: 3, disagree: 1, abstain: 0, eligible: 4 } }).run();
+		db.insert(s.voteRounds).values({ applicationId: 'app-1', motion: 'proposed' }).run(); // still open
+		lockResults(requireScope(db), SYSTEM_ACTOR, { confirmed: true });
+		const lockEntry = db.$client.prepare("SELECT id, hash FROM audit_log WHERE action = 'results.lock' ORDER BY id DESC LIMIT 1").get() as { id: number; hash: string };
+		db.update(s.batches)
+			.set({
+				lockNote: { reason: '专家戊出差在外，已书面确认同意', missing: [{ occupation: 'ai', type: 'training', expertIds: ['exp-5'] }] },
+				publicityStart: '2023-07-24',
+				publicityEnd: '2023-07-28',
+				publicityDays: 5,
+				publicityClosedAt: '2023-07-31T02:00:00.000Z'
+			})
+			.run();
+		db.insert(s.objections)
+			.values({ batchId: 'ln-2023-b2', applicationId: 'app-4', objectorKind: 'person', objectorName: '王某某', contact: '13900000000', grounds: '考评人员不足', receivedDate: '2023-07-25', status: 'closed', outcome: 'dismissed', outcomeNotes: '经原评审专家组复核，考评人员情况属实', repliedAt: '2023-07-27T02:00:00.000Z' })
+			.run();
+		db.insert(s.objections)
+			.values({ batchId: 'ln-2023-b2', applicationId: 'app-1', objectorKind: 'unit', objectorName: '某某培训学校', contact: '024-12345678', grounds: '师资不实', receivedDate: '2023-07-26', status: 'accepted' })
+			.run();
+		return { db, lockEntry };
+	}
+
+	it('版头: 发文机关标志 in red, 发文字号 (normalised) left and 签发人 right on one line, the red rule', async () => {
+		const { db } = afterScores();
+		const data = buildMemoData(requireScope(db));
+		expect(data.settings).toMatchObject({ documentNo: '辽人社〔2023〕45号', signer: '张宏伟' });
+		const { document, paragraphs: ps } = await docxParts(await renderMemo(data));
+		expect(ps[0]).toBe('辽宁省人力资源和社会保障厅');
+		const masthead = [...document.matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)][0][0];
+		expect(masthead).toContain('<w:color w:val="FF0000"/>');
+		expect(masthead).toContain('w:eastAsia="方正小标宋简体"');
+		expect(masthead).toContain('<w:jc w:val="center"/>');
+		const line = [...document.matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)].map((m) => m[0]).find((p) => p.includes('签发人：'))!;
+		expect(paragraphs(line)[0]).toBe('辽人社〔2023〕45号签发人：张宏伟');
+		expect(line).toContain('<w:tab/>');
+		expect(line).toMatch(/<w:tab w:val="right" w:pos="\d+"\/>/);
+		expect(line).toMatch(/<w:bottom w:val="single" w:color="FF0000"/); // the red separator under it
+		expect(line).toMatch(/w:eastAsia="楷体_GB2312"[^>]*\/>(<w:[^>]*>)*<w:sz w:val="32"\/>[\s\S]*张宏伟/); // the name in 3号 楷体
+		expect(ps.indexOf('辽人社〔2023〕45号签发人：张宏伟')).toBeLessThan(ps.indexOf(MEMO_TITLE));
+	});
+
+	it('版记: 抄送 with its 。, 印发机关 and 印发日期 between thick and thin rules at the foot of the last page', async () => {
+		const { db } = afterScores();
+		const { document, paragraphs: ps } = await docxParts(await renderMemo(buildMemoData(requireScope(db))));
+		expect(ps).toContain('抄送：人力资源社会保障部专业技术人员管理司。');
+		expect(ps).toContain('辽宁省人力资源和社会保障厅办公室2023年7月28日印发');
+		const tables = [...document.matchAll(/<w:tbl>[\s\S]*?<\/w:tbl>/g)].map((m) => m[0]);
+		const record = tables.at(-1)!;
+		expect(record).toContain('抄送：');
+		expect(record).toMatch(/<w:top w:val="single" w:color="000000" w:sz="8"\/>/); // 0.35 mm
+		expect(record).toMatch(/<w:bottom w:val="single" w:color="000000" w:sz="8"\/>/);
+		expect(record).toMatch(/<w:insideH w:val="single" w:color="000000" w:sz="6"\/>/); // 0.25 mm
+		// anchored to the page so that its bottom rule lies on the type area's bottom edge
+		const y = Number(/w:tblpY="(\d+)"/.exec(record)![1]);
+		const heights = [...record.matchAll(/<w:trHeight w:val="(\d+)" w:hRule="exact"\/>/g)].reduce((h, m) => h + Number(m[1]), 0);
+		expect(y + heights).toBe(PAGE.height - PAGE.bottom);
+		// the last thing of the document
+		expect(document.lastIndexOf('印发')).toBeGreaterThan(document.lastIndexOf('实地考察'));
+	});
+
+	it('28 characters a line, 22 lines a page: the grid and the character spacing', async () => {
+		const { document } = await docxParts(await renderMemo(buildMemoData(requireScope(seeded()))));
+		const zip = await JSZip.loadAsync(await renderMemo(buildMemoData(requireScope(seeded()))));
+		const styles = await zip.file('word/styles.xml')!.async('string');
+		const spacing = Number(/<w:rPrDefault><w:rPr>[\s\S]*?<w:spacing w:val="(-?\d+)"\/>/.exec(styles)![1]);
+		expect(spacing).toBe(CHARACTER_SPACING);
+		const width = PAGE.width - PAGE.left - PAGE.right; // 156 mm
+		const pitch = 320 + spacing; // 三号 16 pt plus the spacing
+		expect(Math.floor(width / pitch)).toBe(28);
+		expect(Math.floor(width / 320)).toBe(27); // what it was without
+		expect(characterSpacingFor(width, 28)).toBe(-5);
+		const grids = [...document.matchAll(/<w:docGrid [^>]*\/>/g)].map((m) => m[0]);
+		expect(grids).toHaveLength(3);
+		for (const g of grids) expect(g).toMatch(/w:type="lines" w:linePitch="579"/);
+	});
+
+	it('page numbers on the landscape pages: turned with the page, outside the type area where the portrait bottom edge is', async () => {
+		const buf = await renderMemo(buildMemoData(requireScope(seeded())));
+		const zip = await JSZip.loadAsync(buf);
+		const document = await zip.file('word/document.xml')!.async('string');
+		const rels = await zip.file('word/_rels/document.xml.rels')!.async('string');
+		const target = (id: string) => new RegExp(`Id="${id}"[^>]*Target="([^"]+)"`).exec(rels)?.[1] ?? new RegExp(`Target="([^"]+)"[^>]*Id="${id}"`).exec(rels)![1];
+		const sections = [...document.matchAll(/<w:sectPr>[\s\S]*?<\/w:sectPr>/g)].map((m) => m[0]);
+		const landscape = sections.find((x) => x.includes('w:orient="landscape"'))!;
+		const refs = Object.fromEntries([...landscape.matchAll(/<w:footerReference w:type="(\w+)" r:id="(\w+)"\/>/g)].map((m) => [m[1], m[2]]));
+		expect(Object.keys(refs).sort()).toEqual(['default', 'even']);
+		const footer = async (type: string) => zip.file(`word/${target(refs[type])}`)!.async('string');
+		const odd = await footer('default');
+		const even = await footer('even');
+		for (const f of [odd, even]) {
+			expect(f).toContain('PAGE');
+			expect(paragraphs(f).join('')).toBe('—  —');
+			expect(f).toContain('<w:textDirection w:val="tbRl"/>');
+			const x = Number(/w:tblpX="(\d+)"/.exec(f)![1]);
+			expect(x).toBeLessThan(LANDSCAPE_MARGIN.left - mmToTwip(7)); // 7 mm outside the type area's (portrait bottom) edge
+		}
+		const y = (f: string) => Number(/w:tblpY="(\d+)"/.exec(f)![1]);
+		expect(y(odd)).toBeGreaterThan(y(even)); // odd pages: the portrait right corner is the lower end here
+		expect(odd).toContain('<w:jc w:val="right"/>');
+		expect(even).toContain('<w:jc w:val="left"/>');
+	});
+
+	it('附注: the data hash and the audit head at locking (the results.lock entry), in parentheses after the date', async () => {
+		const { db, lockEntry } = afterScores();
+		const data = buildMemoData(requireScope(db));
+		expect(data.lock.auditEntry).toEqual(lockEntry);
+		const { paragraphs: ps } = await docxParts(await renderMemo(data));
+		const at = ps.findIndex((p) => p.startsWith('（附注：'));
+		expect(ps[at - 1]).toBe(chineseDate(data.dates.memoDate)); // the line after the date
+		expect(ps[at]).toContain(`本报告所依据的评审结果数据摘要（SHA-256）：${data.hash}；`);
+		expect(ps[at]).toContain(`评审结果锁定时审计日志末条记录（第 ${lockEntry.id} 条，结果锁定）签名：${lockEntry.hash}；`);
+		expect(ps[at]).toMatch(/。）$/);
+		// the lock entry's hash is what the locked hash was written with
+		const detail = JSON.parse(db.$client.prepare('SELECT detail FROM audit_log WHERE id = ?').pluck().get(lockEntry.id) as string);
+		expect(detail.hash).toBe(data.hash);
+		// unlocked: no lock entry
+		const unlocked = buildMemoData(requireScope(seeded()));
+		expect(unlocked.lock.auditEntry).toBeNull();
+		expect((await docxParts(await renderMemo(unlocked))).paragraphs.join('\n')).not.toContain('锁定时审计日志');
+	});
+
+	it('publicity, every objection with its outcome (objector by kind only), held groups marked, the lock note, corrections and votes', async () => {
+		const { db } = afterScores();
+		const data = buildMemoData(requireScope(db));
+		expect(data.review).toEqual({ corrections: 2, correctedSheets: 1, voteRounds: 1, votedApplications: 1, openVoteRounds: 1 });
+		expect(data.groups.find((g) => g.occupation === 'ai' && g.type === 'training')!.heldBy).toHaveLength(1);
+		expect(data.groups.find((g) => g.occupation === 'iot')!.heldBy).toEqual([]);
+		const { document, paragraphs: ps } = await docxParts(await renderMemo(data));
+		const text = ps.join('\n');
+		expect(ps).toContain('三、公示和异议处理情况');
+		expect(text).toContain('评审结果于2023年7月24日至2023年7月28日进行了公示（5个工作日），公示期已结束。');
+		expect(text).toContain('公示期间共收到实名异议2件，其中不成立1件，尚在处理中1件');
+		expect(text).toContain('人工智能工程技术人员（培训机构）的拟推荐名单暂不确定');
+		expect(ps).toContain('表4  异议处理情况');
+		expect(text).toContain('异议不成立\n经原评审专家组复核，考评人员情况属实');
+		expect(text).toContain('2023年7月27日'); // reply date
+		expect(text).toContain('已受理\n正在处理，名单暂不确定');
+		expect(ps).toContain('个人');
+		expect(ps).toContain('单位');
+		expect(document).not.toContain('王某某'); // never the objector's name
+		expect(document).not.toContain('某某培训学校');
+		expect(document).not.toContain('13900000000');
+		// the held group is marked in the list and in 附件1
+		expect(ps).toContain(`1．人工智能工程技术人员：拟推荐2家${HELD_MARK}`);
+		expect(ps).toContain(`1．人工智能工程技术人员（3项）${HELD_MARK}`);
+		expect(text).not.toContain(`物联网工程技术人员（1项）${HELD_MARK}`);
+		// the lock note
+		expect(text).toContain('评审结果锁定时，人工智能工程技术人员（培训机构）1名评审专家尚未在评审报告上签字，经书面说明理由后锁定。理由：专家戊出差在外，已书面确认同意。');
+		// how the review was run: corrections and votes
+		expect(ps).toContain('（四）评分复核和会议表决情况');
+		expect(text).toContain('更正评分2处，涉及评分表1份');
+		expect(text).toContain('评审会议对1项申报的推荐意见进行了表决（共1轮）');
+		expect(text).toContain('另有1轮表决尚未结束。');
+	});
+
+	it('before publicity: locked says it is not yet publicised; unlocked leaves the section out', async () => {
+		const db = seeded();
+		const unlocked = (await docxParts(await renderMemo(buildMemoData(requireScope(db))))).paragraphs;
+		expect(unlocked).not.toContain('三、公示和异议处理情况');
+		expect(unlocked.join('\n')).toContain('评审会议未进行表决');
+		expect(unlocked.join('\n')).toContain('未更正评分。');
+		lockResults(requireScope(db), SYSTEM_ACTOR, { confirmed: true });
+		const locked = (await docxParts(await renderMemo(buildMemoData(requireScope(db))))).paragraphs;
+		expect(locked).toContain('三、公示和异议处理情况');
+		expect(locked).toContain('评审结果尚未公示，公示情况和异议处理结果将另行报告。');
+		expect(locked.join('\n')).not.toContain('暂不确定');
+	});
+
+	it('settings: validated and normalised, refused with nothing written, kept apart from the paragraphs, read-only when archived', () => {
+		const db = seeded();
+		const scope = requireScope(db);
+		const audits = () => db.$client.prepare("SELECT count(*) FROM audit_log WHERE action = 'memo.settings'").pluck().get();
+		try {
+			saveMemoSettings(scope, { ...SETTINGS, documentNo: '第45号' }, SYSTEM_ACTOR);
+			expect.unreachable();
+		} catch (e) {
+			expect(e).toBeInstanceOf(Refusal);
+			expect((e as Refusal).status).toBe(400);
+			expect((e as Refusal).errors.documentNo).toMatch(/^发文字号：.*辽人社〔2023〕45号/);
+		}
+		expect(batchById(db, scope.batch.id)!.memo).toBeNull();
+		expect(audits()).toBe(0);
+
+		saveParagraphs(scope, { closing: '特此报告。' }, SYSTEM_ACTOR);
+		saveMemoSettings(scope, SETTINGS, SYSTEM_ACTOR);
+		expect(audits()).toBe(1);
+		expect(batchById(db, scope.batch.id)!.memo).toMatchObject({ closing: '特此报告。', documentNo: '辽人社〔2023〕45号', copyTo: '人力资源社会保障部专业技术人员管理司' });
+		saveParagraphs(scope, { intro: '现报告如下。' }, SYSTEM_ACTOR);
+		const memo = batchById(db, scope.batch.id)!.memo!;
+		expect(memo).toMatchObject({ intro: '现报告如下。', documentNo: '辽人社〔2023〕45号', signer: '张宏伟' });
+		expect(memo.closing).toBeUndefined();
+		// settings are not narrative paragraphs
+		expect(buildMemoData(scope).customParagraphs).toEqual(['intro']);
+
+		db.update(s.batches).set({ archivedAt: '2024-01-01T00:00:00.000Z' }).run();
+		expect(() => saveMemoSettings(requireScope(db), SETTINGS, SYSTEM_ACTOR)).toThrow(/已归档/);
+		expect(() => saveParagraphs(requireScope(db), { intro: 'x' }, SYSTEM_ACTOR)).toThrow(/已归档/);
 	});
 });

@@ -219,6 +219,7 @@ const SENTENCES: Record<string, (c: Ctx) => string> = {
 	},
 	'fees.export': (c) => `${c.who} 导出劳务费签领表（Excel，${str(c.d.experts)} 人，含完整身份证号）`,
 	'memo.paragraphs': (c) => `${c.who} 修改纪要段落${Array.isArray(c.d.custom) && c.d.custom.length ? `（${c.d.custom.length} 段自定义）` : ''}`,
+	'memo.settings': (c) => `${c.who} 设置报告版头和版记${c.d.documentNo ? `（发文字号 ${str(c.d.documentNo)}）` : ''}`,
 	'results.lock': (c) =>
 		`${c.who} 锁定评审结果${num(c.d.openItems) ? `（尚有 ${str(c.d.openItems)} 项未完成）` : ''}${Array.isArray(c.d.unsigned) && c.d.unsigned.length ? `（${c.d.unsigned.length} 个组的评审报告未全部签字）` : ''}${reasonOf(c.d.reason)}`,
 	'report.sign': (c) => `${expert(c, c.d.expertId)} 签署${reportGroupText(c.id)}评审报告：${c.d.kind === 'dissent' ? `有不同意见“${str(c.d.dissent)}”` : '同意'}`,
@@ -371,6 +372,7 @@ const ACTION_LABELS: Record<string, string> = {
 	'fees.standard': '设定劳务费标准',
 	'fees.export': '导出劳务费签领表',
 	'memo.paragraphs': '修改纪要段落',
+	'memo.settings': '设置报告版头版记',
 	'results.lock': '锁定结果',
 	'results.reopen': '重新开放结果',
 	'batch.create': '新建批次',

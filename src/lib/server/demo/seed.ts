@@ -15,6 +15,7 @@ import { eq } from 'drizzle-orm';
 import { FIRST_BATCH, seedFirstBatch } from './first-batch';
 import { seedSecondBatchRecheck } from './recheck';
 import { seedStandingDemo } from './standing';
+import { seedMemoSettings } from './memo-settings';
 import { seedDrawLogistics } from './draw-logistics';
 import { seedSecondBatchVotes } from './votes';
 import { signSomeSecondBatchReports } from './review-reports';
@@ -94,6 +95,8 @@ export async function seedDemo(db: Db): Promise<DemoLogin[]> {
 	seedExpertRatings(requireScope(db, FIRST_BATCH.id));
 	// The directory from 第一批's proposed applications, and experts' standing profiles (one FORMER_UNIT in 第二批).
 	seedStandingDemo(requireScope(db, FIRST_BATCH.id), requireScope(db, bundle.batch.id));
+	// The memo's 版头 and 版记 (发文字号, 签发人, 抄送, 印发机关) of both batches.
+	seedMemoSettings(db);
 	// Two signatures on one group's review report in 第二批 (last: the digest covers the demo data above).
 	signSomeSecondBatchReports(requireScope(db, bundle.batch.id));
 	return logins;

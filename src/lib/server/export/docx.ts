@@ -3,24 +3,37 @@
  * A4, margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm; title 方正小标宋简体 二号 centred;
  * body 仿宋_GB2312 三号 with a 2-character first-line indent on a fixed 28.95 pt line (22 lines
  * a page); level-1 headings 黑体 三号 (一、), level-2 楷体_GB2312 三号 (（一）); page numbers
- * "— 1 —" in 宋体 四号, odd pages right and even pages left, one character in; the issuer and
- * the date after the attachment list; a note with the data hash. Only lays out `MemoData`.
+ * "— 1 —" in 宋体 四号, odd pages right and even pages left, one character in, and on the landscape
+ * pages of 附件1 at the same place of the sheet (turned with the page); 28 characters a line on
+ * the document grid. An upward document (上行文): the 版头 (发文机关标志 in red, 发文字号 left and
+ * 签发人 right on one line, the red separator), the issuer and the date after the attachment list,
+ * the 附注 with the data hash and the audit chain's head, and the 版记 (抄送, 印发机关 and 印发日期
+ * between the thick and thin rules) at the foot of the last page. Only lays out `MemoData`.
  */
 import {
 	AlignmentType,
 	BorderStyle,
 	Document,
+	DocumentGridType,
 	Footer,
+	HeightRule,
 	LineRuleType,
 	Packer,
 	PageNumber,
 	PageOrientation,
 	Paragraph,
+	Tab,
+	RelativeHorizontalPosition,
+	RelativeVerticalPosition,
+	TabStopType,
 	Table,
+	TableAnchorType,
 	TableCell,
 	TableLayoutType,
 	TableRow,
+	TextDirection,
 	TextRun,
+	OverlapType,
 	VerticalAlignTable,
 	WidthType,
 	type IBorderOptions,
@@ -74,6 +87,24 @@ export const CHAR = 320;
 /** 22 lines on the 225 mm type area: 28.95 pt. */
 export const LINE = 579;
 const TABLE_LINE = 380;
+/** GB/T 9704-2012, 5.2.2: 28 characters a line, 22 lines a page. */
+export const CHARS_PER_LINE = 28;
+/**
+ * The character spacing (twips, on every run by default) that makes 28 三号 characters fit the
+ * 156 mm type area: 16 pt characters give only 27 (27.6); each one 0.25 pt narrower gives 28.
+ * (A `linesAndChars` document grid with a negative `charSpace` does the same in Word, but
+ * LibreOffice and WPS then give each character two grid cells: 14 characters a line.)
+ */
+export function characterSpacingFor(widthTwips: number, chars: number, fontTwips = CHAR): number {
+	return Math.floor(widthTwips / chars) - fontTwips;
+}
+export const CHARACTER_SPACING = characterSpacingFor(TEXT_WIDTH, CHARS_PER_LINE);
+/** The document grid: 22 lines a page on the 225 mm type area (lines only, see above). */
+export const GRID = { type: DocumentGridType.LINES, linePitch: LINE } as const;
+/** 版头 red and the 版记 rules' weights (eighths of a point): 0.35 mm thick, 0.25 mm thin (7.4.1). */
+const RED = 'FF0000';
+const RULE_THICK = 8;
+const RULE_THIN = 6;
 
 export const font = (eastAsia: string, latin = 'Times New Roman') => ({ ascii: latin, hAnsi: latin, eastAsia, cs: latin });
 export const exact = (line: number, before = 0, after = 0) => ({ line, lineRule: LineRuleType.EXACT, before, after });
@@ -287,6 +318,10 @@ function pointsText(x: number): string {
 	return Number.isInteger(x) ? String(x) : String(Math.round(x * 100) / 100);
 }
 
+/** The mark of a group whose final list an open objection holds (queries/held-groups.ts). */
+export const HELD_MARK = '（有异议正在处理，名单暂不确定）';
+const heldMark = (g: MemoGroup) => (g.heldBy.length ? HELD_MARK : '');
+
 /** Level-3 heading, 仿宋 三号: "1．人工智能工程技术人员：拟推荐4家". */
 function heading3(n: number, text: string): Paragraph {
 	return body(`${n}．${text}`, { keepNext: true, outlineLevel: 2 });
@@ -311,10 +346,10 @@ function proposedSection(d: MemoData): (Paragraph | Table)[] {
 		out.push(heading2(ti + 1, `${t.typeLabel}（拟推荐${count}家）`));
 		t.groups.forEach((g, gi) => {
 			if (g.proposed.length === 0) {
-				out.push(body(`${gi + 1}．${g.occupationLabel}：${g.applications.length}项申报，均未拟推荐。`));
+				out.push(body(`${gi + 1}．${g.occupationLabel}：${g.applications.length}项申报，均未拟推荐${heldMark(g)}。`));
 				return;
 			}
-			out.push(heading3(gi + 1, `${g.occupationLabel}：拟推荐${g.proposed.length}家`));
+			out.push(heading3(gi + 1, `${g.occupationLabel}：拟推荐${g.proposed.length}家${heldMark(g)}`));
 			out.push(
 				table(
 					[
@@ -412,7 +447,7 @@ function summarySection(d: MemoData): (Paragraph | Table)[] {
 	groupsByType(d).forEach((t, ti) => {
 		out.push(heading2(ti + 1, t.typeLabel));
 		t.groups.forEach((g, gi) => {
-			out.push(heading3(gi + 1, `${g.occupationLabel}（${g.applications.length}项）`));
+			out.push(heading3(gi + 1, `${g.occupationLabel}（${g.applications.length}项）${heldMark(g)}`));
 			out.push(summaryTable(g));
 		});
 	});
@@ -487,55 +522,210 @@ function signature(d: MemoData): Paragraph[] {
 	];
 }
 
-/** The data hash as a note (附注) under the date: left two characters in, the digest on its own line. */
-function hashNote(d: MemoData): Paragraph {
+const digestRun = (hash: string) => run(hash, { size: 20, font: font(FONT.body, 'Courier New'), break: 1 });
+
+/**
+ * The 附注 (GB/T 9704-2012, 7.3.7: in parentheses, two characters in, on the line after the date):
+ * the SHA-256 of the results reported; when locked, the audit chain's head at locking (the
+ * `results.lock` entry); and the head when the memo was made. A database that later lacks either
+ * entry with that hash was rolled back (see README). Each digest on its own line in a smaller font.
+ */
+function annotation(d: MemoData): Paragraph {
+	const items: [string, string][] = [['本报告所依据的评审结果数据摘要（SHA-256）：', d.hash]];
+	if (d.lock.auditEntry) items.push([`评审结果锁定时审计日志末条记录（第 ${d.lock.auditEntry.id} 条，结果锁定）签名：`, d.lock.auditEntry.hash]);
+	if (d.auditHead) items.push([`出具时审计日志末条记录（第 ${d.auditHead.lastId} 条）签名：`, d.auditHead.lastHash]);
+	const children: TextRun[] = [run('（附注：')];
+	items.forEach(([label, digest], i) => {
+		children.push(run(label, i === 0 ? {} : { break: 1 }), digestRun(digest), run(i === items.length - 1 ? '。）' : '；'));
+	});
 	return new Paragraph({
-		children: [
-			run('本报告所依据的评审结果数据摘要（SHA-256）：', { size: SIZE.sihao }),
-			run(d.hash, { size: 20, font: font(FONT.body, 'Courier New'), break: 1 })
-		],
-		indent: { left: 2 * CHAR },
+		children,
+		indent: { firstLine: 2 * CHAR, firstLineChars: 200 },
 		alignment: AlignmentType.LEFT,
 		spacing: exact(LINE)
 	});
 }
 
+/* ---------- 版头 and 版记 (GB/T 9704-2012, 7.2 and 7.4) ---------- */
+
+/** The 发文机关标志's height (pt) and its horizontal scale so that it fits the type area. */
+export function mastheadMeasure(name: string, widthTwips = TEXT_WIDTH): { sizePt: number; scale: number } {
+	const sizePt = 42;
+	const n = Math.max(1, [...name].length);
+	const scale = Math.min(100, Math.max(50, Math.floor(((widthTwips / 20) * 100) / (n * sizePt))));
+	return { sizePt, scale };
+}
+
 /**
- * The audit log's head when the memo was made (last entry id and its keyed hash), under the data
- * hash: a database that later lacks this entry with this hash was rolled back (see README).
+ * 版头: the 发文机关标志 centred in red 小标宋, its top 35 mm below the type area's top; two lines
+ * below it the 发文字号 (left, one character in) and the 签发人 (right, one character in: "签发人："
+ * in 仿宋, the name in 楷体) on one line; 4 mm under them the red separator as wide as the type area.
  */
-function auditHeadNote(d: MemoData): Paragraph[] {
-	if (!d.auditHead) return [];
+function masthead(d: MemoData): Paragraph[] {
+	const st = d.settings;
+	const m = mastheadMeasure(st.masthead);
+	const line = Math.round(m.sizePt * 20 * 1.15);
+	const numberLine: TextRun[] = [run(st.documentNo)];
+	if (st.signer) numberLine.push(new TextRun({ children: [new Tab()] }), run('签发人：'), run(st.signer, { font: font(FONT.h2, FONT.h2) }));
 	return [
 		new Paragraph({
-			children: [
-				run(`出具时审计日志末条记录（第 ${d.auditHead.lastId} 条）签名：`, { size: SIZE.sihao }),
-				run(d.auditHead.lastHash, { size: 20, font: font(FONT.body, 'Courier New'), break: 1 })
-			],
-			indent: { left: 2 * CHAR },
-			alignment: AlignmentType.LEFT,
-			spacing: exact(LINE)
-		})
+			children: [run(st.masthead, { font: font(FONT.title, FONT.title), size: m.sizePt * 2, color: RED, scale: m.scale, characterSpacing: 0 })],
+			alignment: AlignmentType.CENTER,
+			spacing: { line, lineRule: LineRuleType.EXACT, before: Math.max(0, mmToTwip(35) - Math.round((line - m.sizePt * 20) / 2)), after: 0 }
+		}),
+		blank(),
+		blank(),
+		new Paragraph({
+			children: numberLine,
+			indent: { firstLine: CHAR },
+			tabStops: [{ type: TabStopType.RIGHT, position: TEXT_WIDTH - CHAR }],
+			spacing: exact(LINE),
+			border: { bottom: { style: BorderStyle.SINGLE, size: RULE_THICK, color: RED, space: 11 } }
+		}),
+		blank()
 	];
 }
 
+const SMALL = SIZE.sihao;
+const SMALL_CHAR = 280;
+const RECORD_LINE = 440;
+
+/** Lines a 4号 text takes in the 版记's width (one character in on each side); digits count half. */
+function recordLines(text: string): number {
+	const perLine = Math.floor((TEXT_WIDTH - 2 * SMALL_CHAR) / (SMALL_CHAR + CHARACTER_SPACING));
+	return Math.max(1, Math.ceil(dateWidth(text) / perLine));
+}
+
+/**
+ * 版记 at the foot of the last page (7.4): 抄送 (4号 仿宋, one character in on both sides,
+ * continuation lines under the first name) over the 印发机关 (left) and 印发日期 (right); thick
+ * rules above and below, a thin one between, as wide as the type area; the last rule on the type
+ * area's bottom edge: a table anchored to the page, its rows of a fixed height.
+ */
+function recordTable(d: MemoData): Table {
+	const st = d.settings;
+	const none = { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' };
+	// 2 twips (0.04 mm) short of the type area: LibreOffice keeps a table as wide as the type area in the text flow.
+	const width = TEXT_WIDTH - 2;
+	const rowHeight = (lines: number) => lines * RECORD_LINE + 120;
+	const row = (lines: number, paragraph: Paragraph) =>
+		new TableRow({
+			cantSplit: true,
+			height: { value: rowHeight(lines), rule: HeightRule.EXACT },
+			children: [new TableCell({ width: { size: width, type: WidthType.DXA }, verticalAlign: VerticalAlignTable.CENTER, children: [paragraph] })]
+		});
+	const rows: { lines: number; row: TableRow }[] = [];
+	if (st.copyTo) {
+		const text = `抄送：${st.copyTo}。`;
+		const lines = recordLines(text);
+		rows.push({
+			lines,
+			row: row(lines, new Paragraph({ children: [run(text, { size: SMALL })], indent: { left: 3 * SMALL_CHAR, hanging: 3 * SMALL_CHAR }, spacing: exact(RECORD_LINE) }))
+		});
+	}
+	rows.push({
+		lines: 1,
+		row: row(
+			1,
+			new Paragraph({
+				children: [run(st.printedBy, { size: SMALL }), new TextRun({ children: [new Tab()] }), run(`${chineseDate(st.printedOn)}印发`, { size: SMALL })],
+				tabStops: [{ type: TabStopType.RIGHT, position: width - 2 * SMALL_CHAR }],
+				spacing: exact(RECORD_LINE),
+				autoSpaceEastAsianText: false
+			})
+		)
+	});
+	const height = rows.reduce((h, r) => h + rowHeight(r.lines), 0);
+	return new Table({
+		rows: rows.map((r) => r.row),
+		width: { size: width, type: WidthType.DXA },
+		columnWidths: [width],
+		layout: TableLayoutType.FIXED,
+		margins: { top: 0, bottom: 0, left: SMALL_CHAR, right: SMALL_CHAR },
+		borders: {
+			top: { style: BorderStyle.SINGLE, size: RULE_THICK, color: '000000' },
+			bottom: { style: BorderStyle.SINGLE, size: RULE_THICK, color: '000000' },
+			insideHorizontal: { style: BorderStyle.SINGLE, size: RULE_THIN, color: '000000' },
+			left: none,
+			right: none,
+			insideVertical: none
+		},
+		float: {
+			horizontalAnchor: TableAnchorType.PAGE,
+			absoluteHorizontalPosition: PAGE.left + 1,
+			verticalAnchor: TableAnchorType.PAGE,
+			absoluteVerticalPosition: PAGE.height - PAGE.bottom - height,
+			overlap: OverlapType.OVERLAP
+		}
+	});
+}
+
+/** "— 1 —": 4号 half-width 宋体 Arabic numerals between two 一字线. */
+const pageNumberRun = () =>
+	new TextRun({ children: ['— ', PageNumber.CURRENT, ' —'], font: font(FONT.pageNumber, FONT.pageNumber), size: SIZE.sihao });
+
+/** Portrait pages: the number 7 mm under the type area, odd pages right and even pages left, one character in. */
 export function pageFooter(side: 'odd' | 'even'): Footer {
 	return new Footer({
 		children: [
 			new Paragraph({
-				children: [
-					new TextRun({
-						children: ['— ', PageNumber.CURRENT, ' —'],
-						font: font(FONT.pageNumber, FONT.pageNumber),
-						size: SIZE.sihao
-					})
-				],
+				children: [pageNumberRun()],
 				alignment: side === 'odd' ? AlignmentType.RIGHT : AlignmentType.LEFT,
 				indent: side === 'odd' ? { right: 280 } : { left: 280 },
 				spacing: exact(300)
 			})
 		]
 	});
+}
+
+/**
+ * The page number of a landscape page (附件1) where it sits on the portrait pages once the sheet is
+ * turned back (GB/T 9704-2012, 8: 页码位置与公文其他页码保持一致): the page is turned with the
+ * binding edge on top, so the portrait bottom edge is the left edge here. The number runs down the
+ * page (text turned a quarter clockwise), 7 mm outside the type area; odd pages at the lower end
+ * (the portrait right corner), even pages at the upper end, one character in.
+ */
+function landscapeFooter(side: 'odd' | 'even'): Footer {
+	const column = 340;
+	const length = mmToTwip(60);
+	const typeTop = LANDSCAPE_MARGIN.top;
+	const typeBottom = PAGE.width - LANDSCAPE_MARGIN.bottom;
+	const y = side === 'odd' ? typeBottom - SMALL_CHAR - length : typeTop + SMALL_CHAR;
+	const none = { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' };
+	const number = new Table({
+		rows: [
+			new TableRow({
+				height: { value: length, rule: HeightRule.EXACT },
+				children: [
+					new TableCell({
+						textDirection: TextDirection.TOP_TO_BOTTOM_RIGHT_TO_LEFT,
+						width: { size: column, type: WidthType.DXA },
+						verticalAlign: VerticalAlignTable.CENTER,
+						children: [
+							new Paragraph({
+								children: [pageNumberRun()],
+								alignment: side === 'odd' ? AlignmentType.RIGHT : AlignmentType.LEFT,
+								spacing: exact(300)
+							})
+						]
+					})
+				]
+			})
+		],
+		width: { size: column, type: WidthType.DXA },
+		columnWidths: [column],
+		layout: TableLayoutType.FIXED,
+		margins: { top: 0, bottom: 0, left: 0, right: 0 },
+		borders: { top: none, bottom: none, left: none, right: none, insideHorizontal: none, insideVertical: none },
+		float: {
+			horizontalAnchor: TableAnchorType.PAGE,
+			absoluteHorizontalPosition: LANDSCAPE_MARGIN.left - mmToTwip(7) - column,
+			verticalAnchor: TableAnchorType.PAGE,
+			absoluteVerticalPosition: y,
+			overlap: OverlapType.OVERLAP
+		}
+	});
+	return new Footer({ children: [number, new Paragraph({ children: [], spacing: exact(20) })] });
 }
 
 /* ---------- The document ---------- */
@@ -548,9 +738,53 @@ function titleParagraph(title: string): Paragraph {
 	return new Paragraph({ children: runs, alignment: AlignmentType.CENTER, spacing: exact(720) });
 }
 
+/** Locked with review reports not fully signed: the written reason and the signatures missing (printed as given). */
+function lockNotePart(d: MemoData): Paragraph[] {
+	const n = d.lock.note;
+	if (!n) return [];
+	const missing = n.missing.map((m) => `${m.occupationLabel}（${m.typeLabel}）${m.count}名`).join('、');
+	return [
+		body(
+			`评审结果锁定时，${missing ? `${missing}评审专家尚未在评审报告上签字，` : '评审报告尚未全部签字，'}经书面说明理由后锁定。理由：${n.reason.replace(/[。.]$/, '')}。`
+		)
+	];
+}
+
+/** 公示和异议处理情况: the paragraph and the table of every objection with its outcome. */
+function publicityPart(d: MemoData, n: number): (Paragraph | Table)[] {
+	const text = d.paragraphs.publicity;
+	if (!d.publicity && !d.lock.locked && !d.customParagraphs.includes('publicity')) return [];
+	const out: (Paragraph | Table)[] = [heading1(n, '公示和异议处理情况'), ...narrative(text)];
+	const list = d.publicity?.objections ?? [];
+	if (list.length === 0) return out;
+	out.push(
+		caption(`表${d.rubrics.length ? 4 : 3}  异议处理情况`),
+		table(
+			[
+				{ title: '序号', mm: 11 },
+				{ title: '异议涉及的申报', mm: 44, align: 'left' },
+				{ title: '异议人', mm: 16 },
+				{ title: '收到日期', mm: 25 },
+				{ title: '处理结果', mm: 35, align: 'left' },
+				{ title: '答复日期', mm: 25 }
+			],
+			list.map((o, i) => [
+				String(i + 1),
+				`${o.institutionName}\n（${o.occupationLabel}，${o.typeLabel}）`,
+				o.objectorLabel,
+				chineseDate(o.receivedDate),
+				[o.outcomeLabel ?? o.statusLabel, o.open ? '正在处理，名单暂不确定' : '', o.notes ?? ''].filter((x) => x !== '').join('\n'),
+				o.repliedDate ? chineseDate(o.repliedDate) : '—'
+			])
+		),
+		note('注：异议人只列类别（单位或个人），不列姓名或名称。')
+	);
+	return out;
+}
+
 function mainBody(d: MemoData): (Paragraph | Table)[] {
 	const p = d.paragraphs;
-	const out: (Paragraph | Table)[] = [titleParagraph(d.title)];
+	const out: (Paragraph | Table)[] = [...masthead(d), titleParagraph(d.title)];
 	if (!d.lock.locked) {
 		out.push(
 			new Paragraph({
@@ -566,10 +800,12 @@ function mainBody(d: MemoData): (Paragraph | Table)[] {
 	out.push(heading2(1, '申报受理和形式审查情况'), ...narrative(p.organisation), ...receivedTables(d));
 	out.push(heading2(2, '评审专家和回避情况'), ...narrative(p.conflicts));
 	out.push(heading2(3, '评分标准和结果汇总方法'), ...narrative(p.method), ...rubricTable(d));
+	out.push(heading2(4, '评分复核和会议表决情况'), ...narrative(p.review));
 
-	out.push(heading1(2, '评审结果'), ...narrative(p.results), ...proposedSection(d));
+	out.push(heading1(2, '评审结果'), ...narrative(p.results), ...lockNotePart(d), ...proposedSection(d));
+	out.push(...publicityPart(d, 3));
 
-	out.push(...narrative(p.closing), blank(), ...attachmentList(), ...signature(d), hashNote(d), ...auditHeadNote(d));
+	out.push(...narrative(p.closing), blank(), ...attachmentList(), ...signature(d), annotation(d));
 	return out;
 }
 
@@ -620,16 +856,19 @@ function otherAttachments(d: MemoData): (Paragraph | Table)[] {
 			)
 		);
 	}
+	out.push(recordTable(d), new Paragraph({ children: [], spacing: exact(20) }));
 	return out;
 }
 
 const portrait = {
+	grid: GRID,
 	page: {
 		size: { width: PAGE.width, height: PAGE.height, orientation: PageOrientation.PORTRAIT },
 		margin: { top: PAGE.top, bottom: PAGE.bottom, left: PAGE.left, right: PAGE.right, header: mmToTwip(15), footer: mmToTwip(22) }
 	}
 };
 const landscape = {
+	grid: GRID,
 	page: {
 		size: { width: PAGE.width, height: PAGE.height, orientation: PageOrientation.LANDSCAPE },
 		margin: { ...LANDSCAPE_MARGIN, header: mmToTwip(12), footer: mmToTwip(14) }
@@ -645,14 +884,18 @@ export function memoDocument(d: MemoData): Document {
 		styles: {
 			default: {
 				document: {
-					run: { font: font(FONT.body), size: SIZE.sanhao, language: { value: 'en-US', eastAsia: 'zh-CN' } },
+					run: { font: font(FONT.body), size: SIZE.sanhao, characterSpacing: CHARACTER_SPACING, language: { value: 'en-US', eastAsia: 'zh-CN' } },
 					paragraph: { spacing: exact(LINE) }
 				}
 			}
 		},
 		sections: [
 			{ properties: portrait, footers: footers(), children: mainBody(d) },
-			{ properties: landscape, footers: footers(), children: [...attachmentHeading(1, ATTACHMENTS[0], false), ...summarySection(d)] },
+			{
+				properties: landscape,
+				footers: { default: landscapeFooter('odd'), even: landscapeFooter('even') },
+				children: [...attachmentHeading(1, ATTACHMENTS[0], false), ...summarySection(d)]
+			},
 			{ properties: portrait, footers: footers(), children: otherAttachments(d) }
 		]
 	});

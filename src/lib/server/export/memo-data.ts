@@ -5,7 +5,7 @@
  * here. `hash` is the SHA-256 over the canonical JSON of the reported results (`resultsDigest`).
  */
 import { createHash } from 'node:crypto';
-import { asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq } from 'drizzle-orm';
 import type { Db } from '../db';
 import * as s from '../db/schema';
 import { beijingDate } from '../../domain/time';
@@ -26,10 +26,12 @@ import { findingLabel, isFindingCode, sortFindings } from '../../domain/formal-c
 import { OCCUPATIONS, occupationLabel } from '../../domain/occupations';
 import { REGIONS, regionLabel } from '../../domain/regions';
 import { AGGREGATION_METHODS, APPLICATION_TYPES, DECISIONS, LEVELS, labelOf } from '../../domain/vocabulary';
+import { memoSettingsOf, type MemoSettings } from '../../domain/memo-settings';
+import { groupKey, heldGroups } from '../queries/held-groups';
 
 /* ---------- Types ---------- */
 
-export const MEMO_PARAGRAPH_KEYS = ['intro', 'organisation', 'method', 'conflicts', 'results', 'closing'] as const;
+export const MEMO_PARAGRAPH_KEYS = ['intro', 'organisation', 'method', 'conflicts', 'review', 'results', 'publicity', 'closing'] as const;
 export type MemoParagraphKey = (typeof MEMO_PARAGRAPH_KEYS)[number];
 
 export const MEMO_TITLE = '关于国家数字技术工程师培育项目第二批培训机构和评价机构评审结果的报告';
@@ -102,7 +104,50 @@ export type MemoGroup = {
 	proposed: MemoApplication[];
 	/** The experts with a sheet in the group and their letters. */
 	experts: { expertId: string; alias: string }[];
+	/** Ids of the open objections that hold the group's final list (empty: the list is not held). */
+	heldBy: number[];
 };
+
+export type MemoObjection = {
+	id: number;
+	applicationId: string;
+	institutionName: string;
+	occupationLabel: string;
+	typeLabel: string;
+	/** 单位 or 个人: the memo never names the objector (the 公示 promises them confidentiality). */
+	objectorLabel: string;
+	receivedDate: string;
+	status: s.ObjectionStatus;
+	statusLabel: string;
+	outcome: 'upheld' | 'partly' | 'dismissed' | null;
+	outcomeLabel: string | null;
+	/** The outcome's notes, or the reason it was not admitted. */
+	notes: string | null;
+	/** YYYY-MM-DD (Beijing) of the written reply, or null. */
+	repliedDate: string | null;
+	open: boolean;
+};
+
+export type MemoPublicity = {
+	start: string;
+	end: string;
+	days: number | null;
+	/** YYYY-MM-DD (Beijing) when the office closed the period, or null while it is open. */
+	closedDate: string | null;
+	objections: MemoObjection[];
+};
+
+export type MemoReview = {
+	/** Corrections made at the re-check (复核) and the sheets they touched. */
+	corrections: number;
+	correctedSheets: number;
+	/** Closed vote rounds, the applications they were on, and rounds still open. */
+	voteRounds: number;
+	votedApplications: number;
+	openVoteRounds: number;
+};
+
+export type MemoLockNote = { reason: string; missing: { occupationLabel: string; typeLabel: string; count: number }[] };
 
 export type CountRow = { key: string; label: string; training: number; evaluation: number; total: number };
 
@@ -205,8 +250,25 @@ export type MemoData = {
 		/** The memo's date: the lock date, or today when unlocked (YYYY-MM-DD, Beijing time). */
 		memoDate: string;
 	};
-	lock: { locked: boolean; lockedAt: string | null; storedHash: string | null };
+	lock: {
+		locked: boolean;
+		lockedAt: string | null;
+		storedHash: string | null;
+		/** Locked with review reports not fully signed: the written reason and the missing signatures per group. */
+		note: MemoLockNote | null;
+		/**
+		 * The audit chain's head at locking: the `results.lock` entry of the current lock (its id and
+		 * keyed hash), which was the head when the lock was written.
+		 */
+		auditEntry: { id: number; hash: string } | null;
+	};
 	hash: string;
+	/** The 公示 period and its objections; null before the office opens one. */
+	publicity: MemoPublicity | null;
+	/** The re-check corrections and the votes of the meeting. */
+	review: MemoReview;
+	/** 版头 and 版记 settings, defaults filled in. */
+	settings: MemoSettings;
 	/**
 	 * The sealed head of the audit log when the memo was made (last entry id and hash), printed on
 	 * the memo: a later database that no longer holds this entry with this hash was rolled back.
@@ -323,6 +385,105 @@ const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const excludedOrNull = (why: string | null): string | null => (why == null ? null : excludedLabel(why));
 
 /* ---------- Building the data ---------- */
+
+type ObjectionRow = typeof s.objections.$inferSelect;
+
+/** What the section builders need to know about the batch's applications. */
+type Counted = {
+	isCounted: (applicationId: string) => boolean;
+	describe: (applicationId: string) => { institutionName: string; occupation: string; occupationLabel: string; type: string; typeLabel: string };
+};
+
+export const OBJECTOR_LABELS: Record<ObjectionRow['objectorKind'], string> = { unit: '单位', person: '个人' };
+export const OBJECTION_STATUS_LABELS: Record<s.ObjectionStatus, string> = { received: '待受理', accepted: '已受理', rejected: '不予受理', closed: '已办结' };
+export const OBJECTION_OUTCOME_LABELS: Record<NonNullable<ObjectionRow['outcome']>, string> = { upheld: '异议成立', partly: '异议部分成立', dismissed: '异议不成立' };
+
+/** The 公示 period and every objection of the batch with its outcome; null before publicity opens. */
+export function publicitySection(scope: BatchScope, batchRow: s.BatchRow | undefined, c: Counted): MemoPublicity | null {
+	if (!batchRow?.publicityStart || !batchRow.publicityEnd) return null;
+	const objections = scope.db
+		.select()
+		.from(s.objections)
+		.where(eq(s.objections.batchId, scope.batch.id))
+		.orderBy(asc(s.objections.receivedDate), asc(s.objections.id))
+		.all()
+		.map((o): MemoObjection => {
+			const a = c.describe(o.applicationId);
+			return {
+				id: o.id,
+				applicationId: o.applicationId,
+				institutionName: a.institutionName,
+				occupationLabel: a.occupationLabel,
+				typeLabel: a.typeLabel,
+				objectorLabel: OBJECTOR_LABELS[o.objectorKind] ?? '—',
+				receivedDate: o.receivedDate,
+				status: o.status,
+				statusLabel: OBJECTION_STATUS_LABELS[o.status],
+				outcome: o.outcome,
+				outcomeLabel: o.outcome ? OBJECTION_OUTCOME_LABELS[o.outcome] : null,
+				notes: (o.status === 'rejected' ? o.admissionReason : o.outcomeNotes)?.trim() || null,
+				repliedDate: o.repliedAt ? beijingDate(o.repliedAt) : null,
+				open: o.status === 'received' || o.status === 'accepted'
+			};
+		});
+	return {
+		start: batchRow.publicityStart,
+		end: batchRow.publicityEnd,
+		days: batchRow.publicityDays,
+		closedDate: batchRow.publicityClosedAt ? beijingDate(batchRow.publicityClosedAt) : null,
+		objections
+	};
+}
+
+/** The re-check corrections (复核) and the meeting's votes on the reported applications. */
+export function reviewSection(scope: BatchScope, c: Counted): MemoReview {
+	const corrections = scope.db
+		.select({ sheetId: s.scoreCorrections.sheetId, applicationId: s.sheets.applicationId })
+		.from(s.scoreCorrections)
+		.innerJoin(s.sheets, eq(s.sheets.id, s.scoreCorrections.sheetId))
+		.innerJoin(s.applications, eq(s.applications.id, s.sheets.applicationId))
+		.where(eq(s.applications.batchId, scope.batch.id))
+		.all()
+		.filter((r) => c.isCounted(r.applicationId));
+	const rounds = scope.db
+		.select({ applicationId: s.voteRounds.applicationId, closedAt: s.voteRounds.closedAt })
+		.from(s.voteRounds)
+		.innerJoin(s.applications, eq(s.applications.id, s.voteRounds.applicationId))
+		.where(eq(s.applications.batchId, scope.batch.id))
+		.all()
+		.filter((r) => c.isCounted(r.applicationId));
+	const closed = rounds.filter((r) => r.closedAt != null);
+	return {
+		corrections: corrections.length,
+		correctedSheets: new Set(corrections.map((r) => r.sheetId)).size,
+		voteRounds: closed.length,
+		votedApplications: new Set(closed.map((r) => r.applicationId)).size,
+		openVoteRounds: rounds.length - closed.length
+	};
+}
+
+/** The lock note (locked with unsigned review reports): the reason and how many signatures each group lacked. */
+export function lockNoteSection(batchRow: s.BatchRow | undefined): MemoLockNote | null {
+	const note = batchRow?.resultsLockedAt ? batchRow.lockNote : null;
+	if (!note || typeof note.reason !== 'string') return null;
+	const missing = (Array.isArray(note.missing) ? note.missing : [])
+		.filter((m) => Array.isArray(m.expertIds) && m.expertIds.length > 0)
+		.map((m) => ({ occupationLabel: occupationLabel(m.occupation), typeLabel: typeLabel(m.type), count: m.expertIds.length }));
+	return { reason: note.reason.trim(), missing };
+}
+
+/** The `results.lock` audit entry of the current lock: the head of the audit chain when it was written. */
+export function lockAuditEntry(scope: BatchScope, batchRow: s.BatchRow | undefined): { id: number; hash: string } | null {
+	if (!batchRow?.resultsLockedAt) return null;
+	const row = scope.db
+		.select({ id: s.auditLog.id, hash: s.auditLog.hash })
+		.from(s.auditLog)
+		.where(and(eq(s.auditLog.action, 'results.lock'), eq(s.auditLog.entity, 'batch'), eq(s.auditLog.entityId, scope.batch.id)))
+		.orderBy(desc(s.auditLog.id))
+		.limit(1)
+		.get();
+	return row ?? null;
+}
 
 export type BuildMemoOptions = { now?: Date };
 
@@ -508,6 +669,7 @@ export function buildMemoData(scope: BatchScope, opts: BuildMemoOptions = {}): M
 	const decisionRows = new Map(
 		db.select({ a: s.decisions.applicationId, reason: s.decisions.reason }).from(s.decisions).all().map((d) => [d.a, d.reason])
 	);
+	const held = heldGroups(scope);
 	const groups: MemoGroup[] = results.groups.map((g) => {
 		const expertIds = [...new Set(g.applications.flatMap((a) => a.sheets.map((sh) => sh.expertId)))].sort(byString);
 		const alias = new Map(expertIds.map((id, i) => [id, expertAlias(i)]));
@@ -569,7 +731,8 @@ export function buildMemoData(scope: BatchScope, opts: BuildMemoOptions = {}): M
 			typeLabel: typeLabel(g.type),
 			applications,
 			proposed: applications.filter((a) => a.proposed),
-			experts: expertIds.map((expertId) => ({ expertId, alias: alias.get(expertId)! }))
+			experts: expertIds.map((expertId) => ({ expertId, alias: alias.get(expertId)! })),
+			heldBy: held.get(groupKey(g.occupation, g.type)) ?? []
 		};
 	});
 	// Display order: training before evaluation, occupations in the order of the notice.
@@ -597,6 +760,20 @@ export function buildMemoData(scope: BatchScope, opts: BuildMemoOptions = {}): M
 				findings: v.findings
 			};
 		});
+
+	const reported: Counted = {
+		isCounted,
+		describe: (applicationId) => {
+			const a = apps.get(applicationId)?.app;
+			return {
+				institutionName: nameOf(applicationId),
+				occupation: a?.occupation ?? '',
+				occupationLabel: a ? occupationLabel(a.occupation) : '',
+				type: a?.type ?? '',
+				typeLabel: a ? typeLabel(a.type) : ''
+			};
+		}
+	};
 
 	/* dates and lock */
 	const submittedTimes = sheetRows.filter((r) => r.status === 'submitted' && r.submittedAt).map((r) => r.submittedAt!);
@@ -659,8 +836,17 @@ export function buildMemoData(scope: BatchScope, opts: BuildMemoOptions = {}): M
 		proposedCount,
 		siteVisits,
 		dates,
-		lock: { locked: lockedAt != null, lockedAt, storedHash: batchRow?.resultsHash ?? null },
+		lock: {
+			locked: lockedAt != null,
+			lockedAt,
+			storedHash: batchRow?.resultsHash ?? null,
+			note: lockNoteSection(batchRow),
+			auditEntry: lockAuditEntry(scope, batchRow)
+		},
 		hash: resultsDigest(results),
+		publicity: publicitySection(scope, batchRow, reported),
+		review: reviewSection(scope, reported),
+		settings: memoSettingsOf(batchRow?.memo, { issuer: MEMO_ISSUER, memoDate: dates.memoDate }),
 		auditHead: loadAuditHead(db)
 	};
 
@@ -766,5 +952,43 @@ export function defaultParagraphs(d: Omit<MemoData, 'paragraphs' | 'customParagr
 
 	const closing = '以上评审结果意见，请予审核确定。';
 
-	return { intro, organisation, method, conflicts, results, closing };
+	return { intro, organisation, method, conflicts, review: reviewParagraph(d.review), results, publicity: publicityParagraph(d), closing };
+}
+
+/** 评分复核和会议表决情况: the corrections of the re-check and the votes held. */
+export function reviewParagraph(r: MemoReview): string {
+	const recheck =
+		'评审结果锁定前，我厅对评分表进行了复核，核对总分与各项得分是否一致、分值是否超出范围、客观评分项的评分是否一致以及异常评分，' +
+		(r.corrections
+			? `更正评分${r.corrections}处，涉及评分表${r.correctedSheets}份，更正前后的分值、理由和经办人均记入评审报告。`
+			: '未更正评分。');
+	const votes = r.voteRounds
+		? `评审会议对${r.votedApplications}项申报的推荐意见进行了表决（共${r.voteRounds}轮），表决结果记入评审报告。`
+		: '评审会议未进行表决，推荐意见按默认规则确定或由会议记录理由。';
+	return [recheck, votes + (r.openVoteRounds ? `另有${r.openVoteRounds}轮表决尚未结束。` : '')].join('\n');
+}
+
+/** 公示和异议处理情况: the period, the objections and their outcomes, the groups still held. */
+export function publicityParagraph(d: Pick<MemoData, 'publicity' | 'lock' | 'groups'>): string {
+	const p = d.publicity;
+	if (!p) return d.lock.locked ? '评审结果尚未公示，公示情况和异议处理结果将另行报告。' : '';
+	const days = p.days ? `（${p.days}个工作日）` : '';
+	const period = `评审结果于${chineseDate(p.start)}至${chineseDate(p.end)}进行了公示${days}${p.closedDate ? '，公示期已结束' : '，目前公示期尚未结束'}。`;
+	const list = p.objections;
+	if (list.length === 0) return period + (p.closedDate ? '公示期间未收到异议。' : '截至目前未收到异议。');
+	const count = (pred: (o: MemoObjection) => boolean) => list.filter(pred).length;
+	const parts = [
+		count((o) => o.status === 'rejected') ? `不予受理${count((o) => o.status === 'rejected')}件` : '',
+		count((o) => o.outcome === 'upheld' && o.status === 'closed') ? `经调查核实异议成立${count((o) => o.outcome === 'upheld' && o.status === 'closed')}件` : '',
+		count((o) => o.outcome === 'partly' && o.status === 'closed') ? `部分成立${count((o) => o.outcome === 'partly' && o.status === 'closed')}件` : '',
+		count((o) => o.outcome === 'dismissed' && o.status === 'closed') ? `不成立${count((o) => o.outcome === 'dismissed' && o.status === 'closed')}件` : '',
+		count((o) => o.status === 'closed' && o.outcome == null) ? `已办结${count((o) => o.status === 'closed' && o.outcome == null)}件` : '',
+		count((o) => o.open) ? `尚在处理中${count((o) => o.open)}件` : ''
+	].filter((x) => x !== '');
+	const held = d.groups.filter((g) => g.heldBy.length > 0);
+	return (
+		period +
+		`公示期间共收到实名异议${list.length}件，其中${parts.join('，')}，处理情况见下表。` +
+		(held.length ? `因异议尚在处理，${held.map((g) => `${g.occupationLabel}（${g.typeLabel}）`).join('、')}的拟推荐名单暂不确定，已在名单中标注。` : '')
+	);
 }
