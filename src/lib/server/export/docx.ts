@@ -907,5 +907,4 @@ export async function renderMemo(data: MemoData): Promise<Buffer> {
 }
 
 /* ---------- The same layout for the other documents (the review report: review-report-docx.ts) ---------- */
-export { run, body, narrative, heading1, heading2, table, caption, note, blank, font, exact, pageFooter, portrait, FONT, SIZE, CHAR, LINE, TABLE_LINE };
-export type { Column, CellSpec };
+export { heading1, heading2, caption, portrait, TABLE_LINE };
