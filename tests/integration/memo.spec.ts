@@ -559,7 +559,7 @@ describe('memo as an upward document (GB/T 9704-2012) and what came after the sc
 		db.insert(s.scoreCorrections).values({ sheetId, criterionId: null, rule: 'TOTAL_MISMATCH', oldValue: 92.5, newValue: 82.5, reason: '合计错误' }).run();
 		db.insert(s.voteRounds).values({ applicationId: 'app-2', motion: 'not-proposed', closedAt: '2023-07-21T02:00:00.000Z', tally: { agree: 3, disagree: 1, abstain: 0, eligible: 4 } }).run();
 		db.insert(s.voteRounds).values({ applicationId: 'app-1', motion: 'proposed' }).run(); // still open
-		lockResults(requireScope(db), SYSTEM_ACTOR, { confirmed: true });
+		lockResults(requireScope(db), SYSTEM_ACTOR, { confirmed: true, reason: '测试锁定：评审报告签字另行核对' });
 		const lockEntry = db.$client.prepare("SELECT id, hash FROM audit_log WHERE action = 'results.lock' ORDER BY id DESC LIMIT 1").get() as { id: number; hash: string };
 		db.update(s.batches)
 			.set({
@@ -718,7 +718,7 @@ describe('memo as an upward document (GB/T 9704-2012) and what came after the sc
 		expect(unlocked).not.toContain('三、公示和异议处理情况');
 		expect(unlocked.join('\n')).toContain('评审会议未进行表决');
 		expect(unlocked.join('\n')).toContain('未更正评分。');
-		lockResults(requireScope(db), SYSTEM_ACTOR, { confirmed: true });
+		lockResults(requireScope(db), SYSTEM_ACTOR, { confirmed: true, reason: '测试锁定：评审报告签字另行核对' });
 		const locked = (await docxParts(await renderMemo(buildMemoData(requireScope(db))))).paragraphs;
 		expect(locked).toContain('三、公示和异议处理情况');
 		expect(locked).toContain('评审结果尚未公示，公示情况和异议处理结果将另行报告。');

@@ -107,7 +107,7 @@ export function scored(): Db {
 export function finished(opts: { publicity?: 'closed' | 'open' | 'none' } = {}): Db {
 	const db = scored();
 	const scope = requireScope(db);
-	lockResults(scope, SYSTEM_ACTOR, { confirmed: true });
+	lockResults(scope, SYSTEM_ACTOR, { confirmed: true, reason: '测试锁定：评审报告签字另行核对' });
 	const publicity = opts.publicity ?? 'closed';
 	db.update(s.batches)
 		.set({

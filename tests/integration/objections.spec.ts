@@ -39,7 +39,7 @@ const OFFICE: Actor = { userId: null, name: 'office-test' };
 function world(): { db: Db; scope: () => BatchScope } {
 	const db = memoryDb();
 	importBundle(db, generateDemoBundle(), SYSTEM_ACTOR);
-	lockResults(requireScope(db), SYSTEM_ACTOR, { confirmed: true });
+	lockResults(requireScope(db), SYSTEM_ACTOR, { confirmed: true, reason: '测试锁定：评审报告签字另行核对' });
 	return { db, scope: () => requireScope(db) };
 }
 

@@ -24,7 +24,7 @@ describe('publicity demo', () => {
 	it('a closed 5-working-day publicity from 2022-11-14, one answered objection and one 不予受理, nothing held', async () => {
 		const db = memoryDb();
 		importBundle(db, generateDemoBundle(), SYSTEM_ACTOR);
-		lockResults(requireScope(db), SYSTEM_ACTOR, { confirmed: true });
+		lockResults(requireScope(db), SYSTEM_ACTOR, { confirmed: true, reason: '测试锁定：评审报告签字另行核对' });
 		const dir = tempDir();
 		seedPublicityDemo(requireScope(db), dir);
 		seedPublicityDemo(requireScope(db), dir); // idempotent

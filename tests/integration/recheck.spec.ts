@@ -236,7 +236,7 @@ describe('after locking', () => {
 	it('corrections, confirmations and the tolerance are refused and write nothing', () => {
 		const db = world();
 		const key = recheckState(requireScope(db)).findings.find((f) => f.rule === 'ABNORMAL_SCORE')!.key;
-		lockResults(requireScope(db), OFFICE, { confirmed: true });
+		lockResults(requireScope(db), OFFICE, { confirmed: true, reason: '测试锁定：评审报告签字另行核对' });
 		const entry = db.select().from(s.auditLog).where(eq(s.auditLog.action, 'results.lock')).get()!;
 		expect(JSON.parse(entry.detail!).openItems.recheck).toBe(3);
 		const c = refused(db, () =>

@@ -156,7 +156,7 @@ describe('a round', () => {
 	it('nothing is opened, cast or closed once the results are locked', () => {
 		moveMeeting(scope(db), 'app-1', CHAIR);
 		const round = openVote(scope(db), { applicationId: 'app-1', motion: 'proposed' }, CHAIR);
-		lockResults(scope(db), CHAIR, { confirmed: true });
+		lockResults(scope(db), CHAIR, { confirmed: true, reason: '测试锁定：评审报告签字另行核对' });
 		expect(refusedWith(() => castVote(scope(db), 'exp-1', { roundId: round, choice: 'agree' }, as('exp-1'))).message).toMatch(/已锁定/);
 		expect(refusedWith(() => closeVote(scope(db), round, CHAIR)).message).toMatch(/已锁定/);
 		expect(refusedWith(() => openVote(scope(db), { applicationId: 'app-1', motion: 'pending' }, CHAIR)).message).toMatch(/已锁定/);
