@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+	contentForMember,
 	dissentProblem,
 	lockReasonProblem,
 	missingSignatures,
@@ -181,5 +182,24 @@ describe('input checks', () => {
 		expect(lockReasonProblem(null)).toMatch(/锁定理由/);
 		expect(lockReasonProblem('  好 ')).toMatch(/不少于4个字/);
 		expect(lockReasonProblem('专家出差，纸质签字页随后补交')).toBeNull();
+	});
+});
+
+describe('contentForMember', () => {
+	it('shows a member the others as 专家A, 专家B… without their units, reasons or correction values; the own rows unchanged', () => {
+		const c = content();
+		c.corrections.push({ applicationId: 'a1', institutionName: '甲机构', expertId: 'e2', expertName: '李二', criterionId: null, criterionName: null, rule: 'TOTAL_MISMATCH', oldValue: 88, newValue: 86, reason: '合计抄错', byName: '省厅', at: '2023-07-09T00:00:00.000Z' });
+		c.lockNote = { reason: '因病', missingExpertIds: ['e2'], lockedAt: null };
+		const seen = contentForMember(c, 'e1');
+		const text = JSON.stringify(seen);
+		for (const secret of ['e2', 'e3', 'e9', '李二', '王三', '赵九', '乙公司', '曾在该单位兼职', '出差', '88', '86']) expect(text, secret).not.toContain(secret);
+		expect(seen.members.map((m) => m.name)).toEqual(['张一', '专家A', '专家B']);
+		expect(seen.members[0]).toEqual(c.members[0]);
+		expect(seen.replacements[0]).toMatchObject({ fromName: '专家C', toName: '张一' });
+		expect(seen.recusals[0]).toMatchObject({ name: '专家A', code: 'DECLARED', reason: '' });
+		expect(seen.corrections[0]).toMatchObject({ expertName: '专家A', oldValue: null, newValue: null, reason: '合计抄错' });
+		expect(seen.lockNote!.missingExpertIds).toEqual(['专家A']);
+		// What the member signs is the full content.
+		expect(seen.results).toEqual(c.results);
 	});
 });

@@ -334,3 +334,50 @@ export const CORRECTION_RULE_LABELS: Record<string, string> = {
 export const correctionRuleLabel = (rule: string) => CORRECTION_RULE_LABELS[rule] ?? rule;
 
 export const TYPE_LABELS: Record<GroupType, string> = { training: '培训机构', evaluation: '评价机构' };
+
+/* ---------- What a panel member sees ---------- */
+
+/** 0 → A, 25 → Z, 26 → AA. */
+function letters(i: number): string {
+	let n = i;
+	let out = '';
+	do {
+		out = String.fromCharCode(65 + (n % 26)) + out;
+		n = Math.floor(n / 26) - 1;
+	} while (n >= 0);
+	return out;
+}
+
+/**
+ * The report as a panel member reads it before signing. Experts never see other experts' names,
+ * units or scores (as in meeting mode): the other members appear as 专家A, 专家B… (letters by
+ * expert id, the members first, then experts replaced), without the reasons of their recusals and
+ * replacements (a declaration may be personal) and without the values of corrections on their
+ * sheets. The member's own rows stay as they are. The digest is that of the full content.
+ */
+export function contentForMember(c: ReportContent, expertId: string): ReportContent {
+	const ids = [
+		...c.members.map((m) => m.expertId),
+		...[...new Set([...c.replacements.flatMap((r) => [r.fromExpertId, r.toExpertId ?? '']), ...c.recusals.map((r) => r.expertId), ...c.corrections.map((x) => x.expertId)])]
+			.filter((id) => id && !c.members.some((m) => m.expertId === id))
+			.sort()
+	].filter((id) => id !== expertId);
+	const alias = new Map(ids.map((id, i) => [id, letters(i)]));
+	const key = (id: string) => (id === expertId ? id : `专家${alias.get(id) ?? '?'}`);
+	const mine = (id: string | null) => id === expertId;
+	return {
+		...c,
+		members: c.members.map((m) => (mine(m.expertId) ? m : { ...m, expertId: key(m.expertId), name: key(m.expertId), workUnit: null, title: null })),
+		replacements: c.replacements.map((r) => ({
+			...r,
+			fromExpertId: key(r.fromExpertId),
+			fromName: mine(r.fromExpertId) ? r.fromName : key(r.fromExpertId),
+			toExpertId: r.toExpertId == null ? null : key(r.toExpertId),
+			toName: r.toExpertId == null ? null : mine(r.toExpertId) ? r.toName : key(r.toExpertId),
+			reason: mine(r.fromExpertId) ? r.reason : null
+		})),
+		recusals: c.recusals.map((r) => (mine(r.expertId) ? r : { ...r, expertId: key(r.expertId), name: key(r.expertId), reason: '' })),
+		corrections: c.corrections.map((x) => (mine(x.expertId) ? x : { ...x, expertId: key(x.expertId), expertName: key(x.expertId), oldValue: null, newValue: null })),
+		lockNote: c.lockNote ? { ...c.lockNote, missingExpertIds: c.lockNote.missingExpertIds.map(key) } : null
+	};
+}

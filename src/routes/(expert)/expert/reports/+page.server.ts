@@ -7,6 +7,7 @@ import { hasCommitted } from '$lib/server/queries/reviews';
 import { expertReportGroups } from '$lib/server/queries/review-report';
 import { signReport } from '$lib/server/services/review-report';
 import { batchPhase, canChangeScores } from '$lib/domain/phases';
+import { contentForMember } from '$lib/domain/review-report';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The review reports of the expert's own groups: read the report, sign it (同意) or sign with a dissent and its reasons. */
@@ -21,7 +22,8 @@ export const load = ((event) => {
 		return {
 			occupation: g.occupation,
 			type: g.type,
-			content: g.content,
+			// Other members as 专家A, 专家B… without their units, reasons or scores (experts never see each other).
+			content: contentForMember(g.content, user.expertId!),
 			code: g.digest.slice(0, 8),
 			signedCount: g.status.members.filter((m) => m.state === 'signed').length,
 			memberCount: g.status.members.length,
