@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import JSZip from 'jszip';
 import { eq } from 'drizzle-orm';
-import { memoryDb, type Db } from '../../src/lib/server/db';
+import { memoryDb, openDatabase, type Db } from '../../src/lib/server/db';
 import * as s from '../../src/lib/server/db/schema';
 import { importBundle } from '../../src/lib/server/services/bundle-import';
 import { generateDemoBundle } from '../../src/lib/server/demo/generate';
@@ -31,7 +31,9 @@ import {
 } from '../../src/lib/server/services/objections';
 import { objectionDetail, objectionList, publicityList } from '../../src/lib/server/queries/objections';
 import { heldGroups, groupKey } from '../../src/lib/server/queries/held-groups';
-import { tempDir } from './helpers';
+import { cli, tempDir } from './helpers';
+import { encryptPlaintextAtRest, reencryptAll } from '../../src/lib/server/personal-data';
+import { requireKeys } from '../../src/lib/server/keys';
 
 const OFFICE: Actor = { userId: null, name: 'office-test' };
 
@@ -226,6 +228,25 @@ describe('the objection register', () => {
 		expect(objectionList(scope(), { group }).map((o) => o.id)).toEqual([id]);
 	});
 
+	it('keeps the objector\'s contact SM4-encrypted at rest and reads it back; a key rotation re-encrypts it', () => {
+		const { db, scope, target } = opened();
+		const { id } = fileObjection(scope(), objection(target.id), OFFICE, { today: '2023-10-09' });
+		const stored = () => db.$client.prepare('SELECT contact FROM objections WHERE id = ?').pluck().get(id) as string;
+		const first = stored();
+		expect(first).toMatch(/^sm4:/);
+		expect(first).not.toContain('13912345678');
+		expect(objectionDetail(scope(), id)!.contact).toBe('13912345678');
+		expect(objectionList(scope())[0].contact).toBe('13912345678');
+		db.transaction((tx) => reencryptAll(tx, requireKeys(tx)));
+		expect(stored()).toMatch(/^sm4:/);
+		expect(stored()).not.toBe(first);
+		expect(objectionDetail(scope(), id)!.contact).toBe('13912345678');
+		// A plaintext contact (written before encryption at rest) is encrypted when the database opens.
+		db.$client.prepare('UPDATE objections SET contact = ? WHERE id = ?').run('13912345678', id);
+		expect(encryptPlaintextAtRest(db)).toBe(1);
+		expect(stored()).toMatch(/^sm4:/);
+	});
+
 	it('stores PDF/PNG/JPEG attachments by content, refuses anything else, and serves them only within the batch', () => {
 		const { db, scope, target } = opened();
 		const dir = tempDir();
@@ -261,4 +282,25 @@ describe('the objection register', () => {
 		expect(() => fileObjection(scope(), objection(target.id), OFFICE, { today: '2023-10-09' })).toThrow('已归档');
 		expect(auditCount(db)).toBe(before);
 	});
+});
+
+describe('the command line counts on the office calendar too', () => {
+	it('publicity open uses the office entries stored in the settings', async () => {
+		const dir = tempDir();
+		const file = path.join(dir, 'cal.db');
+		const bundle = path.join(dir, 'b.json');
+		fs.writeFileSync(bundle, JSON.stringify(generateDemoBundle()));
+		expect((await cli(file, 'import', bundle)).code).toBe(0);
+		expect((await cli(file, 'lock', '--reason', '按现有评分锁定')).code).toBe(0);
+		const before = await cli(file, 'publicity', 'open', '--start', '2027-09-30', '--days', '2', '--json');
+		expect(JSON.parse(before.stdout)).toEqual({ start: '2027-09-30', end: '2027-10-01', workingDays: 2 });
+		const db = openDatabase(file);
+		try {
+			setCalendarDay(db, OFFICE, { date: '2027-10-01', kind: 'holiday', name: '国庆节' });
+		} finally {
+			db.$client.close();
+		}
+		const after = await cli(file, 'publicity', 'open', '--start', '2027-09-30', '--days', '2', '--json');
+		expect(JSON.parse(after.stdout)).toEqual({ start: '2027-09-30', end: '2027-10-04', workingDays: 2 });
+	}, 60_000);
 });

@@ -1,5 +1,5 @@
 /**
- * Personal data at rest: the legal representative's and the experts' ID numbers and every phone number are stored
+ * Personal data at rest: the legal representative's and the experts' ID numbers, every phone number and an objector's contact are stored
  * SM4-encrypted, `sm4:` + base64(iv ‖ ciphertext ‖ HMAC-SM3(iv ‖ ciphertext)) (SM4-CBC with a random
  * IV, encrypt-then-MAC: this Node's OpenSSL has no sm4-gcm). Beside each, a keyed digest of the
  * normalized value (HMAC-SM3, hex) serves matching (conflicts) and search without decrypting.
@@ -103,8 +103,26 @@ const COLUMNS = [
 	{ table: 'applications', column: 'contact_phone', digest: 'contact_phone_digest', kind: 'phone' },
 	{ table: 'application_people', column: 'phone', digest: 'phone_digest', kind: 'phone' },
 	{ table: 'experts', column: 'phone', digest: 'phone_digest', kind: 'phone' },
-	{ table: 'experts', column: 'id_number', digest: 'id_number_digest', kind: 'id' }
+	{ table: 'experts', column: 'id_number', digest: 'id_number_digest', kind: 'id' },
+	// An objector's contact (a phone, an address or an e-mail): encrypted, never matched, so no digest.
+	{ table: 'objections', column: 'contact', digest: null, kind: 'text' }
 ] as const;
+
+type SealColumn = (typeof COLUMNS)[number];
+
+/** The stored value and its digest (null for a column without one) of a plaintext value of column `c`. */
+function sealFor(keys: Keys, c: SealColumn, plain: string | null): Sealed {
+	return c.kind === 'id' ? sealIdNumber(keys, plain) : c.kind === 'phone' ? sealPhone(keys, plain) : { value: encryptValue(keys, plain), digest: null };
+}
+
+function updateOf(client: Database.Database, c: SealColumn) {
+	if (c.digest === null) {
+		const st = client.prepare(`UPDATE ${c.table} SET ${c.column} = ? WHERE rowid = ?`);
+		return (sealed: Sealed, id: number) => st.run(sealed.value, id);
+	}
+	const st = client.prepare(`UPDATE ${c.table} SET ${c.column} = ?, ${c.digest} = ? WHERE rowid = ?`);
+	return (sealed: Sealed, id: number) => st.run(sealed.value, sealed.digest, id);
+}
 
 /** The columns of COLUMNS this database has (one not yet migrated may lack the newer ones). */
 function presentColumns(client: Database.Database) {
@@ -112,7 +130,7 @@ function presentColumns(client: Database.Database) {
 	return COLUMNS.filter((c) => {
 		let cols = has.get(c.table);
 		if (!cols) has.set(c.table, (cols = new Set((client.prepare(`PRAGMA table_info(${c.table})`).all() as { name: string }[]).map((r) => r.name))));
-		return cols.has(c.column) && cols.has(c.digest);
+		return cols.has(c.column) && (c.digest === null || cols.has(c.digest));
 	});
 }
 
@@ -125,11 +143,9 @@ export function reencryptAll(handle: object, keys: Keys): number {
 	let n = 0;
 	for (const c of presentColumns(client)) {
 		const rows = client.prepare(`SELECT rowid AS id, ${c.column} AS v FROM ${c.table} WHERE ${c.column} IS NOT NULL AND ${c.column} <> ''`).all() as { id: number; v: string }[];
-		const update = client.prepare(`UPDATE ${c.table} SET ${c.column} = ?, ${c.digest} = ? WHERE rowid = ?`);
+		const update = updateOf(client, c);
 		for (const r of rows) {
-			const plain = decryptValue(keys, r.v);
-			const sealed = c.kind === 'id' ? sealIdNumber(keys, plain) : sealPhone(keys, plain);
-			update.run(sealed.value, sealed.digest, r.id);
+			update(sealFor(keys, c, decryptValue(keys, r.v)), r.id);
 			n++;
 		}
 	}
@@ -154,10 +170,9 @@ export function encryptPlaintextAtRest(handle: object): number {
 	let n = 0;
 	client.transaction(() => {
 		for (const c of pending) {
-			const update = client.prepare(`UPDATE ${c.table} SET ${c.column} = ?, ${c.digest} = ? WHERE rowid = ?`);
+			const update = updateOf(client, c);
 			for (const r of c.rows) {
-				const sealed = c.kind === 'id' ? sealIdNumber(keys, r.v) : sealPhone(keys, r.v);
-				update.run(sealed.value, sealed.digest, r.id);
+				update(sealFor(keys, c, r.v), r.id);
 				n++;
 			}
 		}

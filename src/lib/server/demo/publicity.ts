@@ -14,6 +14,8 @@ import { filesDirFor, storeBlob } from '../files';
 import { publicityList } from '../queries/objections';
 import { publicityPeriod } from '../../domain/publicity';
 import { demoPdf } from './attachments';
+import { encryptValue } from '../personal-data';
+import { requireKeys } from '../keys';
 
 export const DEMO_PUBLICITY = { start: '2022-11-14', days: 5, closedAt: '2022-11-18T09:00:00.000Z' } as const;
 
@@ -26,6 +28,7 @@ export function seedPublicityDemo(scope: BatchScope, dir = filesDirFor(scope.db.
 	const second = list.find((g) => g.items.length > 1)?.items[1] ?? list[1]?.items[0] ?? first;
 	const pdf = demoPdf('关于申报机构师资情况的反映材料', ['反映人：王建国', '所附：该机构教师名单及网络招聘信息截图', '2022年11月16日'], '王建国');
 	const stored = first ? storeBlob(pdf, dir) : null;
+	const keys = requireKeys(db);
 	db.transaction((tx) => {
 		tx.update(s.batches)
 			.set({ publicityStart: period.start, publicityEnd: period.end, publicityDays: period.workingDays, publicityClosedAt: DEMO_PUBLICITY.closedAt })
@@ -39,7 +42,7 @@ export function seedPublicityDemo(scope: BatchScope, dir = filesDirFor(scope.db.
 				applicationId: first.id,
 				objectorKind: 'person',
 				objectorName: '王建国',
-				contact: '13840001234（沈阳市皇姑区黄河南大街）',
+				contact: encryptValue(keys, '13840001234（沈阳市皇姑区黄河南大街）')!,
 				grounds: `“${first.institutionName}”申报材料所列专职教师中，有两人同时在其他培训机构任教，并非全职，与申报材料不符。附该机构教师名单及网络招聘信息截图。`,
 				receivedDate: '2022-11-16',
 				status: 'closed',
@@ -65,7 +68,7 @@ export function seedPublicityDemo(scope: BatchScope, dir = filesDirFor(scope.db.
 				applicationId: second.id,
 				objectorKind: 'person',
 				objectorName: '一名知情群众',
-				contact: 'zhiqing2022@example.com',
+				contact: encryptValue(keys, 'zhiqing2022@example.com')!,
 				grounds: '听说该机构与评审专家关系密切，评审不公平，请查处。',
 				receivedDate: '2022-11-17',
 				status: 'rejected',

@@ -1,7 +1,8 @@
 /**
  * Reads of the publicity and the objection register: the proposed list as published (the results'
  * `proposed` applications, per occupation and type), the objections of a batch with filters, one
- * objection with its files and its audit history.
+ * objection with its files and its audit history. The objector's contact is stored SM4-encrypted
+ * (personal-data.ts) and read back here.
  */
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import * as s from '../db/schema';
@@ -12,6 +13,7 @@ import { regionLabel } from '../../domain/regions';
 import { APPLICATION_TYPES, LEVELS, labelOf } from '../../domain/vocabulary';
 import { OBJECTION_STATUSES, type ObjectionStatus } from '../../domain/objections';
 import { groupKey } from './held-groups';
+import { opener } from '../personal-data';
 
 export type PublicityItem = { id: string; institutionName: string; levels: string[]; levelLabels: string[]; region: string; regionLabel: string };
 export type PublicityGroup = { key: string; occupation: string; occupationLabel: string; type: 'training' | 'evaluation'; typeLabel: string; items: PublicityItem[] };
@@ -80,7 +82,8 @@ export function objectionList(scope: BatchScope, filter: ObjectionFilter = {}) {
 			files.set(f.id, (files.get(f.id) ?? 0) + 1);
 		}
 	}
-	return rows.map((r) => ({ ...r.o, institutionName: r.institutionName, occupation: r.occupation, type: r.type, files: files.get(r.o.id) ?? 0 }));
+	const open = opener(db);
+	return rows.map((r) => ({ ...r.o, contact: open(r.o.contact) ?? '', institutionName: r.institutionName, occupation: r.occupation, type: r.type, files: files.get(r.o.id) ?? 0 }));
 }
 
 /** One objection of the batch with its files and its audit entries; undefined when it is not this batch's. */
@@ -101,7 +104,7 @@ export function objectionDetail(scope: BatchScope, id: number) {
 		.where(and(eq(s.auditLog.entity, 'objection'), eq(s.auditLog.entityId, String(id))))
 		.orderBy(asc(s.auditLog.id))
 		.all();
-	return { ...row.o, institutionName: row.institutionName, occupation: row.occupation, type: row.type, region: row.region, files, history };
+	return { ...row.o, contact: opener(db)(row.o.contact) ?? '', institutionName: row.institutionName, occupation: row.occupation, type: row.type, region: row.region, files, history };
 }
 
 /** Count per status (the list's filter tabs). */

@@ -32,6 +32,8 @@ import { MAX_UPLOAD_BYTES, blobPath, filesDir, safeFilename, sniffMime, storeBlo
 import { publicityList } from '../queries/objections';
 import { todayInBeijing } from './publicity';
 import type { Upload } from './applications';
+import { encryptValue } from '../personal-data';
+import { requireKeys } from '../keys';
 import { MEMO_ISSUER } from '../export/memo-data';
 import { renderReply } from '../export/publicity-docx';
 import { batchOrdinal } from '../../domain/batch-name';
@@ -83,7 +85,7 @@ export function fileObjection(scope: BatchScope, raw: Record<string, unknown>, a
 		if (input.receivedDate > today) throw new ObjectionError('收到日期不能晚于今天', 400, { receivedDate: '收到日期不能晚于今天' });
 		const id = tx
 			.insert(s.objections)
-			.values({ ...input, batchId: b.id, status: 'received', userId: actor.userId })
+			.values({ ...input, contact: encryptValue(requireKeys(tx), input.contact)!, batchId: b.id, status: 'received', userId: actor.userId })
 			.returning({ id: s.objections.id })
 			.get().id;
 		const late = place === 'after';
