@@ -4,8 +4,8 @@
  * body 仿宋_GB2312 三号 with a 2-character first-line indent on a fixed 28.95 pt line (22 lines
  * a page); level-1 headings 黑体 三号 (一、), level-2 楷体_GB2312 三号 (（一）); page numbers
  * "— 1 —" in 宋体 四号, odd pages right and even pages left, one character in, and on the landscape
- * pages of 附件1 at the same place of the sheet (turned with the page); 28 characters a line on
- * the document grid. An upward document (上行文): the 版头 (发文机关标志 in red, 发文字号 left and
+ * pages of 附件1 at the same place of the sheet (turned with the page); 28 characters a line (a
+ * character spacing of −0.25 pt) and 22 lines a page (the document grid). An upward document (上行文): the 版头 (发文机关标志 in red, 发文字号 left and
  * 签发人 right on one line, the red separator), the issuer and the date after the attachment list,
  * the 附注 with the data hash and the audit chain's head, and the 版记 (抄送, 印发机关 and 印发日期
  * between the thick and thin rules) at the foot of the last page. Only lays out `MemoData`.
