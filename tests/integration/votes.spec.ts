@@ -156,12 +156,20 @@ describe('a round', () => {
 	it('nothing is opened, cast or closed once the results are locked', () => {
 		moveMeeting(scope(db), 'app-1', CHAIR);
 		const round = openVote(scope(db), { applicationId: 'app-1', motion: 'proposed' }, CHAIR);
+		// A vote still open refuses the lock (it could never be closed afterwards), and nothing is written.
+		const lockAudits = () => db.select().from(s.auditLog).where(eq(s.auditLog.action, 'results.lock')).all().length;
+		expect(refusedWith(() => lockResults(scope(db), CHAIR, { confirmed: true, reason: '测试锁定：评审报告签字另行核对' })).message).toMatch(new RegExp(`会议表决尚未结束（第 ${round} 号表决）`));
+		expect(scope(db).batch.resultsLockedAt).toBeNull();
+		expect(lockAudits()).toBe(0);
+		castVote(scope(db), 'exp-1', { roundId: round, choice: 'agree' }, as('exp-1'));
+		closeVote(scope(db), round, CHAIR);
 		lockResults(scope(db), CHAIR, { confirmed: true, reason: '测试锁定：评审报告签字另行核对' });
-		expect(refusedWith(() => castVote(scope(db), 'exp-1', { roundId: round, choice: 'agree' }, as('exp-1'))).message).toMatch(/已锁定/);
+		expect(lockAudits()).toBe(1);
+		expect(refusedWith(() => castVote(scope(db), 'exp-1', { roundId: round, choice: 'disagree' }, as('exp-1'))).message).toMatch(/已锁定/);
 		expect(refusedWith(() => closeVote(scope(db), round, CHAIR)).message).toMatch(/已锁定/);
 		expect(refusedWith(() => openVote(scope(db), { applicationId: 'app-1', motion: 'pending' }, CHAIR)).message).toMatch(/已锁定/);
 		expect(refusedWith(() => saveOpinion(scope(db), { applicationId: 'app-1', text: '该机构培训体系完整，师资较强。' }, CHAIR)).message).toMatch(/已锁定/);
-		expect(db.select().from(s.votes).all()).toEqual([]);
+		expect(db.select().from(s.votes).all().map((v) => v.choice)).toEqual(['agree']);
 		expect(db.select().from(s.reviewOpinions).all()).toEqual([]);
 	});
 });

@@ -4,7 +4,7 @@
  * hash of what they say (reopening needs a reason). Everything is audited.
  */
 import { Refusal } from '../refusal';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import * as z from 'zod';
 import type { Db } from '../db';
 import * as s from '../db/schema';
@@ -230,6 +230,15 @@ export function lockResults(scope: BatchScope, actor: Actor, opts: { confirmed?:
 	db.transaction((tx) => {
 		requirePhase(tx, scope, canLock, '评审结果已经锁定');
 		const batch = batchById(tx, scope.batch.id)!;
+		// A vote still open could never be closed after locking (and would have no tally): close it first.
+		const openVotes = tx
+			.select({ id: s.voteRounds.id })
+			.from(s.voteRounds)
+			.where(and(isNull(s.voteRounds.closedAt), sql`${s.voteRounds.applicationId} IN (SELECT id FROM applications WHERE batch_id = ${batch.id})`))
+			.all();
+		if (openVotes.length) {
+			throw new ResultsError(`会议表决尚未结束（第 ${openVotes.map((r) => r.id).join('、')} 号表决），请在会议页结束表决后再锁定`, 'confirm', 409);
+		}
 		tx.update(s.batches).set({ resultsLockedAt: new Date().toISOString(), resultsHash: hash, lockNote }).where(eq(s.batches.id, batch.id)).run();
 		const open = readiness.groups.reduce(
 			(o, g) => ({
