@@ -558,8 +558,9 @@ describe('memo as an upward document (GB/T 9704-2012) and what came after the sc
 		db.insert(s.scoreCorrections).values({ sheetId, criterionId: 'a', rule: 'OUT_OF_RANGE', oldValue: 43, newValue: 33, reason: '录入错误' }).run();
 		db.insert(s.scoreCorrections).values({ sheetId, criterionId: null, rule: 'TOTAL_MISMATCH', oldValue: 92.5, newValue: 82.5, reason: '合计错误' }).run();
 		db.insert(s.voteRounds).values({ applicationId: 'app-2', motion: 'not-proposed', closedAt: '2023-07-21T02:00:00.000Z', tally: { agree: 3, disagree: 1, abstain: 0, eligible: 4 } }).run();
-		db.insert(s.voteRounds).values({ applicationId: 'app-1', motion: 'proposed' }).run(); // still open
 		lockResults(requireScope(db), SYSTEM_ACTOR, { confirmed: true, reason: '测试锁定：评审报告签字另行核对' });
+		// A round still open (locking refuses one, so it is written after the lock here; a draft memo of a batch in its meeting shows them).
+		db.insert(s.voteRounds).values({ applicationId: 'app-1', motion: 'proposed' }).run();
 		const lockEntry = db.$client.prepare("SELECT id, hash FROM audit_log WHERE action = 'results.lock' ORDER BY id DESC LIMIT 1").get() as { id: number; hash: string };
 		db.update(s.batches)
 			.set({

@@ -6,6 +6,7 @@
  * When: once the results are announced, i.e. the results are locked and the 公示 period has begun
  * (its start day reached). Before that, the panel and the comments stay inside the review.
  */
+import { expertAlias } from './anonymous';
 
 export type FeedbackFacts = { resultsLockedAt?: string | null; publicityStart?: string | null };
 
@@ -18,16 +19,8 @@ export function feedbackAvailability(b: FeedbackFacts, today: string): FeedbackA
 	return { available: true };
 }
 
-/** 0 → 专家A, 25 → 专家Z, 26 → 专家AA. */
-export function feedbackLabel(i: number): string {
-	let n = i;
-	let out = '';
-	do {
-		out = String.fromCharCode(65 + (n % 26)) + out;
-		n = Math.floor(n / 26) - 1;
-	} while (n >= 0);
-	return `专家${out}`;
-}
+/** The letter's code names (专家A, 专家B…), as the meeting's. */
+export const feedbackLabel = expertAlias;
 
 /**
  * Code names for the experts of one letter: ordered by `key(expert)` (a keyed digest per

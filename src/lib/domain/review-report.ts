@@ -20,6 +20,7 @@
  * replaced; a replaced expert is no longer assigned). A signature whose digest is not the current
  * one is stale and counts as missing.
  */
+import { aliasLetters, canonicalJson } from './anonymous';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeHexLowerCase } from '@oslojs/encoding';
 import type { AggregationSettings } from './bundle';
@@ -155,20 +156,6 @@ export function requiredSigners(content: Pick<ReportContent, 'members'>): string
 
 /* ---------- The digest ---------- */
 
-/** JSON with object keys sorted at every level: the same value, the same text. */
-export function canonical(value: unknown): string {
-	if (value === null || typeof value !== 'object') {
-		if (typeof value === 'number' && !Number.isFinite(value)) return 'null';
-		return JSON.stringify(value ?? null);
-	}
-	if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-	const obj = value as Record<string, unknown>;
-	const keys = Object.keys(obj)
-		.filter((k) => obj[k] !== undefined)
-		.sort();
-	return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`).join(',')}}`;
-}
-
 /** Scores to 1e-6: the same computation on another machine gives the same text. */
 const fixed = (x: number | null) => (x == null ? null : Math.round(x * 1e6) / 1e6);
 const byKey = <T>(key: (t: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
@@ -214,7 +201,7 @@ export function reportSubstance(c: ReportContent) {
 
 /** SHA-256 (hex) of the canonical JSON of `reportSubstance`. */
 export function reportDigest(c: ReportContent): string {
-	return encodeHexLowerCase(sha256(new TextEncoder().encode(canonical(reportSubstance(c)))));
+	return encodeHexLowerCase(sha256(new TextEncoder().encode(canonicalJson(reportSubstance(c)))));
 }
 
 /* ---------- Signatures ---------- */
@@ -337,16 +324,6 @@ export const TYPE_LABELS: Record<GroupType, string> = { training: '培训机构'
 
 /* ---------- What a panel member sees ---------- */
 
-/** 0 → A, 25 → Z, 26 → AA. */
-function letters(i: number): string {
-	let n = i;
-	let out = '';
-	do {
-		out = String.fromCharCode(65 + (n % 26)) + out;
-		n = Math.floor(n / 26) - 1;
-	} while (n >= 0);
-	return out;
-}
 
 /**
  * The report as a panel member reads it before signing. Experts never see other experts' names,
@@ -362,7 +339,7 @@ export function contentForMember(c: ReportContent, expertId: string): ReportCont
 			.filter((id) => id && !c.members.some((m) => m.expertId === id))
 			.sort()
 	].filter((id) => id !== expertId);
-	const alias = new Map(ids.map((id, i) => [id, letters(i)]));
+	const alias = new Map(ids.map((id, i) => [id, aliasLetters(i)]));
 	const key = (id: string) => (id === expertId ? id : `专家${alias.get(id) ?? '?'}`);
 	const mine = (id: string | null) => id === expertId;
 	return {

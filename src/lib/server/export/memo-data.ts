@@ -4,6 +4,7 @@
  * xlsx.ts only lay this out; every number and every sentence of the default narrative comes from
  * here. `hash` is the SHA-256 over the canonical JSON of the reported results (`resultsDigest`).
  */
+import { canonicalJson, expertAlias } from '../../domain/anonymous';
 import { createHash } from 'node:crypto';
 import { and, asc, desc, eq } from 'drizzle-orm';
 import type { Db } from '../db';
@@ -302,23 +303,11 @@ export function buildWorkbookData(scope: BatchScope, opts: BuildMemoOptions = {}
 
 /* ---------- Small helpers (exported for the renderers and tests) ---------- */
 
+export { canonicalJson, expertAlias };
+
 /** Two decimals for display, "—" for null. */
 export function scoreText(x: number | null): string {
 	return x == null ? '—' : round2(x).toFixed(2);
-}
-
-/** JSON with object keys sorted at every level and no whitespace: the same value, the same text. */
-export function canonicalJson(value: unknown): string {
-	if (value === null || typeof value !== 'object') {
-		if (typeof value === 'number' && !Number.isFinite(value)) return 'null';
-		return JSON.stringify(value ?? null);
-	}
-	if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-	const obj = value as Record<string, unknown>;
-	const keys = Object.keys(obj)
-		.filter((k) => obj[k] !== undefined)
-		.sort();
-	return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
 }
 
 /** The part of the results that the memo reports and the hash covers. */
@@ -366,17 +355,6 @@ export function chineseNumber(n: number): string {
 	const tens = Math.floor(n / 10);
 	const ones = n % 10;
 	return `${tens === 1 ? '' : CN_DIGITS[tens]}十${ones ? CN_DIGITS[ones] : ''}`;
-}
-
-/** 0 → 专家A, 25 → 专家Z, 26 → 专家AA. */
-export function expertAlias(i: number): string {
-	let n = i;
-	let out = '';
-	do {
-		out = String.fromCharCode(65 + (n % 26)) + out;
-		n = Math.floor(n / 26) - 1;
-	} while (n >= 0);
-	return `专家${out}`;
 }
 
 const typeLabel = (t: string) => labelOf(APPLICATION_TYPES, t);
