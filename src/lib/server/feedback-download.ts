@@ -10,7 +10,7 @@ import { actorOf } from './guard';
 import { visibleApplication } from './services/access';
 import { feedbackDocument } from './services/feedback';
 import { Refusal } from './refusal';
-import { contentDisposition } from './files';
+import { docxResponse } from './files';
 
 export async function feedbackDownload(event: Pick<RequestEvent, 'params'>, user: SessionUser): Promise<Response> {
 	const db = getDb();
@@ -23,12 +23,5 @@ export async function feedbackDownload(event: Pick<RequestEvent, 'params'>, user
 		if (e instanceof Refusal) error(e.status, { message: e.message });
 		throw e;
 	}
-	return new Response(new Uint8Array(letter.body), {
-		headers: {
-			'Content-Type': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-			'Content-Disposition': contentDisposition('attachment', letter.filename),
-			'X-Content-Type-Options': 'nosniff',
-			'Cache-Control': 'private, no-store'
-		}
-	});
+	return docxResponse(letter.body, letter.filename);
 }

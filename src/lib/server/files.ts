@@ -85,7 +85,21 @@ export function safeFilename(name: string, mime: AllowedMime): string {
 }
 
 /** `Content-Disposition` with an ASCII fallback and the UTF-8 name (RFC 6266 / 5987). */
-export function contentDisposition(kind: 'inline' | 'attachment', filename: string): string {
-	const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+export function contentDisposition(kind: 'inline' | 'attachment', filename: string, asciiName?: string): string {
+	const ascii = (asciiName ?? filename).replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
 	return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+export const DOCX_MIME = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+/** A generated Word document as a download (every .docx the workbench writes: memo, report, notice, letters). */
+export function docxResponse(body: Uint8Array, filename: string, asciiName?: string): Response {
+	return new Response(new Uint8Array(body), {
+		headers: {
+			'Content-Type': DOCX_MIME,
+			'Content-Disposition': contentDisposition('attachment', filename, asciiName),
+			'X-Content-Type-Options': 'nosniff',
+			'Cache-Control': 'private, no-store'
+		}
+	});
 }

@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import { requirePermission, requireRole } from '$lib/server/guard';
 import { requestScope } from '$lib/server/batch-request';
 import { Refusal } from '$lib/server/refusal';
-import { contentDisposition } from '$lib/server/files';
+import { docxResponse } from '$lib/server/files';
 import { publicityNotice } from '$lib/server/services/publicity';
 import type { RequestHandler } from './$types';
 
@@ -13,13 +13,7 @@ export const GET: RequestHandler = async (event) => {
 	const q = event.url.searchParams;
 	try {
 		const { body, filename } = await publicityNotice(requestScope(event), { department: q.get('department') ?? '', phone: q.get('phone') ?? '', address: q.get('address') ?? '' });
-		return new Response(new Uint8Array(body), {
-			headers: {
-				'Content-Type': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-				'Content-Disposition': contentDisposition('attachment', filename),
-				'Cache-Control': 'no-store'
-			}
-		});
+		return docxResponse(body, filename);
 	} catch (e) {
 		if (e instanceof Refusal) error(e.status, { message: e.message });
 		throw e;

@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import { requirePermission, requireRole } from '$lib/server/guard';
 import { requestScope } from '$lib/server/batch-request';
 import { Refusal } from '$lib/server/refusal';
-import { contentDisposition } from '$lib/server/files';
+import { docxResponse } from '$lib/server/files';
 import { replyLetter } from '$lib/server/services/objections';
 import type { RequestHandler } from './$types';
 
@@ -13,13 +13,7 @@ export const GET: RequestHandler = async (event) => {
 	const id = /^\d{1,12}$/.test(event.params.id) ? Number(event.params.id) : NaN;
 	try {
 		const { body, filename } = await replyLetter(requestScope(event), id);
-		return new Response(new Uint8Array(body), {
-			headers: {
-				'Content-Type': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-				'Content-Disposition': contentDisposition('attachment', filename),
-				'Cache-Control': 'no-store'
-			}
-		});
+		return docxResponse(body, filename);
 	} catch (e) {
 		if (e instanceof Refusal) error(e.status, { message: e.message });
 		throw e;

@@ -1,3 +1,4 @@
+import { docxResponse } from '$lib/server/files';
 import { error } from '@sveltejs/kit';
 import { requirePermission, requireRole } from '$lib/server/guard';
 import { requestScope } from '$lib/server/batch-request';
@@ -14,12 +15,5 @@ export const GET: RequestHandler = async (event) => {
 	if (!g) error(404, { message: '本批次没有该职业和类型的评审结果' });
 	const expertNames = Object.fromEntries(g.content.members.map((m) => [m.expertId, m.name]));
 	const body = await renderReport(g, { batchName: scope.batch.name, expertNames, generatedAt: new Date() });
-	const name = encodeURIComponent(`${reportTitle(g, scope.batch.name)}.docx`);
-	return new Response(new Uint8Array(body), {
-		headers: {
-			'Content-Type': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-			'Content-Disposition': `attachment; filename="review-report.docx"; filename*=UTF-8''${name}`,
-			'Cache-Control': 'no-store'
-		}
-	});
+	return docxResponse(body, `${reportTitle(g, scope.batch.name)}.docx`, 'review-report.docx');
 };
