@@ -103,3 +103,23 @@ export function docxResponse(body: Uint8Array, filename: string, asciiName?: str
 		}
 	});
 }
+
+/**
+ * A stored upload (application attachment, objection file) as the answer: inline with its sniffed,
+ * safe Content-Type so PDFs and images preview in the browser, as an attachment when asked
+ * (`download`) or when the type is not one we serve inline.
+ */
+export function storedFileResponse(found: { path: string; row: { mime: string; filename: string; sha256: string } }, download: boolean): Response {
+	const mime = isAllowedMime(found.row.mime) ? found.row.mime : 'application/octet-stream';
+	const body = fs.readFileSync(found.path);
+	return new Response(body, {
+		headers: {
+			'Content-Type': mime,
+			'Content-Length': String(body.length),
+			'Content-Disposition': contentDisposition(download || mime === 'application/octet-stream' ? 'attachment' : 'inline', found.row.filename),
+			'X-Content-Type-Options': 'nosniff',
+			'Cache-Control': 'private, no-store',
+			ETag: `"${found.row.sha256}"`
+		}
+	});
+}

@@ -3,14 +3,13 @@
  * application itself): inline with its sniffed, safe Content-Type so PDFs and images preview in
  * the browser, `?download=1` as an attachment.
  */
-import fs from 'node:fs';
 import { error, isHttpError } from '@sveltejs/kit';
 import { NOT_FOUND_ATTACHMENT } from '$lib/server/not-found';
 import { requirePermission } from '$lib/server/guard';
 import { getDb } from '$lib/server/db';
 import { visibleApplication } from '$lib/server/services/access';
 import { attachmentFile } from '$lib/server/services/applications';
-import { contentDisposition, isAllowedMime } from '$lib/server/files';
+import { storedFileResponse } from '$lib/server/files';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = (event) => {
@@ -26,17 +25,5 @@ export const GET: RequestHandler = (event) => {
 		if (isHttpError(e) && e.status === 404) error(404, { message: NOT_FOUND_ATTACHMENT });
 		throw e;
 	}
-	const mime = isAllowedMime(found.row.mime) ? found.row.mime : 'application/octet-stream';
-	const download = event.url.searchParams.get('download') === '1';
-	const body = fs.readFileSync(found.path);
-	return new Response(body, {
-		headers: {
-			'Content-Type': mime,
-			'Content-Length': String(body.length),
-			'Content-Disposition': contentDisposition(download || mime === 'application/octet-stream' ? 'attachment' : 'inline', found.row.filename),
-			'X-Content-Type-Options': 'nosniff',
-			'Cache-Control': 'private, no-store',
-			ETag: `"${found.row.sha256}"`
-		}
-	});
+	return storedFileResponse(found, event.url.searchParams.get('download') === '1');
 };

@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import { error } from '@sveltejs/kit';
 import { requirePermission, requireRole } from '$lib/server/guard';
 import { requestScope } from '$lib/server/batch-request';
-import { contentDisposition, isAllowedMime } from '$lib/server/files';
+import { storedFileResponse } from '$lib/server/files';
 import { objectionFile } from '$lib/server/services/objections';
 import type { RequestHandler } from './$types';
 
@@ -13,16 +12,5 @@ export const GET: RequestHandler = (event) => {
 	const id = /^\d{1,12}$/.test(event.params.id) ? Number(event.params.id) : NaN;
 	const found = objectionFile(requestScope(event), id, event.params.fileId);
 	if (!found) error(404, { message: '没有找到该材料' });
-	const mime = isAllowedMime(found.row.mime) ? found.row.mime : 'application/octet-stream';
-	const download = event.url.searchParams.get('download') === '1';
-	const body = fs.readFileSync(found.path);
-	return new Response(body, {
-		headers: {
-			'Content-Type': mime,
-			'Content-Length': String(body.length),
-			'Content-Disposition': contentDisposition(download || mime === 'application/octet-stream' ? 'attachment' : 'inline', found.row.filename),
-			'X-Content-Type-Options': 'nosniff',
-			'Cache-Control': 'private, no-store'
-		}
-	});
+	return storedFileResponse(found, event.url.searchParams.get('download') === '1');
 };
