@@ -111,30 +111,24 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
 	'feedback.read': '下载评审反馈函'
 };
 
-/** Permissions that let a role see application contents, scores or personal data. */
-export const BUSINESS_PERMISSIONS: readonly Permission[] = [
-	'review.office',
-	'review.city',
-	'review.expert',
-	'review.observe',
-	'application.read',
-	'invitation.answer',
-	'invitation.manage',
-	'draw.record',
-	'draw.confirm',
-	'expert.rate',
-	'expert.record.read',
-	'expert.rating.reply',
-	'recheck.manage',
-	'vote.call',
-	'vote.cast',
-	'report.sign',
-	'report.manage',
-	'publicity.manage',
-	'objection.manage',
-	'national.record',
-	'feedback.read'
+/** The administration's permissions (accounts, backups, security settings, the audit log): none of them shows a review. */
+export const ADMINISTRATION_PERMISSIONS: readonly Permission[] = [
+	'account.manage',
+	'account.manage.expert',
+	'backup.run',
+	'security.settings',
+	'audit.admin',
+	'audit.read',
+	'audit.export',
+	'audit.verify'
 ];
+
+/**
+ * Permissions that let a role see application contents, scores or personal data: every other one,
+ * so that a permission added for a later step of the review is a business permission without being
+ * listed twice.
+ */
+export const BUSINESS_PERMISSIONS: readonly Permission[] = PERMISSIONS.filter((p) => !ADMINISTRATION_PERMISSIONS.includes(p));
 
 /**
  * The role → permission table: the only place where a role gets a permission. The office and the
